@@ -1,0 +1,45 @@
+package io.brick.core.json;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small, strict JSON reader and writer (RFC 8259) for the inputs and outputs brick owns: connection properties,
+ * device_info. Keeps brick-core free of third-party parsers.
+ *
+ * <p>Values read are immutable: {@link String}, {@link Boolean}, {@link java.math.BigDecimal} (numbers, exact),
+ * {@link List}, {@link Map} (insertion-ordered, {@link String} keys) and {@link #NULL} for JSON {@code null}.
+ * Input that is not JSON, too deeply nested (over 64 levels) or over 1 MiB is an
+ * {@link io.brick.core.error.InvalidInputException}; duplicate keys in one object too.
+ */
+public final class Json {
+    /** JSON {@code null} (immutable collections cannot hold Java {@code null}). */
+    public static final Object NULL = JsonNull.INSTANCE;
+
+    private Json() {
+    }
+
+    /** Parses one JSON text; {@code what} names the input in errors (e.g. {@code connection properties}). */
+    public static Object parse(String text, String what) {
+        return JsonReader.read(text, what);
+    }
+
+    /** Writes a value made of the types above (and {@link Number}, Java {@code null}) as compact JSON. */
+    public static String write(Object value) {
+        return JsonWriter.write(value, false);
+    }
+
+    /** Writes a value as indented JSON (two spaces), for humans. */
+    public static String writePretty(Object value) {
+        return JsonWriter.write(value, true);
+    }
+
+    enum JsonNull {
+        INSTANCE;
+
+        @Override
+        public String toString() {
+            return "null";
+        }
+    }
+}

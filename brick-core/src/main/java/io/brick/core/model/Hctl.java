@@ -1,0 +1,44 @@
+package io.brick.core.model;
+
+import io.brick.core.error.InvalidInputException;
+
+/**
+ * A SCSI address {@code host:channel:target:lun}, as the kernel names devices in sysfs ({@code 2:0:0:1}).
+ * The LUN is the kernel's 64-bit LUN number, compared as an unsigned value.
+ */
+public record Hctl(int host, int channel, int target, long lun) {
+    public Hctl {
+        if (host < 0 || channel < 0 || target < 0) {
+            throw new IllegalArgumentException("negative SCSI address component: " + host + ":" + channel + ":" + target);
+        }
+    }
+
+    /** Parses {@code H:C:T:L} as the kernel writes it (decimal, L up to 2^64-1). */
+    public static Hctl parse(String text) {
+        String[] parts = text.strip().split(":", -1);
+        if (parts.length != 4) {
+            throw new InvalidInputException("hctl", "'" + text + "' is not H:C:T:L");
+        }
+        try {
+            return new Hctl(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
+                    Long.parseUnsignedLong(parts[3]));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("hctl", "'" + text + "' is not H:C:T:L");
+        }
+    }
+
+    /** The LUN as a value. */
+    public Lun lunValue() {
+        return Lun.ofUnsigned(lun);
+    }
+
+    /** {@code targetH:C:T}, the name of the SCSI target directory in sysfs. */
+    public String targetName() {
+        return "target" + host + ":" + channel + ":" + target;
+    }
+
+    @Override
+    public String toString() {
+        return host + ":" + channel + ":" + target + ":" + Long.toUnsignedString(lun);
+    }
+}

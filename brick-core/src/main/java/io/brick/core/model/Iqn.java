@@ -1,0 +1,41 @@
+package io.brick.core.model;
+
+import io.brick.core.error.InvalidInputException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An iSCSI name (RFC 3720 §3.2.6): {@code iqn.yyyy-mm.reversed.domain[:anything]}, {@code eui.} followed by 16 hex
+ * digits, or {@code naa.} followed by 16 or 32 hex digits. Compared as written; {@link #matches(Iqn)} compares the
+ * way iSCSI does (case-insensitively).
+ */
+public record Iqn(String value) {
+    public Iqn {
+        requireNonNull(value, "value is null");
+        IqnSyntax.check(value, "target_iqn");
+    }
+
+    /** Parses an iSCSI name; {@code key} names the input key in the error. */
+    public static Iqn parse(String value, String key) {
+        requireNonNull(value, "value is null");
+        try {
+            return new Iqn(value);
+        } catch (InvalidInputException e) {
+            throw e.under(key);
+        }
+    }
+
+    public static Iqn of(String value) {
+        return new Iqn(value);
+    }
+
+    /** Whether both name the same iSCSI node (iSCSI names are case-insensitive). */
+    public boolean matches(Iqn other) {
+        return other != null && value.equalsIgnoreCase(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

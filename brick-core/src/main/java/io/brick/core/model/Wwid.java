@@ -1,0 +1,55 @@
+package io.brick.core.model;
+
+import io.brick.core.error.InvalidInputException;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A device's world-wide identifier in udev's form, the form multipath names maps by and os-brick returns as
+ * {@code scsi_wwn}: a type digit then the identifier ({@code 3} NAA, {@code 1} T10 vendor id, {@code 2} EUI-64,
+ * {@code 8} SCSI name string), e.g. {@code 360014053b8c2d6119a414f0b8e275d1c}.
+ */
+public record Wwid(String value) {
+    private static final Pattern FORM = Pattern.compile("[0-9a-zA-Z][\\x21-\\x7e]{1,255}");
+
+    public Wwid {
+        requireNonNull(value, "value is null");
+        if (!FORM.matcher(value).matches()) {
+            throw new InvalidInputException("wwid", "'" + value + "' is not a WWID");
+        }
+    }
+
+    public static Wwid of(String value) {
+        return new Wwid(value);
+    }
+
+    /**
+     * The udev form of what the kernel writes in {@code device/wwid}: {@code naa.} becomes {@code 3}, {@code t10.}
+     * {@code 1}, {@code eui.} {@code 2}, anything else {@code 8} in place of its 4-character prefix (as os-brick and
+     * udev's scsi_id do). Empty text has no WWID.
+     */
+    public static Optional<Wwid> fromSysfs(String sysfsWwid) {
+        String text = sysfsWwid.strip();
+        if (text.length() <= 4) {
+            return Optional.empty();
+        }
+        String prefix = text.substring(0, 4).toLowerCase(Locale.ROOT);
+        String digit = switch (prefix) {
+            case "naa." -> "3";
+            case "t10." -> "1";
+            case "eui." -> "2";
+            default -> "8";
+        };
+        String rest = text.substring(4).replace(' ', '_');
+        return Optional.of(new Wwid(digit + rest));
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}
