@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +46,6 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -74,12 +76,16 @@ public final class Brick implements AutoCloseable {
     private final Injector injector;
     private final List<String> plugins;
     private final Map<Protocol, Connector> connectors;
+    private final Set<Protocol> protocols;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Brick(Injector injector, List<String> plugins, Map<Protocol, Connector> connectors) {
         this.injector = injector;
         this.plugins = List.copyOf(plugins);
         this.connectors = Map.copyOf(connectors);
+        List<Protocol> sorted = new ArrayList<>(connectors.keySet());
+        sorted.sort(Comparator.comparing(Protocol::name));
+        this.protocols = Collections.unmodifiableSet(new LinkedHashSet<>(sorted));
     }
 
     /** Starts describing a runtime. */
@@ -104,9 +110,7 @@ public final class Brick implements AutoCloseable {
 
     /** The protocols the installed plugins provide, by name. */
     public Set<Protocol> protocols() {
-        return connectors.keySet().stream()
-                .sorted((a, b) -> a.name().compareTo(b.name()))
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        return protocols;
     }
 
     /** The names of the installed plugins, in the order they were installed. */
@@ -145,7 +149,7 @@ public final class Brick implements AutoCloseable {
             return;
         }
         IllegalStateException failure = null;
-        for (Connector connector : new java.util.LinkedHashSet<>(connectors.values())) {
+        for (Connector connector : new LinkedHashSet<>(connectors.values())) {
             if (connector instanceof AutoCloseable closeable) {
                 try {
                     closeable.close();
@@ -204,7 +208,6 @@ public final class Brick implements AutoCloseable {
     public static final class Builder {
         private final List<BrickPlugin> explicit = new ArrayList<>();
         private Optional<ClassLoader> discoverFrom = Optional.empty();
-        private boolean discover;
         private final List<Module> overrides = new ArrayList<>();
 
         private Builder() {
@@ -236,7 +239,6 @@ public final class Brick implements AutoCloseable {
         /** Also installs every plugin {@link ServiceLoader} finds through {@code classLoader}. */
         public Builder discoverPlugins(ClassLoader classLoader) {
             this.discoverFrom = Optional.of(requireNonNull(classLoader, "classLoader is null"));
-            this.discover = true;
             return this;
         }
 
@@ -294,7 +296,7 @@ public final class Brick implements AutoCloseable {
          *                               registered for a protocol its plugin does not declare, ...)
          */
         public Brick build() {
-            List<BrickPlugin> installed = deduplicate(explicit, discover ? discover(discoverFrom.orElseThrow()) : List.of());
+            List<BrickPlugin> installed = deduplicate(explicit, discoverFrom.map(Builder::discover).orElse(List.of()));
             Map<Protocol, String> declared = declaredProtocols(installed);
             List<String> names = installed.stream().map(BrickPlugin::name).toList();
 
@@ -318,7 +320,7 @@ public final class Brick implements AutoCloseable {
                 throw assemblyFailure(names, e.getErrorMessages(), e);
             }
             checkConnectors(declared, connectors);
-            log.debug("brick runtime built with plugins {} and protocols {}", names, new TreeSet<>(declared.keySet().stream().map(Protocol::name).toList()));
+            log.debug("brick runtime built with plugins {} and protocols {}", names, declared.keySet());
             return new Brick(injector, names, connectors);
         }
 
@@ -352,7 +354,7 @@ public final class Brick implements AutoCloseable {
         }
 
         private static Map<Protocol, String> declaredProtocols(List<BrickPlugin> plugins) {
-            Map<Protocol, String> owners = new TreeMap<>((a, b) -> a.name().compareTo(b.name()));
+            Map<Protocol, String> owners = new TreeMap<>(Comparator.comparing(Protocol::name));
             for (BrickPlugin plugin : plugins) {
                 Set<Protocol> protocols = requireNonNull(plugin.protocols(), () -> "plugin " + plugin.name() + " returned no protocol set");
                 for (Protocol protocol : protocols) {

@@ -64,29 +64,34 @@ public final class DefaultLockManager implements LockManager {
             throw new IllegalArgumentException("a lock key is not blank");
         }
         Entry entry = reference(key);
-        boolean locked = false;
+        boolean done = false;
         try {
             long waitStart = clock.nanoTime();
-            locked = lockInJvm(key, entry, deadline);
-            if (entry.lock.getHoldCount() == 1) {
-                entry.processRelease = processLocks.acquire(key, deadline);
-                entry.acquiredNanos = clock.nanoTime();
-                log.debug("lock {} acquired after {} ms", key, millis(entry.acquiredNanos - waitStart));
-            } else {
-                log.debug("lock {} taken again by its holder ({} holds)", key, entry.lock.getHoldCount());
+            lockInJvm(key, entry, deadline);
+            try {
+                if (entry.lock.getHoldCount() == 1) {
+                    entry.processRelease = processLocks.acquire(key, deadline);
+                    entry.acquiredNanos = clock.nanoTime();
+                    log.debug("lock {} acquired after {} ms", key, millis(entry.acquiredNanos - waitStart));
+                } else {
+                    log.debug("lock {} taken again by its holder ({} holds)", key, entry.lock.getHoldCount());
+                }
+                done = true;
+                return new HeldLock(key, entry);
+            } finally {
+                if (!done) {
+                    entry.lock.unlock();
+                }
             }
-            return new HeldLock(key, entry);
-        } catch (RuntimeException | Error failure) {
-            if (locked) {
-                entry.lock.unlock();
+        } finally {
+            if (!done) {
+                dereference(key, entry);
             }
-            dereference(key, entry);
-            throw failure;
         }
     }
 
-    /** Takes the in-JVM lock, polling until the deadline; always returns true or throws. */
-    private boolean lockInJvm(String key, Entry entry, Deadline deadline) {
+    /** Takes the in-JVM lock, polling until the deadline, or throws the timeout. */
+    private void lockInJvm(String key, Entry entry, Deadline deadline) {
         while (!entry.lock.tryLock()) {
             Duration left = deadline.remaining();
             if (left.isZero()) {
@@ -97,7 +102,6 @@ public final class DefaultLockManager implements LockManager {
             }
             sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
         }
-        return true;
     }
 
     private Entry reference(String key) {

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
@@ -113,7 +114,7 @@ public final class Retrier {
     }
 
     /** Runs an action that returns nothing, retrying retriable {@link BrickException}s; see {@link #run}. */
-    public void runVoid(String what, RetryPolicy policy, Deadline deadline, java.util.function.Consumer<Deadline> attempt) {
+    public void runVoid(String what, RetryPolicy policy, Deadline deadline, Consumer<Deadline> attempt) {
         requireNonNull(attempt, "attempt is null");
         run(what, policy, deadline, attemptDeadline -> {
             attempt.accept(attemptDeadline);

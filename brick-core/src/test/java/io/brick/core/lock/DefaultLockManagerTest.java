@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@SuppressWarnings("try") // locks held for their scope only
 class DefaultLockManagerTest {
     private static final long TEST_WAIT_SECONDS = 30;
 
