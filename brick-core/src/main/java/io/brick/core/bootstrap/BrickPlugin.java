@@ -14,6 +14,11 @@ import java.util.Set;
  * {@link #protocols()} names; ports ({@code CommandRunner}, {@code TopologyProvider}, ...) are bound with
  * {@code OptionalBinder.newOptionalBinder(binder, Port.class).setDefault()}, so a caller's explicit choice (e.g. the
  * testkit's simulated host) takes precedence. Modules are fast and do no I/O.
+ *
+ * <p>brick-core already binds defaults (with {@code setDefault()}) for {@code Clock}, {@code Sleeper},
+ * {@code EventListener}, {@code HostRoot}, {@code LockDirectory} and {@code LockManager}: a plugin does not bind
+ * those defaults again (two defaults for one port fail at start-up); the caller chooses them on {@link Brick.Builder}.
+ * Implementation classes need an {@code @jakarta.inject.Inject} constructor (the runtime requires one).
  */
 public interface BrickPlugin {
     /** A short name, unique among plugins ({@code iscsi}, {@code sysfs}); used in messages. */
