@@ -7,8 +7,6 @@ import io.brick.core.port.Command;
 import io.brick.core.port.CommandResult;
 import io.brick.core.port.CommandRunner;
 import jakarta.inject.Inject;
-import org.apache.commons.exec.CommandLine;
-import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.PumpStreamHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +17,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +27,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The production {@link CommandRunner}, over Apache commons-exec.
  *
- * <p>Each argument is handed to the process as it is (argv, never a shell, nothing re-quoted or split); the
+ * <p>Each argument is handed to the process as it is (argv, never a shell, nothing re-quoted, split or trimmed: see
+ * {@link ArgvExecutor}); the
  * environment is the JVM's plus {@link ExecConfig#extraEnvironment()}, with {@code LC_ALL=C} and {@code LANG=C}; stdin,
  * if any, is written and then closed (and never logged); stdout and stderr are read to the end but only the first
  * {@link ExecConfig#captureLimitBytes()} bytes of each are kept. Past its timeout, or when the calling thread is
@@ -71,13 +69,6 @@ final class CommonsExecCommandRunner implements CommandRunner {
         environment.put("LC_ALL", "C");
         environment.put("LANG", "C");
         return Map.copyOf(environment);
-    }
-
-    /** The argv as commons-exec's command line, each argument taken literally. */
-    static CommandLine commandLine(List<String> argv) {
-        CommandLine line = new CommandLine(argv.get(0));
-        argv.subList(1, argv.size()).forEach(argument -> line.addArgument(argument, false));
-        return line;
     }
 
     /** One run of one command. */
@@ -127,12 +118,13 @@ final class CommonsExecCommandRunner implements CommandRunner {
                     .orElse(null);
             PumpStreamHandler streams = new PumpStreamHandler(stdout, stderr, stdin);
             streams.setStopTimeout(OUTPUT_DRAIN);
-            DefaultExecutor executor = DefaultExecutor.builder().setExecuteStreamHandler(streams).get();
+            ArgvExecutor executor = new ArgvExecutor(command.argv(), environment);
+            executor.setStreamHandler(streams);
             executor.setExitValues(null);
             executor.setProcessDestroyer(launch);
             try {
-                executor.execute(commandLine(command.argv()), environment, launch);
-            } catch (IllegalArgumentException | IOException e) {
+                executor.execute(executor.bookkeepingCommandLine(), environment, launch);
+            } catch (IOException e) {
                 throw cannotStart(String.valueOf(e.getMessage()));
             }
         }
@@ -148,7 +140,8 @@ final class CommonsExecCommandRunner implements CommandRunner {
                             display, config.captureLimitBytes(), stdout.totalBytes(), stderr.totalBytes());
                 }
             }
-            if (log.isTraceEnabled()) {
+            // stdin may hold secrets and a tool may echo it: output of a command with stdin is not logged
+            if (log.isTraceEnabled() && command.stdin().isEmpty()) {
                 log.trace("stdout of {}: {}", display, abbreviate(scrubber.scrub(out, stdout.truncated())));
             }
             if (!command.accepts(exitCode)) {

@@ -85,15 +85,20 @@ final class Launch implements ProcessDestroyer, ExecuteResultHandler {
             super(cause);
         }
 
-        /** The most specific reason given, e.g. "Cannot run program ...: error=2, No such file or directory". */
+        /**
+         * The reason the JVM gave, e.g. {@code Cannot run program "x": error=2, No such file or directory}: the first
+         * message in the chain that is not commons-exec's generic wrapper.
+         */
         String reason() {
-            Throwable deepest = getCause();
             String reason = null;
-            while (deepest != null) {
-                if (deepest.getMessage() != null && !deepest.getMessage().isBlank()) {
-                    reason = deepest.getMessage();
+            for (Throwable cause = getCause(); cause != null && reason == null; cause = cause.getCause()) {
+                boolean generic = cause instanceof ExecuteException;
+                if (!generic && cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                    reason = cause.getMessage();
                 }
-                deepest = deepest.getCause();
+            }
+            if (reason == null && getCause() != null) {
+                reason = getCause().getMessage();
             }
             return reason == null ? "unknown reason" : reason;
         }
