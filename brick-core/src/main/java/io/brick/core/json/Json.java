@@ -10,7 +10,9 @@ import java.util.Map;
  * <p>Values read are immutable: {@link String}, {@link Boolean}, {@link java.math.BigDecimal} (numbers, exact),
  * {@link List}, {@link Map} (insertion-ordered, {@link String} keys) and {@link #NULL} for JSON {@code null}.
  * Input that is not JSON, too deeply nested (over 64 levels) or over 1 MiB is an
- * {@link io.brick.core.error.InvalidInputException}; duplicate keys in one object too.
+ * {@link io.brick.core.error.InvalidInputException}; duplicate keys in one object too. The error's key is the
+ * {@code what} given to {@link #parse(String, String)}; its message says where the text went wrong but never repeats
+ * the text (connection properties carry secrets). Lone surrogates in strings are accepted.
  */
 public final class Json {
     /** JSON {@code null} (immutable collections cannot hold Java {@code null}). */

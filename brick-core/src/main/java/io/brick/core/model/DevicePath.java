@@ -6,16 +6,30 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * An absolute path under {@code /dev} as the host sees it ({@code /dev/sda}, {@code /dev/dm-0},
- * {@code /dev/disk/by-id/...}); never relative, never with {@code ..}. Host-root relocation (tests, containers) is
+ * {@code /dev/disk/by-id/...}); never relative, never with {@code ..}, {@code .}, an empty element, a trailing
+ * {@code /} or a control character; at most 4096 characters. Host-root relocation (tests, containers) is
  * the adapters' business, not this value's.
  */
 public record DevicePath(String path) {
+    private static final int MAX_LENGTH = 4096;
+
     public DevicePath {
         requireNonNull(path, "path is null");
-        if (!path.startsWith("/dev/") || path.length() == 5 || path.contains("/../") || path.endsWith("/..")
-                || path.contains("/./") || path.contains("//") || path.indexOf('\0') >= 0) {
-            throw new InvalidInputException("path", "'" + path + "' is not a device path under /dev");
+        if (!path.startsWith("/dev/") || path.length() == 5 || path.length() > MAX_LENGTH || path.contains("/../")
+                || path.endsWith("/..") || path.contains("/./") || path.endsWith("/.") || path.contains("//")
+                || path.endsWith("/") || hasControlCharacter(path)) {
+            throw new InvalidInputException("path", Quoted.of(path) + " is not a device path under /dev");
         }
+    }
+
+    private static boolean hasControlCharacter(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static DevicePath of(String path) {
@@ -24,8 +38,8 @@ public record DevicePath(String path) {
 
     /** {@code /dev/NAME} for a kernel device name such as {@code sda} or {@code dm-0}. */
     public static DevicePath ofKernelName(String name) {
-        if (name.isEmpty() || name.contains("/")) {
-            throw new InvalidInputException("device", "'" + name + "' is not a kernel device name");
+        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            throw new InvalidInputException("device", Quoted.of(name) + " is not a kernel device name");
         }
         return new DevicePath("/dev/" + name);
     }

@@ -2,11 +2,15 @@ package io.brick.core.model;
 
 import io.brick.core.error.InvalidInputException;
 
+import java.util.regex.Pattern;
+
 /**
  * A SCSI address {@code host:channel:target:lun}, as the kernel names devices in sysfs ({@code 2:0:0:1}).
  * The LUN is the kernel's 64-bit LUN number, compared as an unsigned value.
  */
 public record Hctl(int host, int channel, int target, long lun) {
+    private static final Pattern FORM = Pattern.compile("[0-9]{1,10}:[0-9]{1,10}:[0-9]{1,10}:[0-9]{1,20}");
+
     public Hctl {
         if (host < 0 || channel < 0 || target < 0) {
             throw new IllegalArgumentException("negative SCSI address component: " + host + ":" + channel + ":" + target);
@@ -15,15 +19,16 @@ public record Hctl(int host, int channel, int target, long lun) {
 
     /** Parses {@code H:C:T:L} as the kernel writes it (decimal, L up to 2^64-1). */
     public static Hctl parse(String text) {
-        String[] parts = text.strip().split(":", -1);
-        if (parts.length != 4) {
-            throw new InvalidInputException("hctl", "'" + text + "' is not H:C:T:L");
+        String stripped = text.strip();
+        if (!FORM.matcher(stripped).matches()) {
+            throw new InvalidInputException("hctl", Quoted.of(text) + " is not H:C:T:L (four decimal numbers)");
         }
+        String[] parts = stripped.split(":", -1);
         try {
             return new Hctl(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]),
                     Long.parseUnsignedLong(parts[3]));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("hctl", "'" + text + "' is not H:C:T:L");
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("hctl", Quoted.of(text) + " is out of range for H:C:T:L");
         }
     }
 

@@ -3,12 +3,19 @@ package io.brick.core.model;
 import io.brick.core.error.InvalidInputException;
 
 import java.math.BigInteger;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
 
 /**
- * A logical unit number, 0 to 2^64-1 (held as an unsigned {@code long}).
+ * A logical unit number, 0 to 2^64-1 (held as an unsigned {@code long}: every {@code long} is a LUN, values with
+ * the top bit set are the LUNs from 2^63 up). Ordered and printed as unsigned.
  */
 public record Lun(long value) implements Comparable<Lun> {
     private static final BigInteger MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    private static final long FLAT_OFFSET = 16384;
 
     /** A LUN from a non-negative number; negative values are invalid input under key {@code target_lun}. */
     public static Lun of(long value) {
@@ -23,8 +30,10 @@ public record Lun(long value) implements Comparable<Lun> {
         return new Lun(bits);
     }
 
-    /** A LUN from a JSON number or digit string; {@code key} names the input key in errors. */
+    /** A LUN from an integer; negative or over 2^64-1 is invalid input naming {@code key}. */
     public static Lun parse(BigInteger value, String key) {
+        requireNonNull(value, "value is null");
+        requireNonNull(key, "key is null");
         if (value.signum() < 0) {
             throw new InvalidInputException(key, "LUN " + value + " is negative");
         }
@@ -34,13 +43,46 @@ public record Lun(long value) implements Comparable<Lun> {
         return new Lun(value.longValue());
     }
 
-    /** The LUN to scan and match for the given addressing mode (os-brick's {@code lun_for_addressing}). */
+    /**
+     * A LUN from decimal digits (os-brick's tests send {@code "1"}): only ASCII digits, no sign, no spaces;
+     * {@code "-1"} is reported as negative. Errors name {@code key}.
+     */
+    public static Lun parse(String text, String key) {
+        requireNonNull(text, "text is null");
+        requireNonNull(key, "key is null");
+        boolean negative = text.startsWith("-");
+        String digits = negative ? text.substring(1) : text;
+        if (!DIGITS.matcher(digits).matches()) {
+            throw new InvalidInputException(key, "LUN " + Quoted.of(text) + " is not a whole number");
+        }
+        if (digits.length() > 40) {
+            throw new InvalidInputException(key, negative ? "LUN " + Quoted.of(text) + " is negative"
+                    : "LUN " + Quoted.of(text) + " is over 2^64-1");
+        }
+        return parse(new BigInteger(text), key);
+    }
+
+    /**
+     * The LUN to scan and match for the given addressing mode (os-brick's {@code lun_for_addressing}):
+     * {@code SAM3-flat} adds 16384 to every LUN, {@code SAM2} to LUNs of 256 and more, the others change nothing.
+     * A sum over 2^64-1 is invalid input under {@code target_lun} (it would wrap around to another LUN).
+     */
     public Lun forAddressing(LunAddressing mode) {
+        requireNonNull(mode, "mode is null");
         return switch (mode) {
             case SAM, TRANSPARENT -> this;
-            case SAM2 -> Long.compareUnsigned(value, 256) >= 0 ? new Lun(value + 16384) : this;
-            case SAM3_FLAT -> new Lun(value + 16384);
+            case SAM2 -> Long.compareUnsigned(value, 256) >= 0 ? plusFlatOffset(mode) : this;
+            case SAM3_FLAT -> plusFlatOffset(mode);
         };
+    }
+
+    private Lun plusFlatOffset(LunAddressing mode) {
+        long sum = value + FLAT_OFFSET;
+        if (Long.compareUnsigned(sum, value) < 0) {
+            throw new InvalidInputException("target_lun", "LUN " + this + " with addressing mode "
+                    + mode.osBrickName() + " is over 2^64-1");
+        }
+        return new Lun(sum);
     }
 
     /**
@@ -51,7 +93,7 @@ public record Lun(long value) implements Comparable<Lun> {
         if (Long.compareUnsigned(value, 256) < 0) {
             return Long.toString(value);
         }
-        return String.format(java.util.Locale.ROOT, "0x%04x%04x00000000", value & 0xffff, (value >>> 16) & 0xffff);
+        return String.format(Locale.ROOT, "0x%04x%04x00000000", value & 0xffff, (value >>> 16) & 0xffff);
     }
 
     @Override

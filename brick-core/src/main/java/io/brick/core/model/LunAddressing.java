@@ -37,6 +37,6 @@ public enum LunAddressing {
                 return mode;
             }
         }
-        throw new InvalidInputException("addressing_mode", "'" + value + "' is not one of SAM, transparent, SAM2, SAM3-flat");
+        throw new InvalidInputException("addressing_mode", Quoted.of(value) + " is not one of SAM, transparent, SAM2, SAM3-flat");
     }
 }

@@ -11,15 +11,19 @@ import static java.util.Objects.requireNonNull;
 /**
  * A device's world-wide identifier in udev's form, the form multipath names maps by and os-brick returns as
  * {@code scsi_wwn}: a type digit then the identifier ({@code 3} NAA, {@code 1} T10 vendor id, {@code 2} EUI-64,
- * {@code 8} SCSI name string), e.g. {@code 360014053b8c2d6119a414f0b8e275d1c}.
+ * {@code 8} SCSI name string), e.g. {@code 360014053b8c2d6119a414f0b8e275d1c}. Printable ASCII without spaces,
+ * {@code /} or {@code \}, since WWIDs become parts of {@code /dev/disk/by-id} and {@code /dev/mapper} names.
  */
 public record Wwid(String value) {
-    private static final Pattern FORM = Pattern.compile("[0-9a-zA-Z][\\x21-\\x7e]{1,255}");
+    private static final Pattern FORM = Pattern.compile("[0-9a-zA-Z][\\x21-\\x7e&&[^/\\\\]]{1,511}");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern NOT_UDEV_SAFE = Pattern.compile("[^0-9A-Za-z#+\\-.:=@_]");
 
     public Wwid {
         requireNonNull(value, "value is null");
         if (!FORM.matcher(value).matches()) {
-            throw new InvalidInputException("wwid", "'" + value + "' is not a WWID");
+            throw new InvalidInputException("wwid", Quoted.of(value)
+                    + " is not a WWID (2 to 512 printable ASCII characters without spaces or '/', starting with a letter or digit)");
         }
     }
 
@@ -30,7 +34,8 @@ public record Wwid(String value) {
     /**
      * The udev form of what the kernel writes in {@code device/wwid}: {@code naa.} becomes {@code 3}, {@code t10.}
      * {@code 1}, {@code eui.} {@code 2}, anything else {@code 8} in place of its 4-character prefix (as os-brick and
-     * udev's scsi_id do). Empty text has no WWID.
+     * udev's scsi_id do). As udev does, runs of whitespace become one {@code _} (T10 vendor ids are space-padded)
+     * and characters udev does not keep in names become {@code _}. Text of four characters or less has no WWID.
      */
     public static Optional<Wwid> fromSysfs(String sysfsWwid) {
         String text = sysfsWwid.strip();
@@ -44,7 +49,11 @@ public record Wwid(String value) {
             case "eui." -> "2";
             default -> "8";
         };
-        String rest = text.substring(4).replace(' ', '_');
+        String rest = NOT_UDEV_SAFE.matcher(WHITESPACE.matcher(text.substring(4).strip()).replaceAll("_"))
+                .replaceAll("_");
+        if (rest.isEmpty()) {
+            return Optional.empty();
+        }
         return Optional.of(new Wwid(digit + rest));
     }
 
