@@ -1,0 +1,142 @@
+package io.brick.testkit.sysfs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * File operations on the fake host's root, with paths relative to it ({@code sys/block/sda}). Symbolic links are
+ * made relative, the way the kernel and udev make them. I/O failures become {@link UncheckedIOException}.
+ */
+final class Tree {
+    private final Path root;
+
+    Tree(Path root) {
+        this.root = requireNonNull(root, "root is null");
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path resolve(String relative) {
+        return root.resolve(relative);
+    }
+
+    void mkdirs(String relative) {
+        try {
+            Files.createDirectories(resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + relative, e);
+        }
+    }
+
+    /** Writes a kernel attribute: the value and a newline. */
+    void attr(String relative, Object value) {
+        write(relative, value + "\n");
+    }
+
+    /** Writes the text exactly (creating parents, replacing what was there). */
+    void write(String relative, String text) {
+        writeBytes(relative, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void writeBytes(String relative, byte[] bytes) {
+        Path path = resolve(relative);
+        try {
+            Files.createDirectories(path.getParent());
+            Files.write(path, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + relative, e);
+        }
+    }
+
+    /** The text of a file. */
+    String read(String relative) {
+        try {
+            return Files.readString(resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + relative, e);
+        }
+    }
+
+    /**
+     * Makes {@code link} a relative symbolic link to {@code target}, replacing what was there, written the way sysfs
+     * writes its links: up from the link's directory to the nearest directory holding the target's parent, then down
+     * to the target ({@code ../../../host2}, never {@code ../..}).
+     */
+    void link(String link, String target) {
+        Path linkPath = resolve(link);
+        Path targetPath = resolve(target);
+        Path base = linkPath.getParent();
+        StringBuilder relative = new StringBuilder();
+        while (!targetPath.getParent().startsWith(base)) {
+            relative.append("../");
+            base = base.getParent();
+        }
+        relative.append(base.relativize(targetPath));
+        try {
+            Files.createDirectories(linkPath.getParent());
+            Files.deleteIfExists(linkPath);
+            Files.createSymbolicLink(linkPath, Path.of(relative.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot link " + link + " to " + target, e);
+        }
+    }
+
+    /** The target of a symbolic link as written, if {@code relative} is one. */
+    Optional<String> readLink(String relative) {
+        Path path = resolve(relative);
+        if (!Files.isSymbolicLink(path)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readSymbolicLink(path).toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read link " + relative, e);
+        }
+    }
+
+    boolean exists(String relative) {
+        return Files.exists(resolve(relative), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Names in a directory (links not followed), sorted; none when it does not exist. */
+    List<String> list(String relative) {
+        Path dir = resolve(relative);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(path -> path.getFileName().toString()).sorted().collect(Collectors.toUnmodifiableList());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + relative, e);
+        }
+    }
+
+    /** Deletes a file, a link (not what it points to) or a whole directory tree; nothing there is fine. */
+    void delete(String relative) {
+        Path path = resolve(relative);
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            List<Path> deepestFirst = walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList());
+            for (Path each : deepestFirst) {
+                Files.deleteIfExists(each);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + relative, e);
+        }
+    }
+}
