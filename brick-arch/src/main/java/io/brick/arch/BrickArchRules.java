@@ -50,7 +50,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * <ol>
  *     <li>{@link #CORE_IS_FREE_OF_INFRASTRUCTURE}: brick-core's domain and ports use the JDK, slf4j and
  *     jakarta.inject only, and no files or processes;</li>
- *     <li>{@link #FILES_ONLY_IN_SYSFS_TESTKIT_CLI}: only brick-sysfs (and the testkit and the CLI) touch files;</li>
+ *     <li>{@link #FILE_ACCESS_CONFINED}: only brick-sysfs (and the testkit and the CLI) touch files;</li>
  *     <li>{@link #PROCESSES_ONLY_IN_EXEC}: only brick-exec starts processes;</li>
  *     <li>{@link #ADAPTERS_ARE_INDEPENDENT}: no adapter module depends on another;</li>
  *     <li>{@link #IMPLEMENTATIONS_ARE_PACKAGE_PRIVATE}: adapters' port implementations are package-private;</li>
@@ -134,11 +134,17 @@ public final class BrickArchRules {
             .because("brick-core's domain and ports know nothing of Guice, files or processes (DESIGN.md §2)")
             .allowEmptyShould(true);
 
-    /** Rule 2: only brick-sysfs, the testkit and the CLI use {@code java.nio.file} or {@code java.io.File*}. */
-    public static final ArchRule FILES_ONLY_IN_SYSFS_TESTKIT_CLI = noClasses()
-            .that().resideOutsideOfPackages(SYSFS, TESTKIT, CLI)
+    /**
+     * Rule 2: only brick-sysfs, the testkit and the CLI use {@code java.nio.file} or {@code java.io.File*} for the
+     * host's files. brick-exec is the one other place: it reads {@code /proc/<pid>/stat} of the processes it started
+     * (to tell a reaped-or-zombie child from a live one when it ends a process tree) and hands commons-exec the
+     * {@code File}-typed arguments its API takes; it never reads {@code /sys}, {@code /dev} or {@code /etc}.
+     */
+    public static final ArchRule FILE_ACCESS_CONFINED = noClasses()
+            .that().resideOutsideOfPackages(SYSFS, EXEC, TESTKIT, CLI)
             .should().dependOnClassesThat(FILE_ACCESS)
-            .because("brick-sysfs is the only code that touches /sys, /dev and /etc, through one HostRoot")
+            .because("brick-sysfs is the only code that touches /sys, /dev and /etc, through one HostRoot "
+                    + "(brick-exec may read /proc about its own child processes)")
             .allowEmptyShould(true);
 
     /** Rule 3: only brick-exec starts processes ({@code ProcessBuilder}, {@code Process}, {@code Runtime.exec}, commons-exec). */
@@ -202,7 +208,7 @@ public final class BrickArchRules {
     /** Every rule above, in order. */
     public static final List<ArchRule> ALL = List.of(
             CORE_IS_FREE_OF_INFRASTRUCTURE,
-            FILES_ONLY_IN_SYSFS_TESTKIT_CLI,
+            FILE_ACCESS_CONFINED,
             PROCESSES_ONLY_IN_EXEC,
             ADAPTERS_ARE_INDEPENDENT,
             IMPLEMENTATIONS_ARE_PACKAGE_PRIVATE,

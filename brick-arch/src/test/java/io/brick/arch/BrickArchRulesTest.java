@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 
 import static io.brick.arch.BrickArchRules.ADAPTERS_ARE_INDEPENDENT;
 import static io.brick.arch.BrickArchRules.CORE_IS_FREE_OF_INFRASTRUCTURE;
-import static io.brick.arch.BrickArchRules.FILES_ONLY_IN_SYSFS_TESTKIT_CLI;
+import static io.brick.arch.BrickArchRules.FILE_ACCESS_CONFINED;
 import static io.brick.arch.BrickArchRules.GUICE_ONLY_IN_BOOTSTRAP_MODULES_AND_PLUGINS;
 import static io.brick.arch.BrickArchRules.IMPLEMENTATIONS_ARE_PACKAGE_PRIVATE;
 import static io.brick.arch.BrickArchRules.NO_JAVA_UTIL_LOGGING;
@@ -42,7 +42,7 @@ class BrickArchRulesTest {
 
     static {
         RULES.put("1 core pure", CORE_IS_FREE_OF_INFRASTRUCTURE);
-        RULES.put("2 files", FILES_ONLY_IN_SYSFS_TESTKIT_CLI);
+        RULES.put("2 files", FILE_ACCESS_CONFINED);
         RULES.put("3 processes", PROCESSES_ONLY_IN_EXEC);
         RULES.put("4 adapters independent", ADAPTERS_ARE_INDEPENDENT);
         RULES.put("5 package-private implementations", IMPLEMENTATIONS_ARE_PACKAGE_PRIVATE);

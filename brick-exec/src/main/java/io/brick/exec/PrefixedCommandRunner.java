@@ -9,7 +9,7 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A {@link CommandRunner} that runs every command through a fixed prefix, for brick running in a container beside
+ * Behind {@link HostCommands}: a {@link CommandRunner} that runs every command through a fixed prefix, for brick running in a container beside
  * the host it manages: the tools (iscsiadm, multipath, ...) are the host's, so they are run in the host's namespaces
  * ({@link #nsenter}) or under the host's root directory ({@link #chroot}).
  *
@@ -17,14 +17,14 @@ import static java.util.Objects.requireNonNull;
  * kept as they are (a secret stays masked in logs and messages). The delegate does the running, so the timeout ends
  * the prefix program and everything it started.
  * <pre>{@code
- * CommandRunner host = PrefixedCommandRunner.nsenter(runner);
+ * CommandRunner host = HostCommands.nsenter(runner);
  * host.run(Command.builder("iscsiadm").args("-m", "session").build());
  * // runs: nsenter --target 1 --mount --uts --ipc --net --pid -- iscsiadm -m session
  * }</pre>
  */
-public final class PrefixedCommandRunner implements CommandRunner {
+final class PrefixedCommandRunner implements CommandRunner {
     /** Enters the namespaces of the host's init (PID 1): needs the host's PID namespace ({@code hostPID: true}). */
-    public static final List<String> NSENTER_PREFIX =
+    static final List<String> NSENTER_PREFIX =
             List.of("nsenter", "--target", "1", "--mount", "--uts", "--ipc", "--net", "--pid", "--");
 
     private final CommandRunner delegate;
@@ -51,17 +51,17 @@ public final class PrefixedCommandRunner implements CommandRunner {
      * Runs every command with {@code delegate} after {@code prefix} (a program and its arguments, e.g.
      * {@code ["ip", "netns", "exec", "host"]}).
      */
-    public static PrefixedCommandRunner withPrefix(CommandRunner delegate, List<String> prefix) {
+    static PrefixedCommandRunner withPrefix(CommandRunner delegate, List<String> prefix) {
         return new PrefixedCommandRunner(delegate, prefix);
     }
 
     /** Runs every command in the namespaces of the host's PID 1: {@link #NSENTER_PREFIX}. */
-    public static PrefixedCommandRunner nsenter(CommandRunner delegate) {
+    static PrefixedCommandRunner nsenter(CommandRunner delegate) {
         return new PrefixedCommandRunner(delegate, NSENTER_PREFIX);
     }
 
     /** Runs every command under the host's root directory mounted at {@code hostRoot}: {@code chroot HOSTROOT}. */
-    public static PrefixedCommandRunner chroot(CommandRunner delegate, String hostRoot) {
+    static PrefixedCommandRunner chroot(CommandRunner delegate, String hostRoot) {
         requireNonNull(hostRoot, "hostRoot is null");
         if (!hostRoot.startsWith("/")) {
             throw new IllegalArgumentException("the host root must be an absolute path: '" + hostRoot + "'");
@@ -70,7 +70,7 @@ public final class PrefixedCommandRunner implements CommandRunner {
     }
 
     /** The arguments put in front of every command. */
-    public List<String> prefix() {
+    List<String> prefix() {
         return prefix;
     }
 
