@@ -67,7 +67,7 @@ final class SysfsTopologyProvider implements TopologyProvider {
     private static final Pattern TARGET = Pattern.compile("target(\\d{1,9}):(\\d{1,9}):(\\d{1,9})");
     private static final Pattern HCTL = Pattern.compile("\\d{1,9}:\\d{1,9}:\\d{1,9}:\\d{1,20}");
     private static final Pattern RPORT = Pattern.compile("rport-(\\d{1,9}):(\\d{1,9})-(\\d{1,9})");
-    private static final Pattern NAME_NUMBER = Pattern.compile("(\\D*)(\\d{1,9})");
+    private static final Pattern NAME_NUMBER = Pattern.compile("(.*?)(\\d{1,9})");
     private static final String MPATH_UUID_PREFIX = "mpath-";
     private static final long SECTOR = 512;
 

@@ -13,11 +13,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -195,12 +197,13 @@ public final class Snapshot {
             Files.createDirectories(root.resolve("dev"));
             Files.createDirectories(root.resolve("etc"));
             List<String> blockDevices = new ArrayList<>();
+            Set<Path> directories = new HashSet<>();
             Iterator<Map.Entry<String, JsonNode>> fields = entries(sysfs, name).fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> entry = fields.next();
                 String path = entry.getKey();
                 Path target = hostPath(root, path, "/sys");
-                writeEntry(target, path, entry.getValue());
+                writeEntry(target, path, entry.getValue(), directories);
                 if (path.startsWith("/sys/block/") && path.indexOf('/', "/sys/block/".length()) < 0) {
                     blockDevices.add(path.substring("/sys/block/".length()));
                 }
@@ -220,10 +223,17 @@ public final class Snapshot {
         return HostRoot.under(root.toString());
     }
 
-    private void writeEntry(Path target, String path, JsonNode entry) throws IOException {
+    private void writeEntry(Path target, String path, JsonNode entry, Set<Path> directories) throws IOException {
         String type = entry.path("t").asText("");
+        if (directories.add(target.getParent())) {
+            Files.createDirectories(target.getParent());
+        }
         switch (type) {
-            case "d" -> Files.createDirectories(target);
+            case "d" -> {
+                if (directories.add(target)) {
+                    Files.createDirectories(target);
+                }
+            }
             case "f" -> {
                 byte[] content;
                 if (entry.has("b64")) {
@@ -267,16 +277,16 @@ public final class Snapshot {
         return fileName;
     }
 
+    /** Writes a file in an existing directory. */
     private static void writeFile(Path target, byte[] content) throws IOException {
-        Files.createDirectories(target.getParent());
         if (Files.isSymbolicLink(target)) {
             Files.delete(target);
         }
         Files.write(target, content);
     }
 
+    /** Creates a symlink in an existing directory, replacing whatever had that name. */
     private static void writeLink(Path target, String linkTarget) throws IOException {
-        Files.createDirectories(target.getParent());
         Files.deleteIfExists(target);
         Files.createSymbolicLink(target, Path.of(linkTarget));
     }
