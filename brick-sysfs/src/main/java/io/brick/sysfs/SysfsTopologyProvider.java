@@ -54,6 +54,8 @@ import static java.util.Objects.requireNonNull;
  *   {@code /dev/disk/by-id/dm-uuid-mpath-WWID} → {@code dm-N};</li>
  *   <li>Fibre Channel: {@code class/fc_host/hostN} and {@code class/fc_remote_ports/rport-H:C-N}.</li>
  * </ul>
+ * {@link #topology()} lists the SCSI devices of iSCSI and Fibre Channel hosts only (not local ATA or SAS disks).
+ * An HBA or remote port whose names cannot be read is skipped with a warning, as os-brick does.
  * Targeted lookups follow those paths only; {@code /sys/block} is listed only by {@link #multipathMaps()} and
  * {@link #topology()}. A link that resolves outside the host root's {@code sys} (or {@code dev}) directory is treated
  * as absent. An object that disappears while it is read is absent; an expected file of an object that is still there
