@@ -55,7 +55,7 @@ class SnapshotTest {
         assertThat(page).hasSize(pageLength + 4);
         // first designator: NAA (type 3), 16 bytes, the LUN's WWID without its type digit
         assertThat(page[5] & 0x0f).isEqualTo(3);
-        assertThat(String.format("%02x%02x%02x", page[8], page[9], page[10])).isEqualTo("600140");
+        assertThat(String.format(java.util.Locale.ROOT, "%02x%02x%02x", page[8], page[9], page[10])).isEqualTo("600140");
     }
 
     @Test
