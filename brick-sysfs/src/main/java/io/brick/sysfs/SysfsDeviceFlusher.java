@@ -1,0 +1,227 @@
+package io.brick.sysfs;
+
+import io.brick.core.error.BrickException;
+import io.brick.core.error.CommandFailedException;
+import io.brick.core.error.CommandTimeoutException;
+import io.brick.core.error.DeviceNotFoundException;
+import io.brick.core.error.FlushFailedException;
+import io.brick.core.error.InvalidInputException;
+import io.brick.core.error.OperationInterruptedException;
+import io.brick.core.error.OperationTimeoutException;
+import io.brick.core.host.HostRoot;
+import io.brick.core.model.DevicePath;
+import io.brick.core.port.Command;
+import io.brick.core.port.CommandResult;
+import io.brick.core.port.CommandRunner;
+import io.brick.core.port.DeviceFlusher;
+import io.brick.core.time.Clock;
+import io.brick.core.time.Deadline;
+import io.brick.core.time.Sleeper;
+import jakarta.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * {@link DeviceFlusher} over {@code blockdev --flushbufs} and the SCSI device's {@code delete} and {@code rescan}
+ * attributes.
+ *
+ * <p>Removal writes {@code 1} into every device's {@code delete} at once, each on its own short-lived daemon thread
+ * (at most {@value #MAX_PARALLEL_WRITES}): the kernel may block such a write while it syncs a device whose target no
+ * longer answers, and one stuck device must neither delay the others nor outlive the deadline. It then polls every
+ * {@link #POLL_INTERVAL} until every {@code /sys/block/NAME} is gone.
+ */
+final class SysfsDeviceFlusher implements DeviceFlusher {
+    private static final Logger log = LoggerFactory.getLogger(SysfsDeviceFlusher.class);
+
+    /** The longest a single flush may take when the deadline leaves more. */
+    static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration POLL_INTERVAL = Duration.ofMillis(25);
+    static final int MAX_PARALLEL_WRITES = 8;
+
+    private final HostFiles files;
+    private final CommandRunner runner;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    @Inject
+    SysfsDeviceFlusher(HostRoot root, CommandRunner runner, Clock clock, Sleeper sleeper) {
+        this.files = new HostFiles(requireNonNull(root, "root is null"));
+        this.runner = requireNonNull(runner, "runner is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.sleeper = requireNonNull(sleeper, "sleeper is null");
+    }
+
+    /**
+     * Runs {@code blockdev --flushbufs} on the device as the host names it ({@code /dev/sda}: the command runs on the
+     * host, whatever the host root of this process is).
+     */
+    @Override
+    public void flushBuffers(DevicePath device, Deadline deadline) {
+        requireNonNull(device, "device is null");
+        requireNonNull(deadline, "deadline is null");
+        Duration timeout = deadline.cap(FLUSH_TIMEOUT);
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new OperationTimeoutException("flush of " + device, deadline.elapsed(), deadline.budget(),
+                    Map.of("device", device.path()));
+        }
+        Command command = Command.builder("blockdev").args("--flushbufs", device.path()).timeout(timeout).build();
+        try {
+            CommandResult result = runner.run(command);
+            log.debug("flushed {} ({} ms)", device, result.elapsed().toMillis());
+        } catch (CommandFailedException e) {
+            throw flushFailed(device, Integer.toString(e.exitCode()), e.stderr(), e);
+        } catch (CommandTimeoutException e) {
+            throw flushFailed(device, "timeout after " + e.timeout().toMillis() + " ms", "", e);
+        }
+    }
+
+    private FlushFailedException flushFailed(DevicePath device, String exitCode, String stderr, RuntimeException cause) {
+        String detail = stderr == null ? "" : stderr.strip();
+        List<String> holders = HostFiles.isKernelName(device.name())
+                ? HostFiles.list(files.sys("block", device.name(), "holders")) : List.of();
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("device", device.path());
+        evidence.put("exitCode", exitCode);
+        evidence.put("stderr", detail);
+        evidence.put("holders", String.join(",", holders));
+        String firstLine = detail.lines().findFirst().orElse("");
+        return new FlushFailedException("flushing " + device + " failed" + (firstLine.isEmpty() ? "" : ": " + firstLine)
+                + (holders.isEmpty() ? "" : " (held by " + String.join(", ", holders) + ")"), evidence, cause);
+    }
+
+    @Override
+    public void removeDevices(Collection<String> kernelNames, Deadline deadline) {
+        requireNonNull(kernelNames, "kernelNames is null");
+        requireNonNull(deadline, "deadline is null");
+        LinkedHashSet<String> names = new LinkedHashSet<>();
+        for (String name : kernelNames) {
+            if (!HostFiles.isKernelName(name)) {
+                throw new InvalidInputException("device", "'" + name + "' is not a kernel device name");
+            }
+            names.add(name);
+        }
+        List<String> present = names.stream().filter(this::exists).toList();
+        if (present.isEmpty()) {
+            log.debug("devices {} are already gone", names);
+            return;
+        }
+        long start = clock.nanoTime();
+        Map<String, Future<?>> writes = new LinkedHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(present.size(), MAX_PARALLEL_WRITES), task -> {
+            Thread thread = new Thread(task, "brick-scsi-delete");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            for (String name : present) {
+                writes.put(name, pool.submit(() -> writeDelete(name)));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        awaitWrites(writes, deadline);
+        while (true) {
+            List<String> remaining = present.stream().filter(this::exists).toList();
+            if (remaining.isEmpty()) {
+                log.info("removed SCSI devices {} in {} ms", present,
+                        Duration.ofNanos(clock.nanoTime() - start).toMillis());
+                return;
+            }
+            if (deadline.expired()) {
+                throw removalTimeout(remaining, deadline);
+            }
+            sleeper.sleep(deadline.cap(POLL_INTERVAL));
+        }
+    }
+
+    /** Waits for the delete writes until the deadline; a refused write of a device still there fails the removal. */
+    private void awaitWrites(Map<String, Future<?>> writes, Deadline deadline) {
+        for (Map.Entry<String, Future<?>> write : writes.entrySet()) {
+            try {
+                write.getValue().get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                List<String> remaining = new ArrayList<>();
+                writes.keySet().stream().filter(this::exists).forEach(remaining::add);
+                log.warn("writing into device/delete of {} has not returned by the deadline", write.getKey());
+                throw removalTimeout(remaining, deadline);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof BrickException brick) {
+                    throw brick;
+                }
+                throw new IllegalStateException("deleting " + write.getKey() + " failed unexpectedly", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationInterruptedException("removal of SCSI devices", e);
+            }
+        }
+    }
+
+    private OperationTimeoutException removalTimeout(List<String> remaining, Deadline deadline) {
+        return new OperationTimeoutException("removal of SCSI devices " + String.join(", ", remaining),
+                deadline.elapsed(), deadline.budget(), Map.of("remaining", String.join(",", remaining)));
+    }
+
+    private void writeDelete(String name) {
+        Optional<Path> block = files.realInSys(files.sys("block", name));
+        Optional<Path> device = block.flatMap(dir -> files.realInSys(dir.resolve("device")));
+        if (device.isEmpty()) {
+            log.debug("{} is already gone", name);
+            return;
+        }
+        Path delete = device.get().resolve("delete");
+        log.debug("writing '1' into {}", delete);
+        try {
+            HostFiles.write(delete, "1");
+            log.debug("wrote '1' into {}", delete);
+        } catch (IOException e) {
+            if (!exists(name)) {
+                log.debug("{} went away while it was deleted ({})", name, HostFiles.reason(e));
+                return;
+            }
+            throw HostFiles.unwritable(delete, "1", e);
+        }
+    }
+
+    private boolean exists(String name) {
+        return files.realInSys(files.sys("block", name)).isPresent();
+    }
+
+    @Override
+    public void rescan(String kernelName) {
+        if (!HostFiles.isKernelName(kernelName)) {
+            throw new InvalidInputException("device", "'" + kernelName + "' is not a kernel device name");
+        }
+        Path link = files.sys("block", kernelName, "device");
+        Path device = files.realInSys(files.sys("block", kernelName))
+                .flatMap(block -> files.realInSys(block.resolve("device")))
+                .orElseThrow(() -> new DeviceNotFoundException("there is no SCSI device " + kernelName + " to rescan",
+                        Map.of("device", kernelName, "path", link.toString())));
+        Path rescan = device.resolve("rescan");
+        log.debug("writing '1' into {}", rescan);
+        try {
+            HostFiles.write(rescan, "1");
+        } catch (IOException e) {
+            throw HostFiles.unwritable(rescan, "1", e);
+        }
+        log.debug("wrote '1' into {}", rescan);
+    }
+}

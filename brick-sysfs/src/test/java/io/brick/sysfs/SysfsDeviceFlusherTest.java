@@ -1,0 +1,195 @@
+package io.brick.sysfs;
+
+import io.brick.core.error.CommandFailedException;
+import io.brick.core.error.CommandTimeoutException;
+import io.brick.core.error.DeviceNotFoundException;
+import io.brick.core.error.FlushFailedException;
+import io.brick.core.error.HostStateException;
+import io.brick.core.error.OperationTimeoutException;
+import io.brick.core.model.DevicePath;
+import io.brick.core.port.Command;
+import io.brick.core.port.CommandResult;
+import io.brick.core.port.CommandRunner;
+import io.brick.core.time.Deadline;
+import io.brick.testkit.snapshot.Recordings;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SysfsDeviceFlusherTest {
+    @TempDir
+    Path dir;
+
+    private RecordedFixture fixture;
+    private final FakeTime time = new FakeTime();
+    private final FakeRunner runner = new FakeRunner();
+
+    /** Records the commands; answers with the given function. */
+    static final class FakeRunner implements CommandRunner {
+        final List<Command> commands = new ArrayList<>();
+        Function<Command, CommandResult> answer = command ->
+                new CommandResult(command.display(), 0, "", "", Duration.ofMillis(3), false);
+
+        @Override
+        public synchronized CommandResult run(Command command) {
+            commands.add(command);
+            return answer.apply(command);
+        }
+    }
+
+    @BeforeEach
+    void materialise() {
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+    }
+
+    private SysfsDeviceFlusher flusher() {
+        return new SysfsDeviceFlusher(fixture.host(), runner, time, time);
+    }
+
+    @Test
+    void flush_runs_blockdev_with_a_timeout_inside_the_deadline() {
+        flusher().flushBuffers(DevicePath.of("/dev/sda"), time.deadline(Duration.ofSeconds(10)));
+
+        assertThat(runner.commands).singleElement().satisfies(command -> {
+            assertThat(command.argv()).containsExactly("blockdev", "--flushbufs", "/dev/sda");
+            assertThat(command.timeout()).isEqualTo(Duration.ofSeconds(10));
+        });
+    }
+
+    @Test
+    void flush_timeout_is_capped_when_the_deadline_is_far() {
+        flusher().flushBuffers(DevicePath.of("/dev/sda"), time.deadline(Duration.ofHours(1)));
+
+        assertThat(runner.commands.get(0).timeout()).isEqualTo(SysfsDeviceFlusher.FLUSH_TIMEOUT);
+    }
+
+    @Test
+    void a_failed_flush_carries_exit_code_stderr_and_holders() {
+        runner.answer = command -> {
+            throw new CommandFailedException(command.display(), 1, "",
+                    "blockdev: cannot open /dev/sda: Device or resource busy\n", false);
+        };
+
+        assertThatThrownBy(() -> flusher().flushBuffers(DevicePath.of("/dev/sda"), time.deadline(Duration.ofSeconds(10))))
+                .isInstanceOf(FlushFailedException.class)
+                .hasMessageContaining("Device or resource busy")
+                .satisfies(e -> assertThat(((FlushFailedException) e).evidence())
+                        .containsEntry("device", "/dev/sda")
+                        .containsEntry("exitCode", "1")
+                        .containsEntry("holders", "dm-0")
+                        .containsEntry("stderr", "blockdev: cannot open /dev/sda: Device or resource busy"));
+    }
+
+    @Test
+    void a_flush_that_times_out_is_a_failed_flush() {
+        runner.answer = command -> {
+            throw new CommandTimeoutException(command.display(), command.timeout(), "");
+        };
+
+        assertThatThrownBy(() -> flusher().flushBuffers(DevicePath.of("/dev/sdb"), time.deadline(Duration.ofSeconds(10))))
+                .isInstanceOf(FlushFailedException.class)
+                .satisfies(e -> assertThat(((FlushFailedException) e).evidence().get("exitCode")).startsWith("timeout"));
+    }
+
+    @Test
+    void no_flush_runs_once_the_deadline_has_passed() {
+        Deadline deadline = time.deadline(Duration.ofSeconds(1));
+        time.sleep(Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> flusher().flushBuffers(DevicePath.of("/dev/sda"), deadline))
+                .isInstanceOf(OperationTimeoutException.class);
+        assertThat(runner.commands).isEmpty();
+    }
+
+    @Test
+    void removal_writes_delete_into_every_device_and_waits_until_the_kernel_removed_them() throws IOException {
+        // the "kernel": removes a device some polls after 1 was written into its delete file
+        time.onSleep(() -> removeDeletedDevices(time.sleeps().size() >= 3));
+
+        flusher().removeDevices(List.of("sda", "sdb"), time.deadline(Duration.ofSeconds(30)));
+
+        assertThat(Files.readString(fixture.sys("devices/platform/host2/session1/target2:0:0/2:0:0:1/delete")))
+                .isEqualTo("1");
+        assertThat(Files.readString(fixture.sys("devices/platform/host3/session2/target3:0:0/3:0:0:1/delete")))
+                .isEqualTo("1");
+        assertThat(fixture.sys("block/sda")).doesNotExist();
+        assertThat(fixture.sys("block/sdb")).doesNotExist();
+        assertThat(time.sleeps()).hasSize(3).allSatisfy(sleep -> assertThat(sleep).isEqualTo(SysfsDeviceFlusher.POLL_INTERVAL));
+    }
+
+    @Test
+    void removal_times_out_naming_the_devices_still_there() {
+        time.onSleep(() -> {
+            try {
+                Files.deleteIfExists(fixture.sys("block/sdb"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        assertThatThrownBy(() -> flusher().removeDevices(List.of("sda", "sdb"), time.deadline(Duration.ofSeconds(2))))
+                .isInstanceOf(OperationTimeoutException.class)
+                .satisfies(e -> assertThat(((OperationTimeoutException) e).evidence())
+                        .containsEntry("remaining", "sda")
+                        .containsEntry("budgetMillis", "2000"));
+    }
+
+    @Test
+    void devices_already_gone_count_as_removed() {
+        flusher().removeDevices(List.of("sdq", "sdr"), time.deadline(Duration.ofSeconds(1)));
+
+        assertThat(time.sleeps()).isEmpty();
+    }
+
+    @Test
+    void a_refused_delete_of_a_device_still_there_is_a_host_state_error() throws IOException {
+        Path delete = fixture.sys("devices/platform/host2/session1/target2:0:0/2:0:0:1/delete");
+        Files.delete(delete);
+        Files.createDirectory(delete);
+
+        assertThatThrownBy(() -> flusher().removeDevices(List.of("sda"), time.deadline(Duration.ofSeconds(5))))
+                .isInstanceOf(HostStateException.class)
+                .satisfies(e -> assertThat(((HostStateException) e).evidence().get("path")).endsWith("2:0:0:1/delete"));
+    }
+
+    @Test
+    void rescan_writes_1_into_the_devices_rescan_file() throws IOException {
+        flusher().rescan("sdb");
+
+        assertThat(Files.readString(fixture.sys("devices/platform/host3/session2/target3:0:0/3:0:0:1/rescan")))
+                .isEqualTo("1");
+    }
+
+    @Test
+    void rescan_of_an_unknown_device_is_device_not_found() {
+        assertThatThrownBy(() -> flusher().rescan("sdq")).isInstanceOf(DeviceNotFoundException.class);
+    }
+
+    private void removeDeletedDevices(boolean now) {
+        if (!now) {
+            return;
+        }
+        for (String name : List.of("sda", "sdb")) {
+            Path link = fixture.sys("block/" + name);
+            try {
+                if (Files.isSymbolicLink(link) && Files.readString(link.resolve("device/delete")).equals("1")) {
+                    Files.delete(link);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
