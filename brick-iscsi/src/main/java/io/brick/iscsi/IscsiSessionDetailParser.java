@@ -125,16 +125,16 @@ final class IscsiSessionDetailParser {
             }
             String[] fields = IscsiadmText.fields(line);
             if (fields.length >= 2 && fields[0].startsWith("scsi") && fields[1].equals("Channel")) {
-                if (target == null) {
-                    log.debug("iscsiadm -m session -P 3: skipping a SCSI device line outside any target: {}", line);
+                if (target == null || !target.hasSession()) {
+                    log.debug("iscsiadm -m session -P 3: skipping a SCSI device line outside any session: {}", line);
                 } else {
                     target.session().device(line, fields);
                 }
                 continue;
             }
             if (fields.length >= 2 && fields[0].equals("Attached") && fields[1].equals("scsi")) {
-                if (target == null) {
-                    log.debug("iscsiadm -m session -P 3: skipping a disk line outside any target: {}", line);
+                if (target == null || !target.hasSession()) {
+                    log.debug("iscsiadm -m session -P 3: skipping a disk line outside any session: {}", line);
                 } else {
                     target.session().disk(line, fields);
                 }
@@ -186,6 +186,10 @@ final class IscsiSessionDetailParser {
 
         void newSession() {
             sessions.add(new SessionBuilder());
+        }
+
+        boolean hasSession() {
+            return !sessions.isEmpty();
         }
 
         SessionBuilder session() {
