@@ -21,7 +21,7 @@ class IfaceParserTest {
     @ParameterizedTest
     @MethodSource("recordings")
     void readsTheDefaultAndIserIfacesOfEveryRecording(String recording) {
-        List<Iface> ifaces = IfaceParser.parseList(RecordedHost.commandsOf(recording).stdout("iscsiadm -m iface"));
+        List<Iface> ifaces = IfaceParser.parseList(RecordedHost.of(recording).stdout("iscsiadm -m iface"));
 
         assertThat(ifaces).containsExactly(
                 new Iface("default", "tcp", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),

@@ -19,7 +19,7 @@ class IscsiNodeListParserTest {
     @Test
     void readsTheNodesOfTheTwoPortalRecording() {
         List<PortalTarget> nodes = IscsiNodeListParser.parse(
-                RecordedHost.commandsOf(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m node"));
+                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m node"));
 
         assertThat(nodes).containsExactly(
                 new PortalTarget(new TaggedPortal(new Portal("127.0.0.1", 3260), 1), TARGET),
@@ -30,14 +30,14 @@ class IscsiNodeListParserTest {
     @Test
     void readsTheSingleNodeOfTheOnePortalRecording() {
         assertThat(IscsiNodeListParser.parse(
-                RecordedHost.commandsOf(Recordings.A_SINGLE_PORTAL_ONE_LUN).stdout("iscsiadm -m node")))
+                RecordedHost.of(Recordings.A_SINGLE_PORTAL_ONE_LUN).stdout("iscsiadm -m node")))
                 .containsExactly(new PortalTarget(new TaggedPortal(new Portal("127.0.0.1", 3260), 1), TARGET));
     }
 
     @Test
     void readsTheUnsignedTpgtOsBrickLeftAsMinusOne() {
         // os-brick creates node records without discovery: iscsiadm prints their tpgt -1 as 4294967295
-        RecordedHost host = RecordedHost.commandsOf(Recordings.OSBRICK_ATTACHED);
+        RecordedHost host = RecordedHost.of(Recordings.OSBRICK_ATTACHED);
         assertThat(host.stdout("iscsiadm -m node")).contains(",4294967295 ");
 
         assertThat(IscsiNodeListParser.parse(host.stdout("iscsiadm -m node"))).containsExactly(
@@ -48,7 +48,7 @@ class IscsiNodeListParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void noRecordsIsAnEmptyList(String recording) {
-        CommandRecord record = RecordedHost.commandsOf(recording).command("iscsiadm -m node");
+        CommandRecord record = RecordedHost.of(recording).command("iscsiadm -m node");
 
         assertThat(record.rc()).isEqualTo(IscsiExitCodes.NO_OBJS_FOUND);
         assertThat(record.stderr()).contains("No records found");

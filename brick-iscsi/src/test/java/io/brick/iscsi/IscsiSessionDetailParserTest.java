@@ -10,11 +10,9 @@ import io.brick.testkit.snapshot.CommandRecord;
 import io.brick.testkit.snapshot.Recordings;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -28,7 +26,7 @@ class IscsiSessionDetailParserTest {
     @Test
     void readsEveryFieldOfBothSessionsOfTheTwoPortalRecording() {
         List<Target> targets = IscsiSessionDetailParser.parse(
-                RecordedHost.commandsOf(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m session -P 3"));
+                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m session -P 3"));
 
         assertThat(targets).singleElement().satisfies(target -> {
             assertThat(target.name()).isEqualTo(TARGET);
@@ -51,8 +49,8 @@ class IscsiSessionDetailParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
-    void everySessionAndDiskMatchesWhatSysfsRecorded(String recording, @TempDir Path dir) {
-        RecordedHost host = RecordedHost.materialise(recording, dir);
+    void everySessionAndDiskMatchesWhatSysfsRecorded(String recording) {
+        RecordedHost host = RecordedHost.of(recording);
 
         List<Target> targets = IscsiSessionDetailParser.parse(host.stdout("iscsiadm -m session -P 3"));
 
@@ -89,7 +87,7 @@ class IscsiSessionDetailParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void agreesWithTheSessionList(String recording) {
-        RecordedHost host = RecordedHost.commandsOf(recording);
+        RecordedHost host = RecordedHost.of(recording);
 
         List<Target> targets = IscsiSessionDetailParser.parse(host.stdout("iscsiadm -m session -P 3"));
         List<IscsiSessionListParser.Session> listed = IscsiSessionListParser.parse(host.stdout("iscsiadm -m session"));
@@ -105,7 +103,7 @@ class IscsiSessionDetailParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void noActiveSessionsIsAnEmptyList(String recording) {
-        CommandRecord record = RecordedHost.commandsOf(recording).command("iscsiadm -m session -P 3");
+        CommandRecord record = RecordedHost.of(recording).command("iscsiadm -m session -P 3");
 
         assertThat(record.rc()).isEqualTo(IscsiExitCodes.NO_OBJS_FOUND);
         assertThat(IscsiSessionDetailParser.parse(record.stdout())).isEmpty();

@@ -7,11 +7,9 @@ import io.brick.testkit.snapshot.CommandRecord;
 import io.brick.testkit.snapshot.Recordings;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +20,7 @@ class IscsiSessionListParserTest {
     @Test
     void readsBothSessionsOfTheTwoPortalRecording() {
         List<Session> sessions = IscsiSessionListParser.parse(
-                RecordedHost.commandsOf(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m session"));
+                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m session"));
 
         assertThat(sessions).containsExactly(
                 new Session("tcp", 1, new TaggedPortal(new Portal("127.0.0.1", 3260), 1), TARGET, false),
@@ -33,8 +31,8 @@ class IscsiSessionListParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
-    void everySessionMatchesWhatSysfsRecordedForIt(String recording, @TempDir Path dir) {
-        RecordedHost host = RecordedHost.materialise(recording, dir);
+    void everySessionMatchesWhatSysfsRecordedForIt(String recording) {
+        RecordedHost host = RecordedHost.of(recording);
 
         List<Session> sessions = IscsiSessionListParser.parse(host.stdout("iscsiadm -m session"));
 
@@ -55,7 +53,7 @@ class IscsiSessionListParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void noActiveSessionsIsAnEmptyList(String recording) {
-        CommandRecord record = RecordedHost.commandsOf(recording).command("iscsiadm -m session");
+        CommandRecord record = RecordedHost.of(recording).command("iscsiadm -m session");
 
         assertThat(record.rc()).isEqualTo(IscsiExitCodes.NO_OBJS_FOUND);
         assertThat(record.stderr()).contains("No active sessions.");

@@ -1,38 +1,33 @@
 package io.brick.iscsi;
 
+import io.brick.core.json.Json;
 import io.brick.testkit.snapshot.CommandRecord;
 import io.brick.testkit.snapshot.Snapshot;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
  * One of the testkit's real-kernel recordings, for parser tests: what the tools printed, and the sysfs tree recorded
- * at the same moment (materialised under a test's temporary directory) to check the parsed values against.
+ * at the same moment ({@code sysfs.json}, read in memory, symlinks followed as the kernel's would be) to check the
+ * parsed values against.
  */
 final class RecordedHost {
+    private static final int MAX_LINKS = 40;
     private final Snapshot snapshot;
-    private final Path root;
+    private final Map<?, ?> entries;
 
-    private RecordedHost(Snapshot snapshot, Path root) {
+    private RecordedHost(Snapshot snapshot) {
         this.snapshot = snapshot;
-        this.root = root;
+        Map<?, ?> sysfs = (Map<?, ?>) Json.parse(snapshot.file("sysfs.json").orElseThrow(), "sysfs.json");
+        this.entries = (Map<?, ?>) sysfs.get("entries");
     }
 
-    /** The recording's commands only. */
-    static RecordedHost commandsOf(String recording) {
-        return new RecordedHost(Snapshot.load(recording), null);
-    }
-
-    /** The recording with its sysfs tree written under {@code dir}. */
-    static RecordedHost materialise(String recording, Path dir) {
-        Snapshot snapshot = Snapshot.load(recording);
-        snapshot.materialise(dir);
-        return new RecordedHost(snapshot, dir);
+    static RecordedHost of(String recording) {
+        return new RecordedHost(Snapshot.load(recording));
     }
 
     String name() {
@@ -49,39 +44,72 @@ final class RecordedHost {
 
     /** A sysfs attribute's text, stripped ({@code /sys/class/iscsi_session/session1/targetname}). */
     String sysfs(String path) {
-        try {
-            return Files.readString(host(path)).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Map<?, ?> entry = entry(resolve(path), path);
+        if (!"f".equals(entry.get("t")) || !(entry.get("text") instanceof String text)) {
+            throw new AssertionError(name() + ": " + path + " is not a readable file");
         }
+        return text.strip();
     }
 
     /** A sysfs symlink's target as the kernel wrote it. */
     String link(String path) {
-        try {
-            return Files.readSymbolicLink(host(path)).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int slash = path.lastIndexOf('/');
+        String resolved = resolve(path.substring(0, slash)) + path.substring(slash);
+        Map<?, ?> entry = entry(resolved, path);
+        if (!"l".equals(entry.get("t"))) {
+            throw new AssertionError(name() + ": " + path + " is not a symlink");
         }
+        return (String) entry.get("target");
     }
 
-    /** The names in a sysfs directory, sorted; none when it does not exist. */
+    /** The names in a sysfs directory, sorted; none when it was not recorded. */
     List<String> list(String path) {
-        Path dir = host(path);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        String prefix = resolve(path) + "/";
+        List<String> names = new ArrayList<>();
+        for (Object key : entries.keySet()) {
+            String entryPath = (String) key;
+            if (entryPath.startsWith(prefix) && entryPath.indexOf('/', prefix.length()) < 0) {
+                names.add(entryPath.substring(prefix.length()));
+            }
         }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(entry -> entry.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        names.sort(null);
+        return names;
     }
 
-    private Path host(String path) {
-        if (root == null) {
-            throw new IllegalStateException("recording " + name() + " was not materialised");
+    private Map<?, ?> entry(String resolved, String path) {
+        if (!(entries.get(resolved) instanceof Map<?, ?> entry)) {
+            throw new AssertionError(name() + " did not record " + path + " (" + resolved + ")");
         }
-        return root.resolve(path.substring(1));
+        return entry;
+    }
+
+    /** The path with every symlink among its components followed. */
+    private String resolve(String path) {
+        Deque<String> pending = new ArrayDeque<>(List.of(path.substring(1).split("/")));
+        List<String> current = new ArrayList<>();
+        int links = 0;
+        while (!pending.isEmpty()) {
+            String component = pending.removeFirst();
+            if (component.isEmpty() || component.equals(".")) {
+                continue;
+            }
+            if (component.equals("..")) {
+                current.remove(current.size() - 1);
+                continue;
+            }
+            current.add(component);
+            Object entry = entries.get("/" + String.join("/", current));
+            if (entry instanceof Map<?, ?> map && "l".equals(map.get("t"))) {
+                if (++links > MAX_LINKS) {
+                    throw new AssertionError(name() + ": too many links in " + path);
+                }
+                current.remove(current.size() - 1);
+                List<String> target = List.of(((String) map.get("target")).split("/"));
+                for (int i = target.size() - 1; i >= 0; i--) {
+                    pending.addFirst(target.get(i));
+                }
+            }
+        }
+        return "/" + String.join("/", current);
     }
 }

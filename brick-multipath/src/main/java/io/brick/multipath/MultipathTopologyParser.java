@@ -95,7 +95,7 @@ final class MultipathTopologyParser {
         }
 
         /** Every path of every group, in order. */
-        List<Path> paths() {
+        List<TopologyPath> paths() {
             return pathGroups.stream().flatMap(group -> group.paths().stream()).toList();
         }
     }
@@ -106,7 +106,7 @@ final class MultipathTopologyParser {
      * @param attributes the group line's keys and values
      * @param paths its paths, in order
      */
-    record PathGroup(Map<String, String> attributes, List<Path> paths) {
+    record PathGroup(Map<String, String> attributes, List<TopologyPath> paths) {
         PathGroup {
             attributes = Map.copyOf(attributes);
             paths = List.copyOf(paths);
@@ -146,9 +146,9 @@ final class MultipathTopologyParser {
      * @param checkerState the path checker's state ({@code ready}, {@code faulty}, {@code ghost}, {@code undef}, ...)
      * @param deviceState the SCSI device's state ({@code running}, {@code offline}, ...)
      */
-    record Path(String hctlText, String device, String majorMinor, String dmState, String checkerState,
+    record TopologyPath(String hctlText, String device, String majorMinor, String dmState, String checkerState,
                 String deviceState) {
-        Path {
+        TopologyPath {
             requireNonNull(hctlText, "hctlText is null");
             requireNonNull(device, "device is null");
             requireNonNull(majorMinor, "majorMinor is null");
@@ -225,7 +225,7 @@ final class MultipathTopologyParser {
             return;
         }
         map.groups.get(map.groups.size() - 1).paths
-                .add(new Path(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]));
+                .add(new TopologyPath(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]));
     }
 
     /** {@code [action:] name [(wwid)] dm-N|undef vendor,product}. */
@@ -303,7 +303,7 @@ final class MultipathTopologyParser {
 
     private static final class GroupBuilder {
         private final Map<String, String> attributes;
-        private final List<Path> paths = new ArrayList<>();
+        private final List<TopologyPath> paths = new ArrayList<>();
 
         GroupBuilder(Map<String, String> attributes) {
             this.attributes = attributes;

@@ -4,11 +4,9 @@ import io.brick.multipath.DmsetupInfoParser.DmDevice;
 import io.brick.testkit.snapshot.Recordings;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +18,7 @@ class DmsetupInfoParserTest {
     @Test
     void readsTheMapOfTheTwoPortalRecording() {
         List<DmDevice> devices = DmsetupInfoParser.parse(
-                RecordedHost.commandsOf(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("dmsetup info -c"));
+                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("dmsetup info -c"));
 
         assertThat(devices).containsExactly(new DmDevice(WWID, 253, 0, "L--w", 0, 1, 0, Optional.of("mpath-" + WWID)));
         DmDevice map = devices.get(0);
@@ -34,8 +32,8 @@ class DmsetupInfoParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
-    void everyDeviceMatchesWhatSysfsRecorded(String recording, @TempDir Path dir) {
-        RecordedHost host = RecordedHost.materialise(recording, dir);
+    void everyDeviceMatchesWhatSysfsRecorded(String recording) {
+        RecordedHost host = RecordedHost.of(recording);
 
         List<DmDevice> devices = DmsetupInfoParser.parse(host.stdout("dmsetup info -c"));
 
@@ -54,7 +52,7 @@ class DmsetupInfoParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void noDevicesFoundIsAnEmptyList(String recording) {
-        RecordedHost host = RecordedHost.commandsOf(recording);
+        RecordedHost host = RecordedHost.of(recording);
         assertThat(host.stdout("dmsetup info -c")).contains("No devices found");
 
         assertThat(DmsetupInfoParser.parse(host.stdout("dmsetup info -c"))).isEmpty();

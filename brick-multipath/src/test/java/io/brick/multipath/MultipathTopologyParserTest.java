@@ -6,7 +6,6 @@ import io.brick.multipath.MultipathTopologyParser.TopologyMap;
 import io.brick.testkit.snapshot.Recordings;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,7 +19,7 @@ class MultipathTopologyParserTest {
     @Test
     void readsTheTwoPathMapOfTheTwoPortalRecording() {
         List<TopologyMap> maps = MultipathTopologyParser.parse(
-                RecordedHost.commandsOf(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("multipath -ll"));
+                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("multipath -ll"));
 
         assertThat(maps).singleElement().satisfies(map -> {
             assertThat(map.action()).isEmpty();
@@ -41,8 +40,8 @@ class MultipathTopologyParserTest {
                 assertThat(group.status()).contains("active");
             });
             assertThat(map.paths()).containsExactly(
-                    new MultipathTopologyParser.Path("2:0:0:1", "sda", "8:0", "active", "ready", "running"),
-                    new MultipathTopologyParser.Path("3:0:0:1", "sdb", "8:16", "active", "ready", "running"));
+                    new MultipathTopologyParser.TopologyPath("2:0:0:1", "sda", "8:0", "active", "ready", "running"),
+                    new MultipathTopologyParser.TopologyPath("3:0:0:1", "sdb", "8:16", "active", "ready", "running"));
             assertThat(map.paths().get(1).hctl()).contains(Hctl.parse("3:0:0:1"));
         });
     }
@@ -50,8 +49,8 @@ class MultipathTopologyParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
-    void everyMapAndPathMatchesWhatSysfsRecorded(String recording, @TempDir java.nio.file.Path dir) {
-        RecordedHost host = RecordedHost.materialise(recording, dir);
+    void everyMapAndPathMatchesWhatSysfsRecorded(String recording) {
+        RecordedHost host = RecordedHost.of(recording);
 
         List<TopologyMap> maps = MultipathTopologyParser.parse(host.stdout("multipath -ll"));
 
@@ -62,9 +61,9 @@ class MultipathTopologyParserTest {
             assertThat(map.name()).isEqualTo(host.sysfs(dm + "/dm/name"));
             assertThat("mpath-" + map.id()).isEqualTo(host.sysfs(dm + "/dm/uuid"));
             assertThat(map.size()).contains(Long.parseLong(host.sysfs(dm + "/size")) * 512 / (1024 * 1024) + "M");
-            assertThat(map.paths()).extracting(MultipathTopologyParser.Path::device)
+            assertThat(map.paths()).extracting(MultipathTopologyParser.TopologyPath::device)
                     .containsExactlyInAnyOrderElementsOf(host.list(dm + "/slaves"));
-            for (MultipathTopologyParser.Path path : map.paths()) {
+            for (MultipathTopologyParser.TopologyPath path : map.paths()) {
                 String block = "/sys/block/" + path.device();
                 assertThat(host.link(block)).endsWith("/" + path.hctl().orElseThrow() + "/block/" + path.device());
                 assertThat(path.majorMinor()).isEqualTo(host.sysfs(block + "/dev"));
@@ -76,7 +75,7 @@ class MultipathTopologyParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void aHostWithoutMapsHasNone(String recording) {
-        assertThat(MultipathTopologyParser.parse(RecordedHost.commandsOf(recording).stdout("multipath -ll"))).isEmpty();
+        assertThat(MultipathTopologyParser.parse(RecordedHost.of(recording).stdout("multipath -ll"))).isEmpty();
     }
 
     @Test
@@ -102,7 +101,7 @@ class MultipathTopologyParserTest {
             assertThat(map.product()).isEqualTo("VV");
             assertThat(map.queueIfNoPath()).isFalse();
             assertThat(map.pathGroups().get(0).priority()).hasValue(-1);
-            assertThat(map.paths()).extracting(MultipathTopologyParser.Path::device, p -> p.checkerState())
+            assertThat(map.paths()).extracting(MultipathTopologyParser.TopologyPath::device, p -> p.checkerState())
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("sde", "undef"),
                             org.assertj.core.groups.Tuple.tuple("sdf", "undef"));
         });
@@ -133,7 +132,7 @@ class MultipathTopologyParserTest {
         assertThat(first.pathGroups()).extracting(PathGroup::status, g -> g.paths().size()).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(java.util.Optional.of("active"), 2),
                 org.assertj.core.groups.Tuple.tuple(java.util.Optional.of("enabled"), 2));
-        MultipathTopologyParser.Path orphan = first.paths().get(3);
+        MultipathTopologyParser.TopologyPath orphan = first.paths().get(3);
         assertThat(orphan.hctlText()).isEqualTo("#:#:#:#");
         assertThat(orphan.hctl()).isEmpty();
         assertThat(orphan.device()).isEqualTo("-");
@@ -166,7 +165,7 @@ class MultipathTopologyParserTest {
             assertThat(map.name()).isEqualTo("mpathb");
             assertThat(map.product()).isEqualTo("LUN C-Mode");
             assertThat(map.size()).isEmpty();
-            assertThat(map.paths()).extracting(MultipathTopologyParser.Path::device).containsExactly("sdd");
+            assertThat(map.paths()).extracting(MultipathTopologyParser.TopologyPath::device).containsExactly("sdd");
         });
     }
 

@@ -6,11 +6,9 @@ import io.brick.multipath.MultipathdTableParser.JsonPath;
 import io.brick.testkit.snapshot.Recordings;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +22,7 @@ class MultipathdTableParserTest {
     @Test
     void readsShowPathsWithTheNextCheckColumnWhole() {
         List<Map<String, String>> rows = MultipathdTableParser.parseTable(
-                RecordedHost.commandsOf(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("multipathd show paths"));
+                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("multipathd show paths"));
 
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).entrySet()).containsExactly(entry("hcil", "2:0:0:1"), entry("dev", "sda"),
@@ -37,7 +35,7 @@ class MultipathdTableParserTest {
     @Test
     void readsNextCheckValuesOfDifferentProgress() {
         List<Map<String, String>> rows = MultipathdTableParser.parseTable(
-                RecordedHost.commandsOf(Recordings.OSBRICK_ATTACHED).stdout("multipathd show paths"));
+                RecordedHost.of(Recordings.OSBRICK_ATTACHED).stdout("multipathd show paths"));
 
         assertThat(rows).extracting(row -> row.get("dev") + " " + row.get("next_check"))
                 .containsExactly("sda XX........ 1/4", "sdb XXXXXXX... 3/4");
@@ -46,8 +44,8 @@ class MultipathdTableParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
-    void showMapsAndShowPathsAgreeWithSysfs(String recording, @TempDir Path dir) {
-        RecordedHost host = RecordedHost.materialise(recording, dir);
+    void showMapsAndShowPathsAgreeWithSysfs(String recording) {
+        RecordedHost host = RecordedHost.of(recording);
 
         List<Map<String, String>> maps = MultipathdTableParser.parseTable(host.stdout("multipathd show maps"));
         List<Map<String, String>> paths = MultipathdTableParser.parseTable(host.stdout("multipathd show paths"));
@@ -68,7 +66,7 @@ class MultipathdTableParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void theOkAnswerOfAnEmptyTableHasNoRows(String recording) {
-        RecordedHost host = RecordedHost.commandsOf(recording);
+        RecordedHost host = RecordedHost.of(recording);
         assertThat(host.stdout("multipathd show maps").strip()).isEqualTo("ok");
 
         assertThat(MultipathdTableParser.parseTable(host.stdout("multipathd show maps"))).isEmpty();
@@ -127,7 +125,7 @@ class MultipathdTableParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void readsShowMapsJsonLikeTheTable(String recording) {
-        RecordedHost host = RecordedHost.commandsOf(recording);
+        RecordedHost host = RecordedHost.of(recording);
 
         List<JsonMap> maps = MultipathdTableParser.parseMapsJson(host.stdout("multipathd show maps json"));
         List<Map<String, String>> paths = MultipathdTableParser.parseTable(host.stdout("multipathd show paths"));
@@ -155,7 +153,7 @@ class MultipathdTableParserTest {
     @Test
     void readsNoMapsFromTheEmptyJsonOfACleanHost() {
         assertThat(MultipathdTableParser.parseMapsJson(
-                RecordedHost.commandsOf(Recordings.E_AFTER_DISCONNECT).stdout("multipathd show maps json"))).isEmpty();
+                RecordedHost.of(Recordings.E_AFTER_DISCONNECT).stdout("multipathd show maps json"))).isEmpty();
     }
 
     @Test
