@@ -22,15 +22,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -203,6 +206,46 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
 
     private boolean exists(String name) {
         return files.realInSys(files.sys("block", name)).isPresent();
+    }
+
+    /**
+     * Removes the {@code /dev/disk/by-id} links whose target is one of these devices, but only for devices the kernel
+     * no longer has: a link to a live device is never touched (its device may have come back under the same name).
+     */
+    @Override
+    public List<String> removeStaleLinks(Collection<String> kernelNames) {
+        Set<String> gone = new HashSet<>();
+        for (String name : kernelNames) {
+            if (HostFiles.isKernelName(name) && !exists(name)) {
+                gone.add(name);
+            }
+        }
+        if (gone.isEmpty()) {
+            return List.of();
+        }
+        Path byId = files.dev("disk", "by-id");
+        List<String> removed = new ArrayList<>();
+        for (String linkName : HostFiles.list(byId)) {
+            Path link = byId.resolve(linkName);
+            try {
+                if (!Files.isSymbolicLink(link)) {
+                    continue;
+                }
+                Path target = Files.readSymbolicLink(link);
+                Path targetName = target.getFileName();
+                if (targetName == null || !gone.contains(targetName.toString())
+                        || !byId.resolve(target).normalize().getParent().equals(files.dev("x").getParent())) {
+                    continue;
+                }
+                Files.deleteIfExists(link);
+                removed.add(linkName);
+                log.debug("removed {} (pointed at the removed device {})", link, targetName);
+            } catch (IOException e) {
+                log.debug("could not remove {}: {}", link, HostFiles.reason(e));
+            }
+        }
+        removed.sort(String::compareTo);
+        return List.copyOf(removed);
     }
 
     @Override

@@ -192,4 +192,26 @@ class SysfsDeviceFlusherTest {
             }
         }
     }
+
+    @Test
+    void stale_links_of_removed_devices_are_removed_and_links_of_live_devices_kept() throws IOException {
+        Path byId = fixture.dev("disk/by-id");
+        assertThat(byId.resolve("scsi-SLIO-ORG_lun1_3b8c2d61-19a4-14f0-b8e2-75d1c0000001")).isSymbolicLink();
+        Files.delete(fixture.sys("block/sda"));
+
+        List<String> removed = flusher().removeStaleLinks(List.of("sda", "sdb", "dm-0"));
+
+        assertThat(removed).containsExactly("scsi-1LIO-ORG_lun1:3b8c2d61-19a4-14f0-b8e2-75d1c0000001",
+                "scsi-SLIO-ORG_lun1_3b8c2d61-19a4-14f0-b8e2-75d1c0000001");
+        assertThat(byId.resolve("scsi-SLIO-ORG_lun1_3b8c2d61-19a4-14f0-b8e2-75d1c0000001")).doesNotExist();
+        assertThat(byId.resolve("dm-uuid-mpath-360014053b8c2d6119a414f0b8e275d1c")).isSymbolicLink();
+        assertThat(byId.resolve("scsi-360014053b8c2d6119a414f0b8e275d1c")).isSymbolicLink();
+        assertThat(runner.commands).isEmpty();
+    }
+
+    @Test
+    void no_link_is_removed_while_its_device_is_still_there() {
+        assertThat(flusher().removeStaleLinks(List.of("sda", "sdb", "dm-0"))).isEmpty();
+        assertThat(fixture.dev("disk/by-id").toFile().list()).hasSize(6);
+    }
 }

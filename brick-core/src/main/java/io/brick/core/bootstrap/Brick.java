@@ -24,6 +24,7 @@ import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.Protocol;
 import io.brick.core.port.CommandRunner;
 import io.brick.core.port.DeviceFlusher;
+import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.port.ScsiScanner;
 import io.brick.core.port.SessionManager;
@@ -194,6 +195,7 @@ public final class Brick implements AutoCloseable {
         ports.put(SessionManager.class, "the brick-iscsi plugin");
         ports.put(DeviceFlusher.class, "the brick-sysfs plugin");
         ports.put(ScsiScanner.class, "the brick-sysfs plugin");
+        ports.put(HostConfiguration.class, "the brick-sysfs plugin");
         ports.put(LockManager.class, "brick-core (bound by default)");
         ports.put(Clock.class, "brick-core (bound by default)");
         ports.put(Sleeper.class, "brick-core (bound by default)");

@@ -15,6 +15,7 @@ import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.Protocol;
 import io.brick.core.port.CommandRunner;
 import io.brick.core.port.DeviceFlusher;
+import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.port.ScsiScanner;
 import io.brick.core.port.SessionManager;
@@ -52,6 +53,7 @@ final class CoreModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), DeviceFlusher.class);
         OptionalBinder.newOptionalBinder(binder(), ScsiScanner.class);
         OptionalBinder.newOptionalBinder(binder(), ProcessLocks.class);
+        OptionalBinder.newOptionalBinder(binder(), HostConfiguration.class);
 
         // core's own defaults
         OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(Clock.system());

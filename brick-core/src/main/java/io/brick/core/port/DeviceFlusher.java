@@ -24,6 +24,13 @@ public interface DeviceFlusher {
      */
     void removeDevices(Collection<String> kernelNames, Deadline deadline);
 
+    /**
+     * Removes the links in {@code /dev/disk/by-id} that still point at these (removed) devices, as os-brick does so
+     * the next connect does not read a stale WWID from them. Missing links are not an error; returns the names of the
+     * links removed.
+     */
+    java.util.List<String> removeStaleLinks(Collection<String> kernelNames);
+
     /** Makes the kernel re-read a device's size ({@code 1} into {@code device/rescan}). */
     void rescan(String kernelName);
 }
