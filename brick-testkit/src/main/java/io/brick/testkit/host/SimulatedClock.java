@@ -47,6 +47,7 @@ public final class SimulatedClock implements Clock, Sleeper {
     private Thread owner;
     private Thread ticker;
     private boolean closed;
+    private boolean held;
     private long lastActivity = System.nanoTime();
     private Runnable settleHook = () -> { };
 
@@ -113,6 +114,26 @@ public final class SimulatedClock implements Clock, Sleeper {
         }
     }
 
+    /** How many threads sleep on this clock now (ticker mode; always 0 on the fast path). */
+    public synchronized int sleepingThreads() {
+        return sleepers.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * Stops the ticker from advancing time until {@link #release()}: lets a test start several threads and wait (with
+     * {@link #sleepingThreads()}) until all of them sleep, so none runs ahead of the others.
+     */
+    public synchronized void hold() {
+        held = true;
+    }
+
+    /** Lets the ticker advance time again after {@link #hold()}. */
+    public synchronized void release() {
+        held = false;
+        lastActivity = System.nanoTime();
+        notifyAll();
+    }
+
     /**
      * Moves time forward by {@code duration}, running the events due on the way (a test's way of letting time pass).
      *
@@ -171,7 +192,7 @@ public final class SimulatedClock implements Clock, Sleeper {
     private void tick() {
         synchronized (this) {
             while (!closed) {
-                if (!sleepers.isEmpty() && System.nanoTime() - lastActivity >= QUIET_NANOS) {
+                if (!held && !sleepers.isEmpty() && System.nanoTime() - lastActivity >= QUIET_NANOS) {
                     advanceTo(sleepers.firstKey());
                     lastActivity = System.nanoTime();
                 }
