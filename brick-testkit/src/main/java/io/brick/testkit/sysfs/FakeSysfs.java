@@ -662,6 +662,38 @@ public final class FakeSysfs {
         return this;
     }
 
+    /**
+     * Adds an existing path device to an existing map, as multipathd does when a later path of the map's WWID
+     * appears: {@code slaves/sdX} in the map and {@code holders/dm-N} in the device.
+     *
+     * @throws IllegalStateException when the map or the device does not exist, or the device is a path already
+     */
+    public synchronized FakeSysfs addMultipathPath(String mapKernelName, String deviceKernelName) {
+        DmMap map = mapNamed(requireNonNull(mapKernelName, "mapKernelName is null"))
+                .orElseThrow(() -> new IllegalStateException("no multipath map " + mapKernelName));
+        Disk disk = disk(deviceKernelName);
+        if (map.slaves.contains(deviceKernelName)) {
+            throw new IllegalStateException(deviceKernelName + " is a path of " + mapKernelName + " already");
+        }
+        tree.link(map.dir + "/slaves/" + disk.name, disk.blockDir);
+        tree.link(disk.blockDir + "/holders/" + map.kernelName, map.dir);
+        List<String> slaves = new ArrayList<>(map.slaves);
+        slaves.add(disk.name);
+        maps.put(map.number, new DmMap(map.kernelName, map.number, map.name, map.wwid, map.uuid, map.dir, slaves));
+        refreshUdevLinks();
+        return this;
+    }
+
+    /** The directory of a SCSI disk's device ({@code .../targetH:C:T/H:C:T:L}), where {@code delete}, {@code rescan} and {@code state} are. */
+    public synchronized Path scsiDeviceDirectory(String kernelName) {
+        return tree.resolve(disk(kernelName).deviceDir);
+    }
+
+    /** The directory of a SCSI host's {@code scsi_host/hostH} class device, where {@code scan} is. */
+    public synchronized Path scsiHostDirectory(int host) {
+        return tree.resolve(host(host).dir + "/scsi_host/host" + host);
+    }
+
     /** Removes a map as {@code multipath -f} does: its sysfs directory and links, holder links, /dev entries. */
     public synchronized FakeSysfs removeMultipathMap(String kernelName) {
         DmMap map = mapNamed(kernelName)

@@ -1,0 +1,130 @@
+package io.brick.sysfs;
+
+import io.brick.core.model.Hctl;
+import io.brick.core.model.Lun;
+import io.brick.core.model.Wwid;
+import io.brick.core.port.Command;
+import io.brick.core.port.CommandResult;
+import io.brick.core.time.Deadline;
+import io.brick.testkit.host.Latencies;
+import io.brick.testkit.host.SimulatedHost;
+import io.brick.testkit.snapshot.Recordings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The simulated host, driven with the commands and sysfs writes a client sends, read by the production reader: it
+ * matches the real kernel's recordings.
+ */
+class SimulatedHostTopologyTest {
+    private static final String IQN = "iqn.2003-01.org.linux-iscsi.labvm:target1";
+    private static final String INITIATOR = "iqn.1993-08.org.debian:01:labinitiator";
+    private static final Wwid WWID = Wwid.of("360014053b8c2d6119a414f0b8e275d1c");
+    private static final Wwid LUN0 = Wwid.of("360014053b8c2d6009a414f0b8e275d1c");
+
+    @TempDir
+    Path dir;
+
+    private SimulatedHost host;
+
+    @AfterEach
+    void stop() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    private SimulatedHost lab(Latencies latencies) {
+        host = SimulatedHost.builder(dir.resolve("sim")).initiatorName(INITIATOR).latencies(latencies).build();
+        host.storage().target(IQN).portal("127.0.0.1:3260").portal("127.0.0.2:3260")
+                .lun(0, LUN0.value(), 64L << 20).lun(1, WWID.value(), 128L << 20);
+        return host;
+    }
+
+    private CommandResult run(String... argv) {
+        return host.commandRunner().run(Command.builder(argv[0]).args(List.of(argv).subList(1, argv.length))
+                .acceptExitCodes(0, 15, 21).build());
+    }
+
+    /** What a careful client does: static node records, manual scan, login, "- - 1" (no target dir yet). */
+    private void attachTwoPortals() {
+        SysfsScsiScanner scanner = new SysfsScsiScanner(host.hostRoot());
+        for (String portal : List.of("127.0.0.1:3260", "127.0.0.2:3260")) {
+            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--interface", "default", "--op", "new");
+            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--op", "update", "-n", "node.session.scan",
+                    "-v", "manual");
+            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--login");
+        }
+        scanner.scan(2, OptionalInt.empty(), OptionalInt.empty(), Lun.of(1));
+        scanner.scan(3, OptionalInt.empty(), OptionalInt.empty(), Lun.of(1));
+        host.clock().sleep(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void two_logins_and_targeted_scans_build_what_the_kernel_built() {
+        lab(Latencies.realistic());
+        attachTwoPortals();
+        SysfsTopologyProvider built = new SysfsTopologyProvider(host.hostRoot());
+        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+
+        assertThat(recorded.topology().devices()).hasSize(2);
+        assertThat(built.topology()).isEqualTo(recorded.topology());
+        for (String name : List.of("sda", "sdb", "dm-0", "sdc")) {
+            assertThat(built.device(name)).as("device %s", name).isEqualTo(recorded.device(name));
+            assertThat(built.holderMap(name)).as("map holding %s", name).isEqualTo(recorded.holderMap(name));
+            assertThat(built.diskByIdLinks(name)).as("by-id links of %s", name).isEqualTo(recorded.diskByIdLinks(name));
+        }
+        for (int session : List.of(1, 2)) {
+            assertThat(built.sessionDevice(session, Lun.of(1))).isEqualTo(recorded.sessionDevice(session, Lun.of(1)));
+        }
+        assertThat(built.multipathMapByWwid(WWID)).isEqualTo(recorded.multipathMapByWwid(WWID)).isPresent();
+    }
+
+    @Test
+    void the_map_forms_about_a_second_after_the_first_path() {
+        lab(Latencies.realistic());
+        SysfsTopologyProvider built = new SysfsTopologyProvider(host.hostRoot());
+        for (String portal : List.of("127.0.0.1:3260", "127.0.0.2:3260")) {
+            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--op", "new");
+            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--op", "update", "-n", "node.session.scan",
+                    "-v", "manual");
+            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--login");
+        }
+        SysfsScsiScanner scanner = new SysfsScsiScanner(host.hostRoot());
+        scanner.scan(2, OptionalInt.of(0), OptionalInt.of(0), Lun.of(1));
+        host.clock().sleep(Duration.ofMillis(200));
+        assertThat(built.deviceAt(Hctl.parse("2:0:0:1"))).isEmpty();
+        host.clock().sleep(Duration.ofMillis(150));
+        assertThat(built.deviceAt(Hctl.parse("2:0:0:1"))).isPresent();
+        assertThat(built.multipathMaps()).isEmpty();
+        host.clock().sleep(Duration.ofMillis(1000));
+        assertThat(built.multipathMapByWwid(WWID)).map(map -> map.slaves()).contains(List.of("sda"));
+    }
+
+    @Test
+    void after_flush_delete_logout_and_node_delete_the_host_reads_as_the_clean_recording() {
+        lab(Latencies.zero());
+        attachTwoPortals();
+        run("multipath", "-f", WWID.value());
+        SysfsDeviceFlusher flusher = new SysfsDeviceFlusher(host.hostRoot(), host.commandRunner(), host.clock(),
+                host.clock());
+        flusher.removeDevices(List.of("sda", "sdb"), Deadline.after(Duration.ofSeconds(10), host.clock()));
+        for (String portal : List.of("127.0.0.1:3260", "127.0.0.2:3260")) {
+            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--logout");
+            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--op", "delete");
+        }
+        SysfsTopologyProvider built = new SysfsTopologyProvider(host.hostRoot());
+        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir).topology();
+        assertThat(built.topology()).isEqualTo(recorded.topology());
+        assertThat(host.oracle().leftovers().isEmpty()).as("%s", host.oracle().leftovers()).isTrue();
+        assertThat(host.oracle().dataLossEvents()).isEmpty();
+    }
+}

@@ -1,0 +1,761 @@
+package io.brick.testkit.host;
+
+import io.brick.core.model.DeviceState;
+import io.brick.core.model.Hctl;
+import io.brick.testkit.sysfs.FakeSysfs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The simulated kernel, iscsid, udev and multipathd state over a {@link FakeSysfs}: sessions, SCSI devices, maps,
+ * node records; sysfs writes; scheduled events. Every method runs under the host's lock (the {@link SimulatedClock}'s
+ * monitor): callers hold it.
+ */
+final class Kernel {
+    private static final Logger log = LoggerFactory.getLogger(Kernel.class);
+
+    final FakeSysfs sysfs;
+    final SimulatedClock clock;
+    final Storage storage;
+    final Latencies latencies;
+    final Oracle oracle;
+    final Faults faults;
+    final String initiatorName;
+    final String localAddress;
+    final boolean findMultipaths;
+    boolean multipathdRunning;
+
+    final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
+    final Map<String, DiscoveryRecord> discoveryRecords = new LinkedHashMap<>();
+    final Map<Integer, SessionState> sessions = new TreeMap<>();
+    final Map<String, Device> devices = new LinkedHashMap<>();
+    final Map<String, MapState> maps = new LinkedHashMap<>();
+    final Set<String> wwidsFile = new LinkedHashSet<>();
+    final Set<String> portalsDown = new LinkedHashSet<>();
+    private final Set<String> pendingMaps = new LinkedHashSet<>();
+    private final Map<Path, Watch> watches = new LinkedHashMap<>();
+    private final String defaultScan;
+    private int nextHost;
+    private int nextSid = 1;
+
+    Kernel(FakeSysfs sysfs, SimulatedClock clock, Storage storage, Latencies latencies, Oracle oracle, Faults faults,
+           String initiatorName, String localAddress, boolean findMultipaths, boolean multipathdRunning,
+           int firstHostNumber, String defaultScan) {
+        this.sysfs = sysfs;
+        this.clock = clock;
+        this.storage = storage;
+        this.latencies = latencies;
+        this.oracle = oracle;
+        this.faults = faults;
+        this.initiatorName = initiatorName;
+        this.localAddress = localAddress;
+        this.findMultipaths = findMultipaths;
+        this.multipathdRunning = multipathdRunning;
+        this.nextHost = firstHostNumber;
+        this.defaultScan = defaultScan;
+    }
+
+    String defaultScan() {
+        return defaultScan;
+    }
+
+    // ------------------------------------------------------------------------------------------- sessions
+
+    /** Makes a logged-in session (a new SCSI host), scanning every LUN when the record says so. */
+    SessionState login(NodeRecord node, Target target) {
+        int host = nextHost++;
+        int sid = nextSid++;
+        String[] portal = splitPortal(node.portal());
+        int recoveryTmo = multipathdRunning ? 5 : 120;
+        String user = "CHAP".equalsIgnoreCase(node.param("node.session.auth.authmethod"))
+                ? node.param("node.session.auth.username") : "(null)";
+        String address = localAddressFor(node.portal());
+        sysfs.iscsiSession(host, sid, s -> s.target(target.iqn()).portal(portal[0], Integer.parseInt(portal[1]))
+                .tpgt(Target.TPGT).recoveryTmo(recoveryTmo).initiatorName(initiatorName).localAddress(address)
+                .localPort(40000 + sid).ifaceName(node.iface()).username(user.isEmpty() ? "(null)" : user));
+        SessionState session = new SessionState(sid, host, target.iqn(), node.portal(), node.iface(), recoveryTmo);
+        sessions.put(sid, session);
+        watch(sysfs.scsiHostDirectory(host).resolve("scan"), new Watch(WatchKind.SCAN, host, ""));
+        log.debug("login: session{} on host{} to {} {}", sid, host, node.portal(), target.iqn());
+        String scan = node.param("node.session.scan");
+        if (!"manual".equals(scan)) {
+            for (int lun : target.lunsInternal().keySet()) {
+                scheduleDevice(sid, lun);
+            }
+        }
+        return session;
+    }
+
+    /** Logs a session out: its devices go (a dirty one is data loss), then the session and its host. */
+    void logout(SessionState session) {
+        for (Device device : List.copyOf(devices.values())) {
+            if (device.sid == session.sid) {
+                checkTarget("logout", device.name, device.wwid, Optional.of(device));
+                removeDevice(device, "logout", false);
+            }
+        }
+        sysfs.removeSession(session.sid);
+        unwatchHost(session.host);
+        sessions.remove(session.sid);
+    }
+
+    List<SessionState> sessionsTo(String iqn, String portal, String iface) {
+        return sessions.values().stream()
+                .filter(each -> (iqn == null || each.iqn.equals(iqn)) && (portal == null || each.portal.equals(portal))
+                        && (iface == null || each.iface.equals(iface)))
+                .toList();
+    }
+
+    /** Every session to a portal fails: connection down, devices blocked, transport-offline after recovery_tmo. */
+    void pathDown(String portal) {
+        portalsDown.add(portal);
+        for (SessionState session : sessions.values()) {
+            if (!session.portal.equals(portal) || session.failed) {
+                continue;
+            }
+            session.failed = true;
+            long generation = ++session.stateGeneration;
+            sysfs.sessionState(session.sid, "FAILED");
+            sysfs.connectionState(session.sid, "failed");
+            for (Device device : devicesOf(session)) {
+                setState(device, DeviceState.BLOCKED);
+            }
+            clock.schedule(Duration.ofSeconds(session.recoveryTmo), () -> {
+                if (session.failed && session.stateGeneration == generation && sessions.containsKey(session.sid)) {
+                    for (Device device : devicesOf(session)) {
+                        setState(device, DeviceState.TRANSPORT_OFFLINE);
+                    }
+                }
+            });
+        }
+    }
+
+    /** The portal is reachable again: its sessions log back in, their devices run. */
+    void pathUp(String portal) {
+        portalsDown.remove(portal);
+        for (SessionState session : sessions.values()) {
+            if (!session.portal.equals(portal) || !session.failed) {
+                continue;
+            }
+            session.failed = false;
+            session.stateGeneration++;
+            sysfs.sessionState(session.sid, "LOGGED_IN");
+            sysfs.connectionState(session.sid, "up");
+            for (Device device : devicesOf(session)) {
+                if (!device.state.equals(DeviceState.OFFLINE)) {
+                    setState(device, DeviceState.RUNNING);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- SCSI devices
+
+    /** A scan of one LUN on a session: the device appears after the scan latency (and any slow-udev delay). */
+    void scheduleDevice(int sid, int lun) {
+        Duration delay = latencies.scan();
+        Optional<Duration> slow = faults.slowUdev();
+        if (slow.isPresent()) {
+            delay = delay.plus(slow.get());
+            oracle.fire(FaultKind.SLOW_UDEV, "session" + sid + " LUN " + lun + " +" + slow.get().toMillis() + " ms");
+        }
+        clock.schedule(delay, () -> deviceAppears(sid, lun));
+    }
+
+    private void deviceAppears(int sid, int lunNumber) {
+        SessionState session = sessions.get(sid);
+        if (session == null || session.failed) {
+            return;
+        }
+        Hctl hctl = new Hctl(session.host, 0, 0, lunNumber);
+        if (deviceAt(hctl).isPresent()) {
+            return; // the kernel keeps the device it has at that address, whatever the LUN is now
+        }
+        Optional<Target.LunState> found = storage.find(session.iqn).flatMap(target -> target.lunState(lunNumber));
+        if (found.isEmpty()) {
+            return;
+        }
+        Target.LunState lun = found.get();
+        if (!lun.reportedWwid().equals(lun.wwid())) {
+            oracle.fire(FaultKind.DUPLICATE_WWID, session.iqn + " LUN " + lunNumber + " reports " + lun.reportedWwid());
+        }
+        String name = sysfs.nextDiskName();
+        sysfs.scsiDevice(hctl, name, d -> d.wwid(lun.reportedWwid()).sizeBytes(lun.sizeBytes()).vendor(lun.vendor())
+                .model(lun.model()));
+        Device device = new Device(name, hctl, sid, session.iqn, lunNumber, lun.reportedWwid(), lun.generation(),
+                lun.sizeBytes());
+        device.vendor = lun.vendor();
+        device.model = lun.model();
+        devices.put(name, device);
+        Path dir = sysfs.scsiDeviceDirectory(name);
+        watch(dir.resolve("delete"), new Watch(WatchKind.DELETE, session.host, name));
+        watch(dir.resolve("rescan"), new Watch(WatchKind.RESCAN, session.host, name));
+        watch(dir.resolve("state"), new Watch(WatchKind.STATE, session.host, name));
+        log.debug("device {} appeared at {} ({})", name, hctl, device.wwid);
+        pathAdded(device);
+    }
+
+    Optional<Device> deviceAt(Hctl hctl) {
+        return devices.values().stream().filter(each -> each.hctl.equals(hctl)).findFirst();
+    }
+
+    List<Device> devicesOf(SessionState session) {
+        return devices.values().stream().filter(each -> each.sid == session.sid).toList();
+    }
+
+    List<Device> devicesWith(String wwid) {
+        return devices.values().stream().filter(each -> each.wwid.equals(wwid) && !each.removing).toList();
+    }
+
+    void setState(Device device, DeviceState state) {
+        device.state = state;
+        sysfs.deviceState(device.name, state);
+    }
+
+    /** Removes a device as the kernel does after a delete write or a logout. */
+    void removeDevice(Device device, String cause, boolean forced) {
+        if (!devices.containsKey(device.name)) {
+            return;
+        }
+        if (device.dirty) {
+            oracle.dataLoss(device.name, device.wwid, cause, forced);
+            device.dirty = false;
+        }
+        Optional<MapState> map = mapHolding(device.name);
+        sysfs.removeScsiDevice(device.name);
+        devices.remove(device.name);
+        watches.values().removeIf(watch -> watch.device.equals(device.name));
+        log.debug("device {} removed ({})", device.name, cause);
+        if (map.isPresent()) {
+            MapState holder = map.get();
+            holder.slaves.remove(device.name);
+            if (holder.slaves.isEmpty()) {
+                lastPathGone(holder, cause);
+            }
+        }
+    }
+
+    /**
+     * multipathd 0.9.4 ({@code flush_map_nopaths}) flushes a map whose last path was removed unless it is open; queued
+     * writes of a dirty map are lost then.
+     */
+    private void lastPathGone(MapState map, String cause) {
+        if (map.dirty) {
+            oracle.dataLoss(map.kernelName, map.wwid, "last path removed (" + cause + ")", false);
+            map.dirty = false;
+        }
+        if (map.openCount == 0 && multipathdRunning) {
+            removeMap(map);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- multipath
+
+    private void pathAdded(Device device) {
+        if (!multipathdRunning) {
+            return;
+        }
+        if (mapOf(device.wwid).isPresent()) {
+            clock.schedule(latencies.pathJoin(), () -> joinPath(device.name));
+        } else if (eligible(device.wwid) && pendingMaps.add(device.wwid)) {
+            clock.schedule(latencies.mapFormation(), () -> formMap(device.wwid));
+        }
+    }
+
+    boolean eligible(String wwid) {
+        return !findMultipaths || wwidsFile.contains(wwid) || devicesWith(wwid).size() >= 2;
+    }
+
+    private void formMap(String wwid) {
+        pendingMaps.remove(wwid);
+        if (!multipathdRunning) {
+            return;
+        }
+        if (mapOf(wwid).isPresent()) {
+            devicesWith(wwid).forEach(each -> joinPath(each.name));
+            return;
+        }
+        createMap(wwid);
+    }
+
+    /** Makes the map of a WWID over its current paths, now; empty when it has none. */
+    Optional<MapState> createMap(String wwid) {
+        List<Device> paths = devicesWith(wwid);
+        if (paths.isEmpty()) {
+            return Optional.empty();
+        }
+        String kernelName = sysfs.nextDmName();
+        List<String> slaves = paths.stream().map(each -> each.name).toList();
+        sysfs.multipathMap(kernelName, m -> m.wwid(wwid).slaves(slaves.toArray(String[]::new)));
+        MapState map = new MapState(kernelName, wwid, wwid, new ArrayList<>(slaves), paths.get(0).sizeBytes);
+        map.vendor = paths.get(0).vendor;
+        map.model = paths.get(0).model;
+        maps.put(kernelName, map);
+        log.debug("multipathd made {} ({}) over {}", kernelName, wwid, slaves);
+        return Optional.of(map);
+    }
+
+    void joinPath(String deviceName) {
+        Device device = devices.get(deviceName);
+        if (device == null || device.removing) {
+            return;
+        }
+        Optional<MapState> map = mapOf(device.wwid);
+        if (map.isEmpty() || map.get().slaves.contains(deviceName) || mapHolding(deviceName).isPresent()) {
+            return;
+        }
+        sysfs.addMultipathPath(map.get().kernelName, deviceName);
+        map.get().slaves.add(deviceName);
+    }
+
+    Optional<MapState> mapOf(String wwid) {
+        return maps.values().stream().filter(each -> each.wwid.equals(wwid)).findFirst();
+    }
+
+    Optional<MapState> mapHolding(String deviceName) {
+        return maps.values().stream().filter(each -> each.slaves.contains(deviceName)).findFirst();
+    }
+
+    /** A map by name, kernel name, {@code /dev/dm-N}, {@code /dev/mapper/NAME} or a by-id link to it. */
+    Optional<MapState> findMap(String reference) {
+        String ref = reference;
+        if (ref.startsWith("/dev/disk/by-id/")) {
+            Optional<String> target = linkTarget(ref);
+            if (target.isEmpty()) {
+                return Optional.empty();
+            }
+            ref = target.get();
+        }
+        String name = ref.startsWith("/dev/mapper/") ? ref.substring("/dev/mapper/".length())
+                : ref.startsWith("/dev/") ? ref.substring("/dev/".length()) : ref;
+        return maps.values().stream().filter(each -> each.kernelName.equals(name) || each.name.equals(name))
+                .findFirst();
+    }
+
+    /** A SCSI device by kernel name, {@code /dev/sdX} or a by-id/by-path link to it. */
+    Optional<Device> findDevice(String reference) {
+        String ref = reference;
+        if (ref.startsWith("/dev/disk/")) {
+            Optional<String> target = linkTarget(ref);
+            if (target.isEmpty()) {
+                return Optional.empty();
+            }
+            ref = target.get();
+        }
+        String name = ref.startsWith("/dev/") ? ref.substring("/dev/".length()) : ref;
+        return Optional.ofNullable(devices.get(name));
+    }
+
+    /** Where a {@code /dev/disk/...} link points, as {@code /dev/NAME}. */
+    private Optional<String> linkTarget(String devLink) {
+        Path link = sysfs.root().resolve(devLink.substring(1));
+        if (!Files.isSymbolicLink(link)) {
+            return Optional.empty();
+        }
+        try {
+            String target = Files.readSymbolicLink(link).toString();
+            return Optional.of("/dev/" + target.substring(target.lastIndexOf('/') + 1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void removeMap(MapState map) {
+        sysfs.removeMultipathMap(map.kernelName);
+        maps.remove(map.kernelName);
+        log.debug("map {} removed", map.kernelName);
+    }
+
+    boolean anyPathUp(MapState map) {
+        return map.slaves.stream().map(devices::get)
+                .anyMatch(each -> each != null && each.state == DeviceState.RUNNING);
+    }
+
+    // ------------------------------------------------------------------------------------------- the oracle's checks
+
+    /** Records a wrong-device event when {@code action} aims at a device that is not one of the volumes in operation. */
+    void checkTarget(String action, String name, String wwid, Optional<Device> device) {
+        Set<String> operating = oracle.operating();
+        if (!operating.isEmpty() && !operating.contains(wwid)) {
+            oracle.wrongDevice(name, wwid, action, "not a volume in operation " + operating);
+            return;
+        }
+        if (device.isPresent()) {
+            Optional<String> current = currentWwid(device.get());
+            if (current.isPresent() && !current.get().equals(wwid)) {
+                oracle.wrongDevice(name, wwid, action, "stale device: its LUN now holds " + current.get());
+            }
+        }
+    }
+
+    void checkMap(String action, MapState map) {
+        checkTarget(action, map.kernelName, map.wwid, Optional.empty());
+    }
+
+    private Optional<String> currentWwid(Device device) {
+        return storage.find(device.iqn).flatMap(target -> target.lunState(device.lun))
+                .map(Target.LunState::reportedWwid);
+    }
+
+    // ------------------------------------------------------------------------------------------- sysfs writes
+
+    private void watch(Path file, Watch watch) {
+        watches.put(file, watch);
+    }
+
+    private void unwatchHost(int host) {
+        watches.values().removeIf(watch -> watch.host == host);
+    }
+
+    /** Picks up every write into a watched attribute since the last settle point, in a fixed order. */
+    void processWrites() {
+        for (Map.Entry<Path, Watch> entry : List.copyOf(watches.entrySet())) {
+            Path file = entry.getKey();
+            Watch watch = entry.getValue();
+            if (!watches.containsKey(file)) {
+                continue;
+            }
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.US_ASCII);
+            } catch (NoSuchFileException gone) {
+                watches.remove(file);
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            String value = text.strip();
+            if (watch.kind == WatchKind.STATE) {
+                Device device = devices.get(watch.device);
+                if (device == null || value.equals(device.state.kernelName())) {
+                    continue;
+                }
+            } else if (text.isEmpty()) {
+                continue;
+            } else {
+                truncate(file);
+            }
+            String relative = sysfs.root().relativize(file).toString();
+            oracle.sysfsWrite(relative, value);
+            log.debug("sysfs write {} <- '{}'", relative, value);
+            switch (watch.kind) {
+                case SCAN -> scanWritten(watch.host, value, relative);
+                case DELETE -> deleteWritten(watch.device, value);
+                case RESCAN -> rescanWritten(watch.device, value);
+                case STATE -> stateWritten(watch.device, value);
+                default -> throw new IllegalStateException("unknown watch " + watch.kind);
+            }
+        }
+    }
+
+    private void truncate(Path file) {
+        try {
+            Files.writeString(file, "", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void scanWritten(int host, String value, String path) {
+        String[] fields = value.split("\\s+");
+        if (fields.length != 3) {
+            log.debug("scan of host{} ignored: '{}' is not 'C T L'", host, value);
+            return;
+        }
+        Optional<SessionState> session = sessions.values().stream().filter(each -> each.host == host).findFirst();
+        if (session.isEmpty() || session.get().failed) {
+            return;
+        }
+        if ("-".equals(fields[2])) {
+            oracle.busWideScan(path, value);
+        }
+        boolean channelMatches = "-".equals(fields[0]) || "0".equals(fields[0]);
+        boolean targetMatches = "-".equals(fields[1]) || "0".equals(fields[1]);
+        if (!channelMatches || !targetMatches) {
+            return;
+        }
+        Optional<Target> target = storage.find(session.get().iqn);
+        if (target.isEmpty()) {
+            return;
+        }
+        List<Integer> luns;
+        if ("-".equals(fields[2])) {
+            luns = List.copyOf(target.get().lunsInternal().keySet());
+        } else {
+            try {
+                luns = List.of(Integer.parseInt(fields[2]));
+            } catch (NumberFormatException e) {
+                log.debug("scan of host{} ignored: bad LUN '{}'", host, fields[2]);
+                return;
+            }
+        }
+        for (int lun : luns) {
+            if (target.get().lunState(lun).isPresent()) {
+                scheduleDevice(session.get().sid, lun);
+            }
+        }
+    }
+
+    private void deleteWritten(String name, String value) {
+        Device device = devices.get(name);
+        if (device == null || !"1".equals(value) || device.removing) {
+            return;
+        }
+        checkTarget("delete", name, device.wwid, Optional.of(device));
+        device.removing = true;
+        clock.schedule(latencies.deviceRemoval(), () -> removeDevice(device, "delete write", false));
+    }
+
+    private void rescanWritten(String name, String value) {
+        Device device = devices.get(name);
+        if (device == null || !"1".equals(value)) {
+            return;
+        }
+        checkTarget("rescan", name, device.wwid, Optional.of(device));
+        storage.find(device.iqn).flatMap(target -> target.lunState(device.lun)).ifPresent(lun -> {
+            device.sizeBytes = lun.sizeBytes();
+            sysfs.sizeBytes(name, lun.sizeBytes());
+        });
+    }
+
+    private void stateWritten(String name, String value) {
+        Device device = devices.get(name);
+        if (device == null) {
+            return;
+        }
+        checkTarget("state " + value, name, device.wwid, Optional.of(device));
+        DeviceState state = DeviceState.parse(value);
+        if (state == DeviceState.OFFLINE || state == DeviceState.RUNNING) {
+            setState(device, state);
+        } else {
+            sysfs.deviceState(name, device.state); // the kernel refuses other words
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- leftovers
+
+    Leftovers leftovers(Optional<String> wwid) {
+        List<String> deviceNames = devices.values().stream()
+                .filter(each -> wwid.map(each.wwid::equals).orElse(true)).map(each -> each.name)
+                .sorted(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder())).toList();
+        List<String> mapNames = maps.values().stream().filter(each -> wwid.map(each.wwid::equals).orElse(true))
+                .map(each -> each.kernelName).toList();
+        Set<String> iqns = new LinkedHashSet<>();
+        wwid.ifPresent(w -> storage.holding(w).forEach(target -> iqns.add(target.iqn())));
+        List<String> sessionLines = sessions.values().stream()
+                .filter(each -> wwid.isEmpty() || iqns.contains(each.iqn) && devicesOf(each).isEmpty())
+                .map(each -> each.sid + " " + each.portal + "," + Target.TPGT + " " + each.iqn).toList();
+        List<String> nodeLines = nodes.values().stream().filter(each -> wwid.isEmpty() || iqns.contains(each.iqn()))
+                .map(each -> each.portal() + " " + each.iqn()).toList();
+        List<String> links = new ArrayList<>();
+        Path byId = sysfs.root().resolve("dev/disk/by-id");
+        if (Files.isDirectory(byId)) {
+            try (Stream<Path> entries = Files.list(byId)) {
+                for (Path link : entries.sorted().toList()) {
+                    String name = link.getFileName().toString();
+                    if (wwid.isPresent()) {
+                        String w = wwid.get();
+                        if (name.contains(w) || w.startsWith("3") && name.equals("wwn-0x" + w.substring(1))) {
+                            links.add(name);
+                        }
+                    } else if (!Files.exists(link)) {
+                        links.add(name);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new Leftovers(deviceNames, mapNames, sessionLines, nodeLines, links);
+    }
+
+    // ------------------------------------------------------------------------------------------- helpers
+
+    /** The initiator's address towards a portal: loopback for a loopback portal, else the host's address. */
+    String localAddressFor(String portal) {
+        String address = splitPortal(portal)[0];
+        if (isLoopback(address)) {
+            return address.contains(":") ? "::1" : "127.0.0.1";
+        }
+        return localAddress;
+    }
+
+    static boolean isLoopback(String address) {
+        return address.startsWith("127.") || address.equals("[::1]") || address.equals("::1");
+    }
+
+    /** {@code [address, port]} of {@code address:port} ({@code [v6]:port} keeps its brackets). */
+    static String[] splitPortal(String portal) {
+        int colon = portal.lastIndexOf(':');
+        return new String[] {portal.substring(0, colon), portal.substring(colon + 1)};
+    }
+
+    enum WatchKind { SCAN, DELETE, RESCAN, STATE }
+
+    private record Watch(WatchKind kind, int host, String device) {
+        Watch {
+            requireNonNull(kind, "kind is null");
+            requireNonNull(device, "device is null");
+        }
+    }
+
+    /** An open-iscsi node record. */
+    static final class NodeRecord {
+        private final String iqn;
+        private final String portal;
+        private final String iface;
+        private int tpgt;
+        private final Map<String, String> params = new LinkedHashMap<>();
+
+        NodeRecord(String iqn, String portal, String iface, int tpgt) {
+            this.iqn = iqn;
+            this.portal = portal;
+            this.iface = iface;
+            this.tpgt = tpgt;
+        }
+
+        static String key(String iqn, String portal, String iface) {
+            return iqn + "|" + portal + "|" + iface;
+        }
+
+        String key() {
+            return key(iqn, portal, iface);
+        }
+
+        String iqn() {
+            return iqn;
+        }
+
+        String portal() {
+            return portal;
+        }
+
+        String iface() {
+            return iface;
+        }
+
+        int tpgt() {
+            return tpgt;
+        }
+
+        void tpgt(int value) {
+            this.tpgt = value;
+        }
+
+        String param(String name) {
+            return params.getOrDefault(name, "");
+        }
+
+        void param(String name, String value) {
+            params.put(name, value);
+        }
+
+        Map<String, String> params() {
+            return params;
+        }
+    }
+
+    /** A sendtargets discovery record ({@code -m discoverydb}). */
+    static final class DiscoveryRecord {
+        final String portal;
+        final Map<String, String> params = new LinkedHashMap<>();
+
+        DiscoveryRecord(String portal) {
+            this.portal = portal;
+        }
+    }
+
+    /** A session as iscsid and the kernel hold it. */
+    static final class SessionState {
+        final int sid;
+        final int host;
+        final String iqn;
+        final String portal;
+        final String iface;
+        final int recoveryTmo;
+        boolean failed;
+        long stateGeneration;
+
+        SessionState(int sid, int host, String iqn, String portal, String iface, int recoveryTmo) {
+            this.sid = sid;
+            this.host = host;
+            this.iqn = iqn;
+            this.portal = portal;
+            this.iface = iface;
+            this.recoveryTmo = recoveryTmo;
+        }
+    }
+
+    /** A SCSI disk. */
+    static final class Device {
+        final String name;
+        final Hctl hctl;
+        final int sid;
+        final String iqn;
+        final int lun;
+        final String wwid;
+        final long generation;
+        long sizeBytes;
+        String vendor = "";
+        String model = "";
+        DeviceState state = DeviceState.RUNNING;
+        boolean dirty;
+        int openCount;
+        boolean removing;
+
+        Device(String name, Hctl hctl, int sid, String iqn, int lun, String wwid, long generation, long sizeBytes) {
+            this.name = name;
+            this.hctl = hctl;
+            this.sid = sid;
+            this.iqn = iqn;
+            this.lun = lun;
+            this.wwid = wwid;
+            this.generation = generation;
+            this.sizeBytes = sizeBytes;
+        }
+    }
+
+    /** A multipath map. */
+    static final class MapState {
+        final String kernelName;
+        final String name;
+        final String wwid;
+        final List<String> slaves;
+        long sizeBytes;
+        String vendor = "";
+        String model = "";
+        boolean dirty;
+        int openCount;
+        boolean queueIfNoPath = true;
+        boolean flushFailed;
+        boolean queueingDisabledByCommand;
+
+        MapState(String kernelName, String name, String wwid, List<String> slaves, long sizeBytes) {
+            this.kernelName = kernelName;
+            this.name = name;
+            this.wwid = wwid;
+            this.slaves = slaves;
+            this.sizeBytes = sizeBytes;
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.brick.testkit.host;
+
+import io.brick.core.error.OperationInterruptedException;
+import io.brick.core.time.Clock;
+import io.brick.core.time.Sleeper;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The virtual time of a {@link SimulatedHost}: a {@link Clock} and {@link Sleeper} on one timeline with the simulated
+ * kernel's own events (a device appearing after a scan, multipathd forming a map, a path going transport-offline).
+ * Events run in time order (ties in the order they were scheduled), under the host's lock.
+ *
+ * <p>How time moves:
+ * <ul>
+ *     <li><b>Fast path.</b> While only one thread has ever slept or run a command on the host, a {@link #sleep} runs
+ *     every event due up to its wake-up time and returns at once: deterministic and fast.</li>
+ *     <li><b>Ticker.</b> Once a second thread sleeps or runs a command (or when the host was built
+ *     {@linkplain SimulatedHost.Builder#multiThreaded() multi-threaded}), a daemon thread takes over for good: when at
+ *     least one thread sleeps and no thread has entered or left a sleep for a short real-time quiet period (about
+ *     2 ms), it advances time to the earliest wake-up, running the events due on the way. Multi-threaded time is
+ *     therefore approximate: a thread busy outside the simulator for longer than the quiet period may see time
+ *     move while it works.</li>
+ * </ul>
+ * {@link #advance} moves time forward from a test (running due events). Sleeps honour interrupts as the system
+ * sleeper does: {@link OperationInterruptedException}, with the interrupt flag kept.
+ */
+public final class SimulatedClock implements Clock, Sleeper {
+    /** Where the simulated wall clock starts: 2026-01-01T00:00:00Z. */
+    public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    /** The monotonic reading at the start: far from zero, so code that assumes a zero origin is caught. */
+    static final long START_NANOS = 1_000_000_000_000_000L;
+    private static final long QUIET_NANOS = Duration.ofMillis(2).toNanos();
+
+    private final PriorityQueue<Event> events = new PriorityQueue<>(
+            Comparator.comparingLong(Event::at).thenComparingLong(Event::sequence));
+    private final TreeMap<Long, Integer> sleepers = new TreeMap<>();
+    private long now = START_NANOS;
+    private long sequence;
+    private Thread owner;
+    private Thread ticker;
+    private boolean closed;
+    private boolean held;
+    private long lastActivity = System.nanoTime();
+    private Runnable settleHook = () -> { };
+
+    SimulatedClock() {
+    }
+
+    @Override
+    public synchronized long nanoTime() {
+        return now;
+    }
+
+    @Override
+    public synchronized Instant instant() {
+        return START.plusNanos(now - START_NANOS);
+    }
+
+    /** Simulated time since the host was built. */
+    public synchronized Duration elapsed() {
+        return Duration.ofNanos(now - START_NANOS);
+    }
+
+    /** Whether time is driven by the ticker thread (more than one thread uses the host). */
+    public synchronized boolean ticking() {
+        return ticker != null;
+    }
+
+    /**
+     * Waits until simulated time reaches now + {@code duration}; kernel events due meanwhile run in order.
+     *
+     * @throws OperationInterruptedException when the thread is interrupted (the flag is kept)
+     */
+    @Override
+    public void sleep(Duration duration) {
+        requireNonNull(duration, "duration is null");
+        if (Thread.currentThread().isInterrupted()) {
+            throw new OperationInterruptedException("sleep",
+                    new InterruptedException("interrupted before a simulated sleep"));
+        }
+        synchronized (this) {
+            noteThread();
+            if (duration.isNegative() || duration.isZero()) {
+                settleHook.run();
+                return;
+            }
+            long wake = now + duration.toNanos();
+            if (ticker == null) {
+                advanceTo(wake);
+                return;
+            }
+            sleepers.merge(wake, 1, Integer::sum);
+            lastActivity = System.nanoTime();
+            notifyAll();
+            try {
+                while (now < wake) {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationInterruptedException("sleep", e);
+            } finally {
+                sleepers.computeIfPresent(wake, (key, count) -> count == 1 ? null : count - 1);
+                lastActivity = System.nanoTime();
+            }
+        }
+    }
+
+    /** How many threads sleep on this clock now (ticker mode; always 0 on the fast path). */
+    public synchronized int sleepingThreads() {
+        return sleepers.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * Stops the ticker from advancing time until {@link #release()}: lets a test start several threads and wait (with
+     * {@link #sleepingThreads()}) until all of them sleep, so none runs ahead of the others.
+     */
+    public synchronized void hold() {
+        held = true;
+    }
+
+    /** Lets the ticker advance time again after {@link #hold()}. */
+    public synchronized void release() {
+        held = false;
+        lastActivity = System.nanoTime();
+        notifyAll();
+    }
+
+    /**
+     * Moves time forward by {@code duration}, running the events due on the way (a test's way of letting time pass).
+     *
+     * @throws IllegalArgumentException when {@code duration} is negative
+     */
+    public synchronized void advance(Duration duration) {
+        requireNonNull(duration, "duration is null");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException("time only moves forward: " + duration);
+        }
+        advanceTo(now + duration.toNanos());
+    }
+
+    // ------------------------------------------------------------------------------------------- package-private
+
+    /** Runs {@code action} at now + {@code delay} (at once if the delay is zero: at the next advance or settle). */
+    synchronized void schedule(Duration delay, Runnable action) {
+        events.add(new Event(now + Math.max(0, delay.toNanos()), sequence++, action));
+    }
+
+    /** Runs the events due now (used by settle points). */
+    synchronized void runDue() {
+        advanceTo(now);
+    }
+
+    synchronized void settleHook(Runnable hook) {
+        this.settleHook = requireNonNull(hook, "hook is null");
+    }
+
+    /** Records that the calling thread uses the host; a second thread switches to the ticker for good. */
+    synchronized void noteThread() {
+        Thread current = Thread.currentThread();
+        if (owner == null) {
+            owner = current;
+        } else if (owner != current && ticker == null && current != ticker) {
+            startTicker();
+        }
+        lastActivity = System.nanoTime();
+    }
+
+    synchronized void startTicker() {
+        if (ticker != null || closed) {
+            return;
+        }
+        Thread thread = new Thread(this::tick, "simulated-clock-ticker");
+        thread.setDaemon(true);
+        ticker = thread;
+        thread.start();
+    }
+
+    synchronized void close() {
+        closed = true;
+        notifyAll();
+    }
+
+    private void tick() {
+        synchronized (this) {
+            while (!closed) {
+                if (!held && !sleepers.isEmpty() && System.nanoTime() - lastActivity >= QUIET_NANOS) {
+                    advanceTo(sleepers.firstKey());
+                    lastActivity = System.nanoTime();
+                }
+                try {
+                    wait(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void advanceTo(long target) {
+        settleHook.run();
+        while (!events.isEmpty() && events.peek().at() <= target) {
+            Event next = events.poll();
+            now = Math.max(now, next.at());
+            next.action().run();
+            settleHook.run();
+        }
+        now = Math.max(now, target);
+        notifyAll();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "SimulatedClock[" + instant() + ", " + events.size() + " pending events]";
+    }
+
+    private record Event(long at, long sequence, Runnable action) {
+    }
+}
