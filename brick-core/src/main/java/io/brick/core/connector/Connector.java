@@ -4,6 +4,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Protocol;
+import io.brick.core.volume.DisconnectPlan;
 
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,12 @@ public interface Connector {
      * @param attached the connect result, when the caller has it: it decides what was used and must be flushed
      */
     void disconnect(ConnectionProperties properties, Optional<AttachedVolume> attached, DisconnectOptions options);
+
+    /**
+     * What {@link #disconnect} would do now (flush, remove, log out) and what it would keep and why, without doing
+     * anything: no command runs, nothing is written.
+     */
+    DisconnectPlan planDisconnect(ConnectionProperties properties, Optional<AttachedVolume> attached);
 
     /** Re-reads the volume's size after it grew on the storage side; returns the new size in bytes. */
     long extend(ConnectionProperties properties);

@@ -6,6 +6,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Protocol;
+import io.brick.core.volume.DisconnectPlan;
 
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,11 @@ abstract class TestConnector implements Connector {
 
     @Override
     public void disconnect(ConnectionProperties properties, Optional<AttachedVolume> attached, DisconnectOptions options) {
+        throw new UnsupportedOperationException("test connector");
+    }
+
+    @Override
+    public DisconnectPlan planDisconnect(ConnectionProperties properties, Optional<AttachedVolume> attached) {
         throw new UnsupportedOperationException("test connector");
     }
 
