@@ -1,16 +1,35 @@
 package io.brick.core.volume;
 
 import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.error.BrickException;
+import io.brick.core.error.DisconnectFailedException;
+import io.brick.core.error.FlushFailedException;
+import io.brick.core.error.OperationInterruptedException;
+import io.brick.core.event.BrickEvent;
+import io.brick.core.event.EventPublisher;
+import io.brick.core.event.EventType;
 import io.brick.core.model.AttachedVolume;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.MultipathMap;
 import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.port.TopologyProvider;
-import io.brick.core.event.EventPublisher;
+import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.Retrier;
 import jakarta.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,25 +37,47 @@ import static java.util.Objects.requireNonNull;
  * The one disconnect every transport uses, in this order (DESIGN §1 promises 1-3; os-brick's
  * {@code _cleanup_connection} + {@code remove_connection}, without its bugs):
  * <ol>
- *   <li><b>Flush the map</b> first ({@link MultipathManager#flushMap}, retried with backoff inside the deadline).
- *   Without {@code force}, a failed flush stops everything: nothing is removed, nothing logged out, and the
- *   {@link io.brick.core.error.FlushFailedException} says what held it.</li>
+ *   <li><b>Flush the map</b> first ({@link MultipathManager#flushMap}, which retries with backoff inside the at most
+ *   {@link #MAP_FLUSH_LIMIT} it is given). Without {@code force}, a failed flush stops everything: nothing is removed,
+ *   nothing logged out, and the {@link io.brick.core.error.FlushFailedException} says what held it. A map with no
+ *   {@link MultipathManager} installed cannot be flushed: that is a flush failure, never a reason to remove paths under
+ *   a live map.</li>
  *   <li><b>Flush a single path</b> ({@link DeviceFlusher#flushBuffers}) only when there is no map and that path is the
- *   one the caller used ({@code attached.path()}); a failure stops everything without force.</li>
+ *   one the caller used ({@code attached.path()}); a failure stops everything without force. A path that is a link
+ *   brick-core cannot resolve (a {@code by-path} link, a {@code /dev/mapper/crypt-...} device over the path) makes
+ *   every path be flushed (see {@code UsedPath}). The paths of a flushed map are never flushed one by one.</li>
  *   <li><b>Remove every path device</b> of the volume at once and wait until all are gone
- *   ({@link DeviceFlusher#removeDevices}); then remove the {@code /dev/disk/by-id} links left pointing at them.</li>
+ *   ({@link DeviceFlusher#removeDevices}); then, whether that worked or not, remove the {@code /dev/disk/by-id} links
+ *   left pointing at them.</li>
  *   <li><b>Make multipathd forget</b> the removed paths ({@link MultipathManager#forgetPaths}), when multipath is
- *   available.</li>
+ *   available (known when there was a map; asked otherwise).</li>
  *   <li><b>The transport's cleanup</b> ({@link TransportCleanup#run}): sessions no other LUN uses.</li>
  *   <li>With {@code force}, a map whose flush failed is <b>removed by its kernel name</b> ({@code dm-N};
- *   {@link MultipathManager#removeMap}) after its paths are gone.</li>
+ *   {@link MultipathManager#removeMap}) after its paths are gone, unless multipathd already removed it.</li>
  * </ol>
  * With {@code force} every step runs whatever failed before; the failures are chained in one
  * {@link io.brick.core.error.DisconnectFailedException}, raised unless {@code ignoreErrors}; whenever anything failed
- * a WARN names the possible leftovers. Devices in {@link VolumeDevices#rejected()} (another WWID) are never flushed or
- * removed. Events: FLUSH, REMOVAL, and the transport's own.
+ * a WARN names the possible leftovers (what sysfs still shows of the volume after the run). Devices in
+ * {@link VolumeDevices#rejected()} (another WWID) are never flushed or removed. A volume with nothing on the host runs
+ * only the transport's cleanup. Events: FLUSH and REMOVAL (each with its duration), WARNING on leftovers, and the
+ * transport's own. An {@link io.brick.core.error.OperationInterruptedException} stops the disconnect even with force.
  */
 public final class DisconnectPipeline {
+    /** The most a map flush (with the manager's own retries) may take of the operation's budget. */
+    public static final Duration MAP_FLUSH_LIMIT = Duration.ofSeconds(60);
+    /** The most a single path's buffer flush may take. */
+    public static final Duration PATH_FLUSH_LIMIT = Duration.ofSeconds(60);
+    /** The most the removal of the path devices (and the wait until they are gone) may take. */
+    public static final Duration REMOVAL_LIMIT = Duration.ofSeconds(60);
+    /** The most asking whether multipathd runs may take. */
+    public static final Duration AVAILABILITY_LIMIT = Duration.ofSeconds(10);
+    /** The most making multipathd forget the removed paths may take. */
+    public static final Duration FORGET_LIMIT = Duration.ofSeconds(20);
+    /** The most the forced removal of a map that could not be flushed may take. */
+    public static final Duration MAP_REMOVAL_LIMIT = Duration.ofSeconds(30);
+
+    private static final Logger log = LoggerFactory.getLogger(DisconnectPipeline.class);
+
     private final TopologyProvider topology;
     private final DeviceFlusher flusher;
     private final Optional<MultipathManager> multipath;
@@ -67,11 +108,360 @@ public final class DisconnectPipeline {
      */
     public DisconnectPlan disconnect(VolumeDevices volume, Optional<AttachedVolume> attached, DisconnectOptions options,
                                      TransportCleanup cleanup, Deadline deadline) {
-        throw new UnsupportedOperationException("not yet written");
+        requireNonNull(volume, "volume is null");
+        requireNonNull(attached, "attached is null");
+        requireNonNull(options, "options is null");
+        requireNonNull(cleanup, "cleanup is null");
+        requireNonNull(deadline, "deadline is null");
+        return new Run(volume, attached, options, cleanup, deadline).run();
     }
 
     /** What {@link #disconnect} would do now, without doing anything (no command runs, nothing is written). */
     public DisconnectPlan plan(VolumeDevices volume, Optional<AttachedVolume> attached, TransportCleanup cleanup) {
-        throw new UnsupportedOperationException("not yet written");
+        requireNonNull(volume, "volume is null");
+        requireNonNull(attached, "attached is null");
+        requireNonNull(cleanup, "cleanup is null");
+        List<String> flush = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        List<String> forget = new ArrayList<>();
+        if (!volume.isEmpty()) {
+            if (volume.map().isPresent()) {
+                MultipathMap map = volume.map().get();
+                flush.add(multipath.isPresent()
+                        ? describe(map)
+                        : describe(map) + ": would fail, no multipath manager is installed");
+            } else {
+                UsedPath.Decision decision = UsedPath.decide(volume, attached, topology);
+                decision.flush().forEach(device -> flush.add(device.name() + " (" + decision.reason() + ")"));
+            }
+            remove.addAll(pathNames(volume));
+            if (multipath.isPresent()) {
+                forget.addAll(remove);
+            }
+        }
+        return new DisconnectPlan(volume.description(), flush, remove, forget, cleanup.plan(), kept(volume));
+    }
+
+    private static List<String> pathNames(VolumeDevices volume) {
+        Set<String> rejected = volume.rejected().stream().map(BlockDevice::name).collect(Collectors.toSet());
+        return volume.paths().stream().map(BlockDevice::name).filter(name -> !rejected.contains(name)).toList();
+    }
+
+    private static List<String> kept(VolumeDevices volume) {
+        List<String> kept = new ArrayList<>();
+        for (BlockDevice device : volume.rejected()) {
+            kept.add(device.name() + " at " + device.hctl() + ": WWID "
+                    + device.wwid().map(Object::toString).orElse("(none)") + " is not the volume's"
+                    + volume.wwid().map(wwid -> " (" + wwid + ")").orElse("") + ": a stale device, left untouched");
+        }
+        return kept;
+    }
+
+    private static String describe(MultipathMap map) {
+        return map.kernelName() + " (multipath map " + map.name() + ")";
+    }
+
+    /** One disconnect's state. */
+    private final class Run {
+        private final VolumeDevices volume;
+        private final Optional<AttachedVolume> attached;
+        private final DisconnectOptions options;
+        private final TransportCleanup cleanup;
+        private final Deadline deadline;
+        private final ErrorCollector errors;
+        private final Clock clock;
+        private final List<String> flushed = new ArrayList<>();
+        private final List<String> removed = new ArrayList<>();
+        private final List<String> forgotten = new ArrayList<>();
+        private final List<String> transport = new ArrayList<>();
+        private final List<String> kept;
+        private Optional<MultipathMap> unflushedMap = Optional.empty();
+
+        Run(VolumeDevices volume, Optional<AttachedVolume> attached, DisconnectOptions options, TransportCleanup cleanup,
+            Deadline deadline) {
+            this.volume = volume;
+            this.attached = attached;
+            this.options = options;
+            this.cleanup = cleanup;
+            this.deadline = deadline;
+            this.errors = new ErrorCollector(options.force());
+            this.clock = deadline.clock();
+            this.kept = new ArrayList<>(kept(volume));
+        }
+
+        DisconnectPlan run() {
+            log.debug("disconnecting {} (force={}, ignoreErrors={}): paths {}, map {}, rejected {}", volume.description(),
+                    options.force(), options.ignoreErrors(), pathNames(volume),
+                    volume.map().map(MultipathMap::kernelName).orElse("none"),
+                    volume.rejected().stream().map(BlockDevice::name).toList());
+            if (volume.isEmpty()) {
+                log.debug("{}: no device or map on this host, only the transport's cleanup runs", volume.description());
+            } else {
+                if (volume.map().isPresent()) {
+                    flushMap(volume.map().get());
+                } else {
+                    flushUsedPath();
+                }
+                List<String> names = pathNames(volume);
+                if (!names.isEmpty()) {
+                    removePaths(names);
+                    forgetPaths(names);
+                }
+            }
+            runTransportCleanup();
+            unflushedMap.ifPresent(this::removeUnflushedMap);
+            return finish();
+        }
+
+        private void flushMap(MultipathMap map) {
+            if (multipath.isEmpty()) {
+                Map<String, String> evidence = new LinkedHashMap<>();
+                evidence.put("map", map.kernelName());
+                evidence.put("name", map.name());
+                evidence.put("reason", "multipath manager not installed");
+                FlushFailedException failure = new FlushFailedException("cannot flush multipath map " + map.kernelName()
+                        + " of " + volume.description() + ": no multipath manager is installed", evidence, null);
+                publishTimed(EventType.FLUSH, map.kernelName(), Duration.ZERO, flushDetails(map, Optional.of(failure)));
+                unflushedMap = Optional.of(map);
+                errors.record(failure);
+                return;
+            }
+            log.debug("{}: flushing multipath map {}", volume.description(), describe(map));
+            long start = clock.nanoTime();
+            Optional<BrickException> failure = attempt(() -> multipath.get().flushMap(map, deadline.sub(MAP_FLUSH_LIMIT)));
+            publishTimed(EventType.FLUSH, map.kernelName(), since(start), flushDetails(map, failure));
+            if (failure.isPresent()) {
+                log.debug("{}: flushing {} failed: {}", volume.description(), map.kernelName(), failure.get().getMessage());
+                unflushedMap = Optional.of(map);
+                flushed.add(describe(map) + ": flush failed");
+                errors.record(failure.get());
+            } else {
+                log.debug("{}: flushed {}", volume.description(), map.kernelName());
+                flushed.add(map.kernelName());
+            }
+        }
+
+        private Map<String, String> flushDetails(MultipathMap map, Optional<BrickException> failure) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("kind", "multipath map");
+            details.put("name", map.name());
+            map.wwid().ifPresent(wwid -> details.put("wwid", wwid.value()));
+            addOutcome(details, failure);
+            return details;
+        }
+
+        private void flushUsedPath() {
+            UsedPath.Decision decision = UsedPath.decide(volume, attached, topology);
+            log.debug("{}: no multipath map; {}", volume.description(), decision.reason());
+            Set<String> rejected = volume.rejected().stream().map(BlockDevice::name).collect(Collectors.toSet());
+            for (BlockDevice device : decision.flush()) {
+                if (rejected.contains(device.name())) {
+                    continue;
+                }
+                long start = clock.nanoTime();
+                Optional<BrickException> failure = attempt(() -> flusher.flushBuffers(device.path(),
+                        deadline.sub(PATH_FLUSH_LIMIT)));
+                Map<String, String> details = new LinkedHashMap<>();
+                details.put("kind", "device");
+                details.put("reason", decision.reason());
+                addOutcome(details, failure);
+                publishTimed(EventType.FLUSH, device.name(), since(start), details);
+                flushed.add(failure.isPresent() ? device.name() + ": flush failed" : device.name());
+                log.debug("{}: flush of {} {}", volume.description(), device.name(),
+                        failure.map(f -> "failed: " + f.getMessage()).orElse("done"));
+                failure.ifPresent(errors::record);
+            }
+        }
+
+        private void removePaths(List<String> names) {
+            log.debug("{}: removing {}", volume.description(), names);
+            long start = clock.nanoTime();
+            BrickException removalFailure = null;
+            try {
+                flusher.removeDevices(names, deadline.sub(REMOVAL_LIMIT));
+            } catch (OperationInterruptedException interrupted) {
+                removeStaleLinksAfterInterrupt(names);
+                throw interrupted;
+            } catch (BrickException failure) {
+                removalFailure = failure;
+            }
+            List<String> links = List.of();
+            BrickException linkFailure = null;
+            try {
+                links = flusher.removeStaleLinks(names);
+            } catch (BrickException failure) {
+                linkFailure = failure;
+            }
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("devices", String.join(",", names));
+            details.put("links", String.join(",", links));
+            addOutcome(details, Optional.ofNullable(removalFailure != null ? removalFailure : linkFailure));
+            publishTimed(EventType.REMOVAL, String.join(",", names), since(start), details);
+            log.debug("{}: removal of {} {}; stale links removed: {}", volume.description(), names,
+                    removalFailure == null ? "done" : "failed: " + removalFailure.getMessage(), links);
+            if (removalFailure == null) {
+                removed.addAll(names);
+            }
+            if (removalFailure != null) {
+                if (linkFailure != null && !options.force()) {
+                    removalFailure.addSuppressed(linkFailure);
+                }
+                errors.record(removalFailure);
+            }
+            if (linkFailure != null) {
+                errors.record(linkFailure);
+            }
+        }
+
+        private void removeStaleLinksAfterInterrupt(List<String> names) {
+            try {
+                log.debug("{}: interrupted while removing {}; stale links removed: {}", volume.description(), names,
+                        flusher.removeStaleLinks(names));
+            } catch (BrickException failure) {
+                log.debug("{}: removing the stale links of {} failed: {}", volume.description(), names, failure.getMessage());
+            }
+        }
+
+        private void forgetPaths(List<String> names) {
+            if (multipath.isEmpty()) {
+                log.debug("{}: no multipath manager installed, no path to forget", volume.description());
+                return;
+            }
+            MultipathManager manager = multipath.get();
+            if (volume.map().isEmpty()) {
+                boolean available;
+                try {
+                    available = manager.available(deadline.sub(AVAILABILITY_LIMIT));
+                } catch (BrickException failure) {
+                    errors.record(failure);
+                    return;
+                }
+                if (!available) {
+                    log.debug("{}: multipathd is not running, no path to forget", volume.description());
+                    return;
+                }
+            }
+            errors.attempt(() -> {
+                List<String> byHand = manager.forgetPaths(names, deadline.sub(FORGET_LIMIT));
+                forgotten.addAll(names);
+                log.debug("{}: multipathd no longer lists {}{}", volume.description(), names,
+                        byHand.isEmpty() ? "" : " (removed by hand: " + String.join(" ", byHand) + ")");
+            });
+        }
+
+        private void runTransportCleanup() {
+            errors.attempt(() -> transport.addAll(cleanup.plan()));
+            log.debug("{}: transport cleanup {}", volume.description(), transport);
+            errors.attempt(() -> cleanup.run(errors, deadline));
+        }
+
+        private void removeUnflushedMap(MultipathMap map) {
+            if (multipath.isEmpty()) {
+                kept.add(map.kernelName() + ": could not be flushed nor removed: no multipath manager is installed");
+                return;
+            }
+            Optional<MultipathMap> current = sameMap(map);
+            if (current.isEmpty()) {
+                log.debug("{}: multipath map {} is already gone (multipathd removed it with its last path)",
+                        volume.description(), map.kernelName());
+                return;
+            }
+            log.debug("{}: removing multipath map {} that could not be flushed (force: unflushed data is lost)",
+                    volume.description(), map.kernelName());
+            if (errors.attempt(() -> multipath.get().removeMap(current.get(), deadline.sub(MAP_REMOVAL_LIMIT)))) {
+                flushed.add(map.kernelName() + ": removed without flush (force)");
+            }
+        }
+
+        /** The map still there under the same kernel name and WWID, if any. */
+        private Optional<MultipathMap> sameMap(MultipathMap map) {
+            return topology.multipathMap(map.kernelName())
+                    .filter(current -> current.wwid().equals(map.wwid()) && current.name().equals(map.name()));
+        }
+
+        private DisconnectPlan finish() {
+            DisconnectPlan done = new DisconnectPlan(volume.description(), flushed, removed, forgotten, transport, kept);
+            if (!errors.failed()) {
+                log.info("disconnected {}: {}", volume.description(), summary());
+                return done;
+            }
+            List<String> leftovers = leftovers();
+            List<BrickException> failures = errors.failures();
+            String message = "There were errors disconnecting " + volume.description() + ", leftovers may remain: "
+                    + (leftovers.isEmpty() ? "(none seen)" : String.join(", ", leftovers)) + "; errors: "
+                    + failures.stream().map(BrickException::getMessage).collect(Collectors.joining("; "));
+            log.warn(message);
+            events.warning(volume.description(), message);
+            List<String> keptWithLeftovers = new ArrayList<>(kept);
+            leftovers.forEach(leftover -> keptWithLeftovers.add(leftover + ": still present after a failed step"));
+            DisconnectPlan withLeftovers = new DisconnectPlan(volume.description(), flushed, removed, forgotten, transport,
+                    keptWithLeftovers);
+            if (options.ignoreErrors()) {
+                return withLeftovers;
+            }
+            throw new DisconnectFailedException(volume.description(), failures, leftovers);
+        }
+
+        private List<String> leftovers() {
+            Set<String> left = new LinkedHashSet<>();
+            for (String name : pathNames(volume)) {
+                if (topology.blockDeviceExists(name)) {
+                    left.add(name);
+                }
+            }
+            volume.map().flatMap(this::sameMap).ifPresent(map -> left.add(map.kernelName()));
+            return List.copyOf(left);
+        }
+
+        private String summary() {
+            List<String> parts = new ArrayList<>();
+            if (!flushed.isEmpty()) {
+                parts.add("flushed " + String.join(" ", flushed));
+            }
+            if (!removed.isEmpty()) {
+                parts.add("removed " + String.join(" ", removed));
+            }
+            if (!forgotten.isEmpty()) {
+                parts.add("multipathd forgot " + String.join(" ", forgotten));
+            }
+            parts.addAll(transport);
+            if (!kept.isEmpty()) {
+                parts.add("kept " + String.join("; ", kept));
+            }
+            return parts.isEmpty() ? "nothing to do" : String.join(", ", parts);
+        }
+
+        /**
+         * Runs a step and returns its failure, for the caller to report and then hand to the collector (which throws
+         * it without force). An interrupt is never held back.
+         */
+        private Optional<BrickException> attempt(Runnable step) {
+            try {
+                step.run();
+                return Optional.empty();
+            } catch (OperationInterruptedException interrupted) {
+                throw interrupted;
+            } catch (BrickException failure) {
+                return Optional.of(failure);
+            }
+        }
+
+        private Duration since(long startNanos) {
+            return Duration.ofNanos(Math.max(0, clock.nanoTime() - startNanos));
+        }
+
+        private void publishTimed(EventType type, String subject, Duration took, Map<String, String> details) {
+            events.deliver(new BrickEvent(type, clock.instant(), subject, Optional.of(took), details));
+        }
+
+        private void addOutcome(Map<String, String> details, Optional<BrickException> failure) {
+            if (failure.isPresent()) {
+                details.put("result", "failed");
+                details.put("error", failure.get().kind());
+                details.put("message", failure.get().getMessage());
+            } else {
+                details.put("result", "done");
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.brick.core.volume;
 
 import io.brick.core.error.BrickException;
+import io.brick.core.error.OperationInterruptedException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.List;
 /**
  * Runs the steps of a forced operation, collecting their failures instead of stopping at the first (os-brick's
  * {@code ExceptionChainer}). Without {@code force}, the first failure is rethrown at once. Only
- * {@link BrickException}s are collected; anything else (a bug) propagates. Thread-safe.
+ * {@link BrickException}s are collected; anything else (a bug) propagates, and so does an
+ * {@link OperationInterruptedException} (an interrupt stops a forced operation too). Thread-safe.
  */
 public final class ErrorCollector {
     private final boolean force;
@@ -24,7 +26,7 @@ public final class ErrorCollector {
             step.run();
             return true;
         } catch (BrickException failure) {
-            if (!force) {
+            if (!force || failure instanceof OperationInterruptedException) {
                 throw failure;
             }
             synchronized (this) {
@@ -34,9 +36,9 @@ public final class ErrorCollector {
         }
     }
 
-    /** Records a failure observed outside {@link #attempt}; without force it is thrown at once. */
+    /** Records a failure observed outside {@link #attempt}; without force (or when it is an interrupt) it is thrown at once. */
     public void record(BrickException failure) {
-        if (!force) {
+        if (!force || failure instanceof OperationInterruptedException) {
             throw failure;
         }
         synchronized (this) {

@@ -1,17 +1,29 @@
 package io.brick.core.volume;
 
+import io.brick.core.error.BrickException;
+import io.brick.core.error.OperationInterruptedException;
+import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventPublisher;
+import io.brick.core.event.EventType;
+import io.brick.core.model.DevicePath;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.port.TopologyProvider;
+import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.Sleeper;
 import jakarta.inject.Inject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -27,6 +39,10 @@ import static java.util.Objects.requireNonNull;
 public final class MultipathAssembly {
     /** How often sysfs is polled for the map. */
     public static final Duration POLL_INTERVAL = Duration.ofMillis(25);
+    /** The most each of the nudge's commands may take. */
+    public static final Duration NUDGE_LIMIT = Duration.ofSeconds(10);
+
+    private static final Logger log = LoggerFactory.getLogger(MultipathAssembly.class);
 
     private final TopologyProvider topology;
     private final Optional<MultipathManager> multipath;
@@ -51,6 +67,86 @@ public final class MultipathAssembly {
      * @param deadline when to give up
      */
     public Optional<MultipathMap> awaitMap(Wwid wwid, Supplier<List<String>> paths, Duration nudgeAfter, Deadline deadline) {
-        throw new UnsupportedOperationException("not yet written");
+        requireNonNull(wwid, "wwid is null");
+        requireNonNull(paths, "paths is null");
+        requireNonNull(nudgeAfter, "nudgeAfter is null");
+        requireNonNull(deadline, "deadline is null");
+        Clock clock = deadline.clock();
+        long start = clock.nanoTime();
+        boolean nudged = false;
+        Set<String> ignored = new HashSet<>();
+        while (true) {
+            List<String> current = List.copyOf(paths.get());
+            Optional<MultipathMap> map = find(wwid, current, ignored);
+            if (map.isPresent()) {
+                formed(map.get(), wwid, since(clock, start), clock);
+                return map;
+            }
+            if (!nudged && multipath.isPresent() && since(clock, start).compareTo(nudgeAfter) >= 0) {
+                nudge(multipath.get(), wwid, current, deadline);
+                nudged = true;
+                continue;
+            }
+            Duration left = deadline.remaining();
+            if (left.isZero()) {
+                log.debug("no multipath map of {} formed within {} ms (paths {}{})", wwid, since(clock, start).toMillis(),
+                        current, nudged ? ", multipathd was told of them" : "");
+                return Optional.empty();
+            }
+            sleeper.sleep(left.compareTo(POLL_INTERVAL) < 0 ? left : POLL_INTERVAL);
+        }
+    }
+
+    private Optional<MultipathMap> find(Wwid wwid, List<String> current, Set<String> ignored) {
+        for (String path : current) {
+            Optional<MultipathMap> holder = topology.holderMap(path);
+            if (holder.isEmpty()) {
+                continue;
+            }
+            MultipathMap map = holder.get();
+            if (map.wwid().isPresent() && map.wwid().get().equals(wwid)) {
+                return holder;
+            }
+            if (ignored.add(map.kernelName())) {
+                log.debug("{} is held by {} ({}), whose WWID {} is not the volume's {}: ignored", path, map.kernelName(),
+                        map.name(), map.wwid().map(Wwid::value).orElse("(none)"), wwid);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void nudge(MultipathManager manager, Wwid wwid, List<String> current, Deadline deadline) {
+        log.debug("no multipath map of {} yet: telling multipathd about the WWID and paths {}", wwid, current);
+        try {
+            manager.addWwid(wwid, deadline.sub(NUDGE_LIMIT));
+        } catch (OperationInterruptedException interrupted) {
+            throw interrupted;
+        } catch (BrickException failure) {
+            log.debug("adding WWID {} to multipath failed (ignored): {}", wwid, failure.getMessage());
+        }
+        for (String path : current) {
+            try {
+                manager.addPath(DevicePath.ofKernelName(path), deadline.sub(NUDGE_LIMIT));
+            } catch (OperationInterruptedException interrupted) {
+                throw interrupted;
+            } catch (BrickException failure) {
+                log.debug("adding path {} to multipathd failed (ignored): {}", path, failure.getMessage());
+            }
+        }
+    }
+
+    private void formed(MultipathMap map, Wwid wwid, Duration took, Clock clock) {
+        log.debug("multipath map {} ({}) of {} formed over {} after {} ms", map.kernelName(), map.name(), wwid,
+                map.slaves(), took.toMillis());
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("name", map.name());
+        details.put("wwid", wwid.value());
+        details.put("slaves", String.join(",", map.slaves()));
+        events.deliver(new BrickEvent(EventType.MULTIPATH_FORMED, clock.instant(), map.kernelName(), Optional.of(took),
+                details));
+    }
+
+    private static Duration since(Clock clock, long startNanos) {
+        return Duration.ofNanos(Math.max(0, clock.nanoTime() - startNanos));
     }
 }

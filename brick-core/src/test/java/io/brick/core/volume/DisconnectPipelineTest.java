@@ -1,0 +1,428 @@
+package io.brick.core.volume;
+
+import ch.qos.logback.classic.Level;
+import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.error.BrickException;
+import io.brick.core.error.DisconnectFailedException;
+import io.brick.core.error.FlushFailedException;
+import io.brick.core.error.OperationTimeoutException;
+import io.brick.core.event.BrickEvent;
+import io.brick.core.event.EventPublisher;
+import io.brick.core.event.EventType;
+import io.brick.core.model.AttachedVolume;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DevicePath;
+import io.brick.core.model.MultipathMap;
+import io.brick.core.port.MultipathManager;
+import io.brick.core.time.Deadline;
+import io.brick.core.time.ManualClock;
+import io.brick.core.time.Retrier;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.brick.core.volume.FakeHost.STALE;
+import static io.brick.core.volume.FakeHost.VOLUME;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The disconnect pipeline on an in-memory host; names follow os-brick's tests where one exists (§7.2). */
+class DisconnectPipelineTest {
+    private static final String NAME = "iqn.2003-01.org.example:t1 LUN 1";
+    private static final DisconnectOptions FORCE = new DisconnectOptions(true, false);
+    private static final DisconnectOptions FORCE_IGNORE = new DisconnectOptions(true, true);
+    private static final List<String> MULTIPATH_COMPLETE = List.of("flushMap dm-0", "removeDevices sda,sdb",
+            "removeStaleLinks sda,sdb", "forgetPaths sda,sdb", "cleanup.plan", "cleanup.run");
+
+    private final ManualClock clock = new ManualClock();
+    private final FakeHost host = new FakeHost(clock);
+    private final FakeHost.Cleanup cleanup = host.new Cleanup();
+    private final List<BrickEvent> events = new ArrayList<>();
+
+    private DisconnectPipeline pipeline() {
+        return pipeline(Optional.of(host.multipath()));
+    }
+
+    private DisconnectPipeline pipeline(Optional<MultipathManager> multipath) {
+        return new DisconnectPipeline(host.topology(), host.flusher(), multipath, new Retrier(clock, clock),
+                new EventPublisher(events::add, clock));
+    }
+
+    private Deadline deadline() {
+        return Deadline.after(Duration.ofMinutes(10), clock);
+    }
+
+    private VolumeDevices multipathVolume() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+        MultipathMap map = host.addMap("dm-0", VOLUME, "sda", "sdb");
+        return new VolumeDevices(NAME, Optional.of(VOLUME), List.of(current("sda"), current("sdb")), Optional.of(map),
+                List.of());
+    }
+
+    private VolumeDevices pathsOnly(String... names) {
+        List<BlockDevice> paths = new ArrayList<>();
+        int host = 2;
+        for (String name : names) {
+            paths.add(this.host.addDevice(name, (host++) + ":0:0:1", Optional.of(VOLUME)));
+        }
+        return new VolumeDevices(NAME, Optional.of(VOLUME), paths, Optional.empty(), List.of());
+    }
+
+    private BlockDevice current(String name) {
+        return host.topology().device(name).orElseThrow();
+    }
+
+    private static Optional<AttachedVolume> attached(String path) {
+        boolean multipath = path.startsWith("/dev/dm-");
+        return Optional.of(new AttachedVolume(DevicePath.of(path), Optional.of(VOLUME),
+                multipath ? Optional.of(VOLUME) : Optional.empty()));
+    }
+
+    private List<BrickEvent> events(EventType type) {
+        return events.stream().filter(event -> event.type() == type).toList();
+    }
+
+    @Test
+    void removeConnectionMultipathComplete() {
+        VolumeDevices volume = multipathVolume();
+
+        DisconnectPlan done = pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).as("map flushed first, no per-path flush, no availability question")
+                .containsExactlyElementsOf(MULTIPATH_COMPLETE);
+        assertThat(done.flush()).containsExactly("dm-0");
+        assertThat(done.remove()).containsExactly("sda", "sdb");
+        assertThat(done.forget()).containsExactly("sda", "sdb");
+        assertThat(done.transport()).containsExactly("logout 10.0.0.1:3260 iqn.2003-01.org.example:t1");
+        assertThat(done.kept()).isEmpty();
+        assertThat(host.has("sda") || host.has("sdb") || host.has("dm-0")).isFalse();
+    }
+
+    @Test
+    void mapFlushIsNeverFollowedByAPerPathFlushEvenWhenTheCallerUsedAPath() {
+        VolumeDevices volume = multipathVolume();
+
+        pipeline().disconnect(volume, attached("/dev/sda"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).containsExactlyElementsOf(MULTIPATH_COMPLETE);
+    }
+
+    @Test
+    void removeConnectionMultipathFailRemovesNothingAndKeepsTheSession() {
+        VolumeDevices volume = multipathVolume();
+        host.flushMapFailure = FakeHost.flushFailure("dm-0");
+
+        assertThatThrownBy(() -> pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup,
+                deadline())).isSameAs(host.flushMapFailure);
+
+        assertThat(host.calls()).containsExactly("flushMap dm-0");
+        assertThat(host.has("sda") && host.has("sdb") && host.has("dm-0")).isTrue();
+        assertThat(events(EventType.FLUSH)).singleElement()
+                .satisfies(event -> assertThat(event.details()).containsEntry("result", "failed"));
+    }
+
+    @Test
+    void mapFlushGetsABoundedShareOfTheBudget() {
+        VolumeDevices volume = multipathVolume();
+
+        pipeline().disconnect(volume, Optional.empty(), DisconnectOptions.SAFE, cleanup,
+                Deadline.after(Duration.ofSeconds(30), clock));
+
+        assertThat(host.budgets().get("flushMap dm-0")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(host.budgets().get("cleanup.run")).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aLongBudgetStillLimitsTheMapFlushToSixtySeconds() {
+        pipeline().disconnect(multipathVolume(), Optional.empty(), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.budgets()).containsEntry("flushMap dm-0", DisconnectPipeline.MAP_FLUSH_LIMIT)
+                .containsEntry("removeDevices sda,sdb", DisconnectPipeline.REMOVAL_LIMIT)
+                .containsEntry("cleanup.run", Duration.ofMinutes(10));
+    }
+
+    @Test
+    void cleanupConnectionForceFailureAttemptsEverythingAndRemovesTheMapByKernelNameAfterItsPaths() {
+        VolumeDevices volume = multipathVolume();
+        host.flushMapFailure = FakeHost.flushFailure("dm-0");
+        host.mapOutlivesPaths = true;
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(host.calls()).containsExactly("flushMap dm-0", "removeDevices sda,sdb", "removeStaleLinks sda,sdb",
+                "forgetPaths sda,sdb", "cleanup.plan", "cleanup.run", "removeMap dm-0");
+        assertThat(failure.failures()).containsExactly(host.flushMapFailure);
+        assertThat(host.has("dm-0")).isFalse();
+        assertThat(failure.evidence()).containsEntry("possibleLeftovers", "");
+    }
+
+    @Test
+    void cleanupConnectionForceFailureChainsEveryFailureAndNamesTheLeftovers() {
+        VolumeDevices volume = multipathVolume();
+        host.flushMapFailure = FakeHost.flushFailure("dm-0");
+        host.removalTimesOut = true;
+        host.removeMapFailure = FakeHost.hostFailure("map dm-0 does not go away");
+        cleanup.failure = FakeHost.hostFailure("logout failed");
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(failure.failures()).hasSize(4);
+        assertThat(failure.failures().get(0)).isSameAs(host.flushMapFailure);
+        assertThat(failure.failures().get(1)).isInstanceOf(OperationTimeoutException.class);
+        assertThat(failure.failures().subList(2, 4)).containsExactly(cleanup.failure, host.removeMapFailure);
+        assertThat(failure.getSuppressed()).hasSize(4);
+        assertThat(failure.evidence()).containsEntry("possibleLeftovers", "sda,sdb,dm-0")
+                .containsEntry("failures", "flush-failed,timeout,host-state,host-state");
+        assertThat(host.calls()).contains("removeStaleLinks sda,sdb", "cleanup.run", "removeMap dm-0");
+    }
+
+    @Test
+    void forcedMapRemovalIsSkippedWhenMultipathdRemovedTheMapWithItsLastPath() {
+        VolumeDevices volume = multipathVolume();
+        host.flushMapFailure = FakeHost.flushFailure("dm-0");
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(host.calls()).doesNotContain("removeMap dm-0").contains("cleanup.run");
+        assertThat(failure.failures()).containsExactly(host.flushMapFailure);
+    }
+
+    @Test
+    void forceWithIgnoreErrorsRaisesNothingAndWarnsOnceAboutLeftovers() {
+        VolumeDevices volume = multipathVolume();
+        host.flushMapFailure = FakeHost.flushFailure("dm-0");
+        host.removalTimesOut = true;
+        host.mapOutlivesPaths = true;
+
+        DisconnectPlan done;
+        try (LogCapture logs = new LogCapture(DisconnectPipeline.class, Level.WARN)) {
+            done = pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE_IGNORE, cleanup, deadline());
+
+            assertThat(logs.messages(Level.WARN)).singleElement().asString()
+                    .startsWith("There were errors disconnecting " + NAME + ", leftovers may remain: sda, sdb")
+                    .contains("flush of dm-0 failed");
+        }
+        assertThat(events(EventType.WARNING)).singleElement()
+                .satisfies(event -> assertThat(event.subject()).isEqualTo(NAME));
+        assertThat(done.kept()).containsExactly("sda: still present after a failed step", "sdb: still present after a failed step");
+        assertThat(done.remove()).as("nothing was removed").isEmpty();
+        assertThat(host.calls()).contains("cleanup.run", "removeMap dm-0");
+    }
+
+    @Test
+    void aMapWithoutAMultipathManagerIsAFlushFailureNeverASilentRemoval() {
+        VolumeDevices volume = multipathVolume();
+
+        FlushFailedException failure = catchThrowableOfType(FlushFailedException.class, () -> pipeline(Optional.empty())
+                .disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline()));
+
+        assertThat(failure.evidence()).containsEntry("reason", "multipath manager not installed")
+                .containsEntry("map", "dm-0");
+        assertThat(host.calls()).isEmpty();
+        assertThat(host.has("sda")).isTrue();
+    }
+
+    @Test
+    void aMapWithoutAMultipathManagerIsLeftAndReportedWithForce() {
+        VolumeDevices volume = multipathVolume();
+        host.mapOutlivesPaths = true;
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline(Optional.empty()).disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(host.calls()).containsExactly("removeDevices sda,sdb", "removeStaleLinks sda,sdb", "cleanup.plan",
+                "cleanup.run");
+        assertThat(failure.evidence()).containsEntry("possibleLeftovers", "dm-0");
+    }
+
+    @Test
+    void removeConnectionSinglepathNoPath() {
+        VolumeDevices volume = pathsOnly("sda");
+        host.multipathdRunning = false;
+
+        DisconnectPlan done = pipeline().disconnect(volume, Optional.empty(), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).containsExactly("removeDevices sda", "removeStaleLinks sda", "available", "cleanup.plan",
+                "cleanup.run");
+        assertThat(done.flush()).isEmpty();
+        assertThat(done.forget()).isEmpty();
+    }
+
+    @Test
+    void removeConnectionSinglepathUsedFlushesOnlyThatPath() {
+        VolumeDevices volume = pathsOnly("sda", "sdb");
+        host.multipathdRunning = false;
+
+        DisconnectPlan done = pipeline().disconnect(volume, attached("/dev/sdb"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).containsExactly("flushBuffers sdb", "removeDevices sda,sdb", "removeStaleLinks sda,sdb",
+                "available", "cleanup.plan", "cleanup.run");
+        assertThat(done.flush()).containsExactly("sdb");
+    }
+
+    @Test
+    void removeConnectionMultipathCompleteNoDmAsksWhetherMultipathdRunsAndForgetsThePaths() {
+        VolumeDevices volume = pathsOnly("sda", "sdb");
+
+        pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).as("the map the caller used is gone: no flush")
+                .containsExactly("removeDevices sda,sdb", "removeStaleLinks sda,sdb", "available", "forgetPaths sda,sdb",
+                        "cleanup.plan", "cleanup.run");
+    }
+
+    @Test
+    void aFailedSinglePathFlushStopsEverythingWithoutForce() {
+        VolumeDevices volume = pathsOnly("sda");
+        host.flushBuffersFailure = FakeHost.flushFailure("sda");
+
+        assertThatThrownBy(() -> pipeline().disconnect(volume, attached("/dev/sda"), DisconnectOptions.SAFE, cleanup,
+                deadline())).isSameAs(host.flushBuffersFailure);
+
+        assertThat(host.calls()).containsExactly("flushBuffers sda");
+        assertThat(host.has("sda")).isTrue();
+    }
+
+    @Test
+    void anUnresolvableLinkOverTheDeviceFlushesEveryPath() {
+        VolumeDevices volume = pathsOnly("sda", "sdb");
+
+        pipeline().disconnect(volume, attached("/dev/disk/by-path/ip-10.0.0.1:3260-iscsi-iqn.2003-01.org.example:t1-lun-1"),
+                DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).startsWith("flushBuffers sda", "flushBuffers sdb", "removeDevices sda,sdb");
+    }
+
+    @Test
+    void rejectedDevicesAreNeverTouched() {
+        BlockDevice stale = host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        BlockDevice ours = host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        VolumeDevices volume = new VolumeDevices(NAME, Optional.of(VOLUME), List.of(ours), Optional.empty(), List.of(stale));
+
+        DisconnectPlan done = pipeline().disconnect(volume, attached("/dev/mapper/crypt-volume-1"), FORCE, cleanup,
+                deadline());
+
+        assertThat(host.calls()).noneMatch(call -> call.contains("sdc"));
+        assertThat(host.calls()).startsWith("flushBuffers sda", "removeDevices sda");
+        assertThat(host.has("sdc")).isTrue();
+        assertThat(done.kept()).singleElement().asString().startsWith("sdc at 4:0:0:1: WWID " + STALE)
+                .contains("stale");
+    }
+
+    @Test
+    void staleLinksAreRemovedEvenIfTheRemovalTimedOut() {
+        VolumeDevices volume = pathsOnly("sda", "sdb");
+        host.removalTimesOut = true;
+
+        assertThatThrownBy(() -> pipeline().disconnect(volume, Optional.empty(), DisconnectOptions.SAFE, cleanup,
+                deadline())).isInstanceOf(OperationTimeoutException.class);
+
+        assertThat(host.calls()).as("no forget and no logout after a failed removal without force")
+                .containsExactly("removeDevices sda,sdb", "removeStaleLinks sda,sdb");
+    }
+
+    @Test
+    void aVolumeWithNothingOnTheHostRunsOnlyTheTransportCleanup() {
+        VolumeDevices volume = new VolumeDevices(NAME, Optional.of(VOLUME), List.of(), Optional.empty(), List.of());
+
+        DisconnectPlan done = pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).containsExactly("cleanup.plan", "cleanup.run");
+        assertThat(done.transport()).hasSize(1);
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void planRunsNothing() {
+        VolumeDevices volume = multipathVolume();
+
+        DisconnectPlan plan = pipeline().plan(volume, attached("/dev/dm-0"), cleanup);
+
+        assertThat(host.calls()).containsExactly("cleanup.plan");
+        assertThat(plan.flush()).containsExactly("dm-0 (multipath map " + VOLUME + ")");
+        assertThat(plan.remove()).containsExactly("sda", "sdb");
+        assertThat(plan.forget()).containsExactly("sda", "sdb");
+        assertThat(plan.transport()).containsExactly("logout 10.0.0.1:3260 iqn.2003-01.org.example:t1");
+        assertThat(host.has("dm-0") && host.has("sda")).isTrue();
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void planNamesTheUsedPathAndTheKeptDevicesAndTheFlushThatWouldFail() {
+        BlockDevice stale = host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        VolumeDevices single = new VolumeDevices(NAME, Optional.of(VOLUME), pathsOnly("sda", "sdb").paths(),
+                Optional.empty(), List.of(stale));
+
+        DisconnectPlan plan = pipeline(Optional.empty()).plan(single, attached("/dev/sdb"), cleanup);
+
+        assertThat(plan.flush()).singleElement().asString().startsWith("sdb (");
+        assertThat(plan.forget()).as("no multipath manager").isEmpty();
+        assertThat(plan.kept()).singleElement().asString().startsWith("sdc");
+
+        DisconnectPlan mapWithoutManager = pipeline(Optional.empty()).plan(multipathVolume2(), Optional.empty(), cleanup);
+        assertThat(mapWithoutManager.flush()).singleElement().asString().contains("would fail");
+        assertThat(host.calls()).containsOnly("cleanup.plan");
+    }
+
+    private VolumeDevices multipathVolume2() {
+        host.addDevice("sdd", "5:0:0:1", Optional.of(VOLUME));
+        MultipathMap map = host.addMap("dm-1", VOLUME, "sdd");
+        return new VolumeDevices(NAME, Optional.of(VOLUME), List.of(current("sdd")), Optional.of(map), List.of());
+    }
+
+    @Test
+    void flushAndRemovalAreReportedWithTheirDurations() {
+        VolumeDevices volume = multipathVolume();
+        host.flushTakes = Duration.ofSeconds(2);
+        host.removalTakes = Duration.ofSeconds(3);
+
+        pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(events(EventType.FLUSH)).singleElement().satisfies(event -> {
+            assertThat(event.subject()).isEqualTo("dm-0");
+            assertThat(event.duration()).contains(Duration.ofSeconds(2));
+            assertThat(event.details()).containsEntry("result", "done");
+        });
+        assertThat(events(EventType.REMOVAL)).singleElement().satisfies(event -> {
+            assertThat(event.duration()).contains(Duration.ofSeconds(3));
+            assertThat(event.details()).containsEntry("devices", "sda,sdb")
+                    .containsEntry("links", "scsi-" + VOLUME + ",wwn-0x" + VOLUME.value().substring(1) + ",scsi-" + VOLUME
+                            + ",wwn-0x" + VOLUME.value().substring(1));
+        });
+        assertThat(events(EventType.WARNING)).isEmpty();
+    }
+
+    @Test
+    void theOutcomeIsLoggedAtInfo() {
+        VolumeDevices volume = multipathVolume();
+
+        try (LogCapture logs = new LogCapture(DisconnectPipeline.class, Level.INFO)) {
+            pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline());
+
+            assertThat(logs.messages(Level.INFO)).containsExactly("disconnected " + NAME + ": flushed dm-0, removed sda sdb, "
+                    + "multipathd forgot sda sdb, logout 10.0.0.1:3260 iqn.2003-01.org.example:t1");
+            assertThat(logs.messages(Level.WARN)).isEmpty();
+        }
+    }
+
+    @Test
+    void withForceAFailedForgetDoesNotStopTheLogout() {
+        VolumeDevices volume = multipathVolume();
+        BrickException forget = FakeHost.hostFailure("multipathd del path failed");
+        host.forgetFailure = forget;
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(failure.failures()).containsExactly(forget);
+        assertThat(host.calls()).containsExactlyElementsOf(MULTIPATH_COMPLETE);
+    }
+}

@@ -1,0 +1,347 @@
+package io.brick.core.volume;
+
+import io.brick.core.error.BrickException;
+import io.brick.core.error.FlushFailedException;
+import io.brick.core.error.HostStateException;
+import io.brick.core.error.OperationTimeoutException;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DevicePath;
+import io.brick.core.model.DeviceState;
+import io.brick.core.model.FcHost;
+import io.brick.core.model.FcRemotePort;
+import io.brick.core.model.Hctl;
+import io.brick.core.model.IscsiSession;
+import io.brick.core.model.Lun;
+import io.brick.core.model.MultipathMap;
+import io.brick.core.model.ScsiTarget;
+import io.brick.core.model.Wwid;
+import io.brick.core.port.DeviceFlusher;
+import io.brick.core.port.MultipathManager;
+import io.brick.core.port.TopologyProvider;
+import io.brick.core.time.Deadline;
+import io.brick.core.time.ManualClock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An in-memory host for brick-core's volume tests (brick-core cannot use the testkit): SCSI devices, multipath maps
+ * holding them and by-id links, seen through {@link #topology()}, acted on through {@link #flusher()} and
+ * {@link #multipath()}. Every action is recorded in order in {@link #calls()}, with the budget of the deadline it got
+ * in {@link #budgets()}. Removing a map's last path makes multipathd remove the map unless
+ * {@link #mapOutlivesPaths}; a successful map flush removes the map. Faults are set per step.
+ */
+final class FakeHost {
+    static final Wwid VOLUME = Wwid.of("360014053b8c2d6119a414f0b8e275d1c");
+    static final Wwid STALE = Wwid.of("36001405deadbeefdeadbeefdeadbeef0");
+
+    private final ManualClock clock;
+    private final Map<String, BlockDevice> devices = new TreeMap<>();
+    private final Map<String, MultipathMap> maps = new TreeMap<>();
+    private final Map<String, List<String>> links = new TreeMap<>();
+    private final List<String> calls = new ArrayList<>();
+    private final Map<String, Duration> budgets = new LinkedHashMap<>();
+
+    BrickException flushMapFailure;
+    BrickException flushBuffersFailure;
+    boolean removalTimesOut;
+    BrickException removeMapFailure;
+    BrickException forgetFailure;
+    BrickException addWwidFailure;
+    boolean multipathdRunning = true;
+    boolean mapOutlivesPaths;
+    Duration flushTakes = Duration.ZERO;
+    Duration removalTakes = Duration.ZERO;
+    /** Run on every holder lookup (lets a test form a map while a wait polls). */
+    Runnable onPoll = () -> { };
+
+    FakeHost(ManualClock clock) {
+        this.clock = clock;
+    }
+
+    static BlockDevice device(String name, String hctl, Optional<Wwid> wwid) {
+        return new BlockDevice(name, Hctl.parse(hctl), wwid, 1L << 30, DeviceState.RUNNING, "LIO-ORG", "disk", List.of());
+    }
+
+    BlockDevice addDevice(String name, String hctl, Optional<Wwid> wwid) {
+        BlockDevice device = device(name, hctl, wwid);
+        devices.put(name, device);
+        wwid.ifPresent(id -> links.put(name, new ArrayList<>(List.of("scsi-" + id.value(), "wwn-0x" + id.value().substring(1)))));
+        return device;
+    }
+
+    MultipathMap addMap(String kernelName, Wwid wwid, String... slaves) {
+        MultipathMap map = new MultipathMap(kernelName, wwid.value(), Optional.of(wwid), List.of(slaves), 1L << 30);
+        maps.put(kernelName, map);
+        for (String slave : slaves) {
+            BlockDevice device = devices.get(slave);
+            devices.put(slave, new BlockDevice(device.name(), device.hctl(), device.wwid(), device.sizeBytes(),
+                    device.state(), device.vendor(), device.model(), List.of(kernelName)));
+        }
+        return map;
+    }
+
+    boolean has(String kernelName) {
+        return devices.containsKey(kernelName) || maps.containsKey(kernelName);
+    }
+
+    synchronized List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    synchronized Map<String, Duration> budgets() {
+        return Map.copyOf(budgets);
+    }
+
+    synchronized void record(String call, Deadline deadline) {
+        calls.add(call);
+        if (deadline != null) {
+            budgets.put(call, deadline.budget());
+        }
+    }
+
+    private static <T extends BrickException> void fail(T failure) {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    static FlushFailedException flushFailure(String what) {
+        return new FlushFailedException("flush of " + what + " failed: map in use", Map.of("openCount", "1"), null);
+    }
+
+    TopologyProvider topology() {
+        return new View();
+    }
+
+    DeviceFlusher flusher() {
+        return new Flusher();
+    }
+
+    MultipathManager multipath() {
+        return new Multipath();
+    }
+
+    private final class View implements TopologyProvider {
+        @Override
+        public Optional<BlockDevice> device(String kernelName) {
+            return Optional.ofNullable(devices.get(kernelName));
+        }
+
+        @Override
+        public Optional<Wwid> wwid(String kernelName) {
+            return device(kernelName).flatMap(BlockDevice::wwid);
+        }
+
+        @Override
+        public Optional<MultipathMap> holderMap(String kernelName) {
+            onPoll.run();
+            BlockDevice device = devices.get(kernelName);
+            if (device == null) {
+                return Optional.empty();
+            }
+            return device.holders().stream().map(maps::get).filter(java.util.Objects::nonNull).findFirst();
+        }
+
+        @Override
+        public Optional<MultipathMap> multipathMap(String kernelName) {
+            return Optional.ofNullable(maps.get(kernelName));
+        }
+
+        @Override
+        public Optional<MultipathMap> multipathMapByWwid(Wwid wwid) {
+            return maps.values().stream().filter(map -> map.wwid().equals(Optional.of(wwid))).findFirst();
+        }
+
+        @Override
+        public List<MultipathMap> multipathMaps() {
+            return List.copyOf(maps.values());
+        }
+
+        @Override
+        public boolean blockDeviceExists(String kernelName) {
+            return devices.containsKey(kernelName);
+        }
+
+        @Override
+        public List<String> diskByIdLinks(String kernelName) {
+            return List.copyOf(links.getOrDefault(kernelName, List.of()));
+        }
+
+        @Override
+        public List<IscsiSession> iscsiSessions() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<IscsiSession> iscsiSession(int sessionId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<ScsiTarget> sessionTarget(int sessionId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<BlockDevice> sessionDevice(int sessionId, Lun lun) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<BlockDevice> sessionDevices(int sessionId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<BlockDevice> deviceAt(Hctl hctl) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<FcHost> fcHosts() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<FcRemotePort> fcRemotePorts(int hostNumber) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public io.brick.core.model.Topology topology() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private final class Flusher implements DeviceFlusher {
+        @Override
+        public void flushBuffers(DevicePath device, Deadline deadline) {
+            record("flushBuffers " + device.name(), deadline);
+            clock.sleep(flushTakes);
+            fail(flushBuffersFailure);
+        }
+
+        @Override
+        public void removeDevices(Collection<String> kernelNames, Deadline deadline) {
+            record("removeDevices " + String.join(",", kernelNames), deadline);
+            clock.sleep(removalTakes);
+            if (removalTimesOut) {
+                throw deadline.timeout("removal of " + kernelNames, Map.of("remaining", String.join(",", kernelNames)));
+            }
+            for (String name : kernelNames) {
+                devices.remove(name);
+            }
+            List<String> emptied = new ArrayList<>();
+            maps.replaceAll((kernelName, map) -> {
+                List<String> slaves = map.slaves().stream().filter(devices::containsKey).toList();
+                if (slaves.isEmpty()) {
+                    emptied.add(kernelName);
+                }
+                return new MultipathMap(map.kernelName(), map.name(), map.wwid(), slaves, map.sizeBytes());
+            });
+            if (!mapOutlivesPaths) {
+                emptied.forEach(maps::remove);
+            }
+        }
+
+        @Override
+        public List<String> removeStaleLinks(Collection<String> kernelNames) {
+            record("removeStaleLinks " + String.join(",", kernelNames), null);
+            List<String> removed = new ArrayList<>();
+            for (String name : kernelNames) {
+                if (!devices.containsKey(name)) {
+                    removed.addAll(links.getOrDefault(name, List.of()));
+                    links.remove(name);
+                }
+            }
+            return removed;
+        }
+
+        @Override
+        public void rescan(String kernelName) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private final class Multipath implements MultipathManager {
+        @Override
+        public boolean available(Deadline deadline) {
+            record("available", deadline);
+            return multipathdRunning;
+        }
+
+        @Override
+        public void addWwid(Wwid wwid, Deadline deadline) {
+            record("addWwid " + wwid, deadline);
+            fail(addWwidFailure);
+        }
+
+        @Override
+        public void addPath(DevicePath device, Deadline deadline) {
+            record("addPath " + device, deadline);
+        }
+
+        @Override
+        public void flushMap(MultipathMap map, Deadline deadline) {
+            record("flushMap " + map.kernelName(), deadline);
+            clock.sleep(flushTakes);
+            fail(flushMapFailure);
+            maps.remove(map.kernelName());
+            devices.replaceAll((name, device) -> new BlockDevice(device.name(), device.hctl(), device.wwid(),
+                    device.sizeBytes(), device.state(), device.vendor(), device.model(), List.of()));
+        }
+
+        @Override
+        public void removeMap(MultipathMap map, Deadline deadline) {
+            record("removeMap " + map.kernelName(), deadline);
+            fail(removeMapFailure);
+            maps.remove(map.kernelName());
+        }
+
+        @Override
+        public void resizeMap(MultipathMap map, Deadline deadline) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<String> forgetPaths(Collection<String> kernelNames, Deadline deadline) {
+            record("forgetPaths " + String.join(",", kernelNames), deadline);
+            fail(forgetFailure);
+            return List.of();
+        }
+    }
+
+    /** A transport cleanup that records its plan and run in the host's call list. */
+    final class Cleanup implements TransportCleanup {
+        BrickException failure;
+
+        @Override
+        public List<String> plan() {
+            record("cleanup.plan", null);
+            return List.of("logout 10.0.0.1:3260 iqn.2003-01.org.example:t1");
+        }
+
+        @Override
+        public void run(ErrorCollector errors, Deadline deadline) {
+            record("cleanup.run", deadline);
+            if (failure != null) {
+                errors.record(failure);
+            }
+        }
+    }
+
+    static HostStateException hostFailure(String message) {
+        return new HostStateException(message, Map.of("what", message));
+    }
+
+    static OperationTimeoutException timeout(String what) {
+        return new OperationTimeoutException(what, Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
+    }
+}

@@ -1,0 +1,170 @@
+package io.brick.core.volume;
+
+import io.brick.core.event.BrickEvent;
+import io.brick.core.event.EventPublisher;
+import io.brick.core.event.EventType;
+import io.brick.core.model.MultipathMap;
+import io.brick.core.port.MultipathManager;
+import io.brick.core.time.Deadline;
+import io.brick.core.time.ManualClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.brick.core.volume.FakeHost.STALE;
+import static io.brick.core.volume.FakeHost.VOLUME;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Waiting for multipathd to form a volume's map, on an in-memory host and a manual clock. */
+class MultipathAssemblyTest {
+    private static final Duration NUDGE_AFTER = Duration.ofSeconds(1);
+
+    private final ManualClock clock = new ManualClock();
+    private final FakeHost host = new FakeHost(clock);
+    private final List<BrickEvent> events = new ArrayList<>();
+    private final List<String> paths = new ArrayList<>(List.of("sda", "sdb"));
+
+    MultipathAssemblyTest() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+    }
+
+    private MultipathAssembly assembly(Optional<MultipathManager> multipath) {
+        return new MultipathAssembly(host.topology(), multipath, clock, new EventPublisher(events::add, clock));
+    }
+
+    private Optional<MultipathMap> await(Duration budget) {
+        return assembly(Optional.of(host.multipath())).awaitMap(VOLUME, () -> List.copyOf(paths), NUDGE_AFTER,
+                Deadline.after(budget, clock));
+    }
+
+    /** Forms the map once the clock has moved {@code after} from now. */
+    private void formMapAfter(Duration after, String... slaves) {
+        long at = clock.nanoTime() + after.toNanos();
+        host.onPoll = () -> {
+            if (clock.nanoTime() >= at && !host.has("dm-0")) {
+                host.addMap("dm-0", VOLUME, slaves);
+            }
+        };
+    }
+
+    @Test
+    void aMapThatIsAlreadyThereIsReturnedAtOnce() {
+        MultipathMap map = host.addMap("dm-0", VOLUME, "sda", "sdb");
+
+        Optional<MultipathMap> found = await(Duration.ofSeconds(10));
+
+        assertThat(found).contains(map);
+        assertThat(clock.sleeps()).isEmpty();
+        assertThat(host.calls()).as("no nudge").isEmpty();
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.type()).isEqualTo(EventType.MULTIPATH_FORMED);
+            assertThat(event.subject()).isEqualTo("dm-0");
+            assertThat(event.duration()).contains(Duration.ZERO);
+            assertThat(event.details()).containsEntry("slaves", "sda,sdb").containsEntry("wwid", VOLUME.value());
+        });
+    }
+
+    @Test
+    void aMapThatFormsAfterAWhileIsFoundByPolling() {
+        formMapAfter(Duration.ofMillis(500), "sda", "sdb");
+
+        Optional<MultipathMap> found = await(Duration.ofSeconds(10));
+
+        assertThat(found).map(MultipathMap::kernelName).contains("dm-0");
+        assertThat(clock.sleeps()).hasSize(20).containsOnly(MultipathAssembly.POLL_INTERVAL);
+        assertThat(host.calls()).as("formed before nudgeAfter: no nudge").isEmpty();
+        assertThat(events).singleElement().satisfies(event -> assertThat(event.duration()).contains(Duration.ofMillis(500)));
+    }
+
+    @Test
+    void multipathdIsNudgedOnceAfterNudgeAfter() {
+        Optional<MultipathMap> found = await(Duration.ofSeconds(3));
+
+        assertThat(found).isEmpty();
+        assertThat(host.calls()).containsExactly("addWwid " + VOLUME, "addPath /dev/sda", "addPath /dev/sdb");
+        assertThat(host.budgets().get("addWwid " + VOLUME)).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void nudgeFailuresAreIgnoredAndTheMapTheNudgeFormedIsFound() {
+        host.addWwidFailure = FakeHost.hostFailure("multipath -a failed");
+        AtomicInteger polls = new AtomicInteger();
+        host.onPoll = () -> {
+            polls.incrementAndGet();
+            if (host.calls().contains("addPath /dev/sdb") && !host.has("dm-0")) {
+                host.addMap("dm-0", VOLUME, "sda", "sdb");
+            }
+        };
+
+        Optional<MultipathMap> found = await(Duration.ofSeconds(10));
+
+        assertThat(found).map(MultipathMap::kernelName).contains("dm-0");
+        assertThat(host.calls()).containsExactly("addWwid " + VOLUME, "addPath /dev/sda", "addPath /dev/sdb");
+        assertThat(clock.slept()).isEqualTo(NUDGE_AFTER);
+    }
+
+    @Test
+    void withoutAMultipathManagerNobodyIsNudged() {
+        Optional<MultipathMap> found = assembly(Optional.empty()).awaitMap(VOLUME, () -> List.copyOf(paths), Duration.ZERO,
+                Deadline.after(Duration.ofSeconds(1), clock));
+
+        assertThat(found).isEmpty();
+        assertThat(host.calls()).isEmpty();
+    }
+
+    @Test
+    void aMapOfAnotherWwidIsNeverReturned() {
+        host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        host.addMap("dm-5", STALE, "sdc");
+        paths.add("sdc");
+
+        Optional<MultipathMap> found = await(Duration.ofSeconds(2));
+
+        assertThat(found).isEmpty();
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void aPathThatJoinsLaterCounts() {
+        host.addDevice("sdc", "4:0:0:1", Optional.of(VOLUME));
+        host.addMap("dm-2", VOLUME, "sdc");
+        AtomicInteger asked = new AtomicInteger();
+
+        Optional<MultipathMap> found = assembly(Optional.of(host.multipath())).awaitMap(VOLUME,
+                () -> asked.incrementAndGet() < 4 ? List.of("sda") : List.of("sda", "sdc"), NUDGE_AFTER,
+                Deadline.after(Duration.ofSeconds(10), clock));
+
+        assertThat(found).map(MultipathMap::kernelName).contains("dm-2");
+        assertThat(asked).hasValue(4);
+    }
+
+    @Test
+    void itGivesUpAtTheDeadlineWithoutSleepingPastIt() {
+        Duration budget = Duration.ofMillis(1010);
+        Deadline deadline = Deadline.after(budget, clock);
+
+        Optional<MultipathMap> found = assembly(Optional.of(host.multipath())).awaitMap(VOLUME, () -> List.copyOf(paths),
+                Duration.ofMinutes(1), deadline);
+
+        assertThat(found).isEmpty();
+        assertThat(clock.slept()).isEqualTo(budget);
+        assertThat(clock.sleeps().get(clock.sleeps().size() - 1)).isEqualTo(Duration.ofMillis(10));
+        assertThat(host.calls()).as("nudgeAfter is past the deadline").isEmpty();
+    }
+
+    @Test
+    void aMapFormingAtTheDeadlineIsStillFound() {
+        formMapAfter(Duration.ofSeconds(1), "sda");
+
+        Optional<MultipathMap> found = assembly(Optional.empty()).awaitMap(VOLUME, () -> List.copyOf(paths),
+                NUDGE_AFTER, Deadline.after(Duration.ofSeconds(1), clock));
+
+        assertThat(found).isPresent();
+        assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(1));
+    }
+}
