@@ -36,7 +36,11 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@link #updateNode}: one {@code --op update} with every {@code -n NAME -v VALUE} pair. iscsiadm collects the
  *       pairs in order (its option loop adds a parameter each time both a name and a value have been seen), checks
  *       every name before changing anything ({@code idbm_node_set_rec_from_param} with verify), then applies them
- *       all and writes the record once. CHAP passwords are masked arguments.</li>
+ *       all and writes the record once. Settings go in name order (the same call gives the same argv), then the
+ *       CHAP pairs; CHAP passwords are masked arguments. Nothing to set runs nothing. {@code --op new} on an existing
+ *       record replaces it with open-iscsi's defaults, so callers create only records {@link #nodes} does not list.</li>
+ *   <li>{@link #nodes}: {@code iscsiadm -m node -P 1}, whose tree names each record's iface (the flat
+ *       {@code -m node} listing does not); see {@link IscsiNodeTreeParser}.</li>
  *   <li>{@link #login}: exit 0, and 15 (ISCSI_ERR_SESS_EXISTS), are success; anything else is a
  *       {@link LoginFailedException} with a reason from the exit code.</li>
  *   <li>{@link #logout} and {@link #deleteNode}: 21 (no records/sessions), and the legacy 255, are success.</li>
