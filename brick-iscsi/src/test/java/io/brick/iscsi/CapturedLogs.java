@@ -15,8 +15,8 @@ final class CapturedLogs implements AutoCloseable {
     private final Level previous;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    private CapturedLogs(Class<?> type) {
-        logger = (Logger) LoggerFactory.getLogger(type);
+    private CapturedLogs(String name) {
+        logger = (Logger) LoggerFactory.getLogger(name);
         previous = logger.getLevel();
         appender.start();
         logger.addAppender(appender);
@@ -24,7 +24,12 @@ final class CapturedLogs implements AutoCloseable {
     }
 
     static CapturedLogs of(Class<?> type) {
-        return new CapturedLogs(type);
+        return new CapturedLogs(type.getName());
+    }
+
+    /** Everything logged under a logger name and its children ({@code io.brick} for all of brick and the testkit). */
+    static CapturedLogs of(String loggerName) {
+        return new CapturedLogs(loggerName);
     }
 
     /** The formatted messages logged so far. */
