@@ -230,6 +230,19 @@ class MultipathdMultipathManagerTest {
     }
 
     @Test
+    void flushRetriesStopBeforeTheDeadline() {
+        host.open(DevicePath.of("/dev/dm-0"));
+        int before = commandCount();
+
+        FlushFailedException failure = catchThrowableOfType(
+                () -> manager.flushMap(map(), Deadline.after(Duration.ofMillis(2500), host.clock())),
+                FlushFailedException.class);
+
+        assertThat(failure.evidence()).containsEntry("attempts", "2").containsEntry("openCount", "1");
+        assertThat(commandsSince(before)).filteredOn(command -> command.startsWith("multipath -f")).hasSize(2);
+    }
+
+    @Test
     void aBusyMapFailsWithWhatTheToolSaid() {
         host.faults().busyMap(WWID);
 
