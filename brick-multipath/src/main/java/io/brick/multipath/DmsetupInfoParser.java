@@ -16,12 +16,14 @@ import static java.util.Objects.requireNonNull;
  * device-mapper device; {@code No devices found} when there is none. Rows are read by field, from the end: the six
  * fields before the UUID are numbers and the state, so a row without a UUID (a dm device that has none) and a name
  * holding spaces are both read; column widths are not relied upon. Lines that are not rows (the header, the
- * {@code No devices found} line) are skipped and logged at DEBUG.
+ * {@code No devices found} line) are skipped and logged at DEBUG. {@link #openCount} reads the long form of one
+ * device ({@code dmsetup info NAME}).
  */
 final class DmsetupInfoParser {
     private static final Logger log = LoggerFactory.getLogger(DmsetupInfoParser.class);
     /** Maj, Min, Stat, Open, Targ, Event. */
     private static final int FIXED_FIELDS = 6;
+    private static final String OPEN_COUNT = "Open count:";
 
     /**
      * One device-mapper device.
@@ -89,6 +91,22 @@ final class DmsetupInfoParser {
             }
         }
         return List.copyOf(devices);
+    }
+
+    /**
+     * The {@code Open count:} of the long form one device prints ({@code dmsetup info NAME}:
+     * {@code Name:}, {@code State:}, ..., {@code Open count:        1}, ...); empty when there is no such line or it
+     * holds no number (the device does not exist: {@code Device does not exist.}).
+     */
+    static OptionalInt openCount(String stdout) {
+        for (String line : MultipathText.lines(stdout)) {
+            String stripped = line.strip();
+            if (stripped.startsWith(OPEN_COUNT)) {
+                return number(stripped.substring(OPEN_COUNT.length()).strip());
+            }
+        }
+        log.debug("dmsetup info: no '{}' line", OPEN_COUNT);
+        return OptionalInt.empty();
     }
 
     private static Optional<DmDevice> device(String[] fields, boolean withUuid) {

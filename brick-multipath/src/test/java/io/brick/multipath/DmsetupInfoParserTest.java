@@ -94,4 +94,27 @@ class DmsetupInfoParserTest {
 
         assertThat(DmsetupInfoParser.parse(stdout)).extracting(DmDevice::name).containsExactly("good");
     }
+    @Test
+    void readsTheOpenCountOfTheLongForm() {
+        String stdout = """
+                Name:              360014053b8c2d6119a414f0b8e275d1c
+                State:             ACTIVE
+                Read Ahead:        256
+                Tables present:    LIVE
+                Open count:        2
+                Event number:      0
+                Major, minor:      253, 0
+                Number of targets: 1
+                UUID: mpath-360014053b8c2d6119a414f0b8e275d1c
+
+                """;
+
+        assertThat(DmsetupInfoParser.openCount(stdout)).hasValue(2);
+    }
+
+    @Test
+    void aMissingDeviceHasNoOpenCount() {
+        assertThat(DmsetupInfoParser.openCount("Device does not exist.\nCommand failed.\n")).isEmpty();
+        assertThat(DmsetupInfoParser.openCount("Open count:        many\n")).isEmpty();
+    }
 }
