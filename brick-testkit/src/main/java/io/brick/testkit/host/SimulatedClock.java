@@ -24,9 +24,10 @@ import static java.util.Objects.requireNonNull;
  *     <li><b>Ticker.</b> Once a second thread sleeps or runs a command (or when the host was built
  *     {@linkplain SimulatedHost.Builder#multiThreaded() multi-threaded}), a daemon thread takes over for good: when at
  *     least one thread sleeps and no thread has entered or left a sleep for a short real-time quiet period (about
- *     2 ms), it advances time to the earliest wake-up, running the events due on the way. Multi-threaded time is
- *     therefore approximate: a thread busy outside the simulator for longer than the quiet period may see time
- *     move while it works.</li>
+ *     2 ms), it advances time to the earliest wake-up, running the events due on the way; while a thread that uses
+ *     the host is still running (not sleeping, not idle), it advances by at most 5 ms per quiet period instead, so
+ *     a long sleep elsewhere (a hanging login) cannot jump past that thread's work. Multi-threaded time is
+ *     therefore approximate: a busy thread sees time move at a few times real speed.</li>
  * </ul>
  * {@link #advance} moves time forward from a test (running due events). Sleeps honour interrupts as the system
  * sleeper does: {@link OperationInterruptedException}, with the interrupt flag kept.
@@ -38,6 +39,8 @@ public final class SimulatedClock implements Clock, Sleeper {
     /** The monotonic reading at the start: far from zero, so code that assumes a zero origin is caught. */
     static final long START_NANOS = 1_000_000_000_000_000L;
     private static final long QUIET_NANOS = Duration.ofMillis(2).toNanos();
+    /** How far the ticker moves time in one quiet period while some participating thread is still running. */
+    private static final long BUSY_STEP_NANOS = Duration.ofMillis(5).toNanos();
 
     private final PriorityQueue<Event> events = new PriorityQueue<>(
             Comparator.comparingLong(Event::at).thenComparingLong(Event::sequence));
@@ -50,6 +53,9 @@ public final class SimulatedClock implements Clock, Sleeper {
     private boolean held;
     private long lastActivity = System.nanoTime();
     private Runnable settleHook = () -> { };
+    /** Threads that have slept or run a command on the host (weakly held: a finished pool thread goes away). */
+    private final java.util.Set<Thread> participants =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     SimulatedClock() {
     }
@@ -166,6 +172,7 @@ public final class SimulatedClock implements Clock, Sleeper {
     /** Records that the calling thread uses the host; a second thread switches to the ticker for good. */
     synchronized void noteThread() {
         Thread current = Thread.currentThread();
+        participants.add(current);
         if (owner == null) {
             owner = current;
         } else if (owner != current && ticker == null && current != ticker) {
@@ -193,7 +200,11 @@ public final class SimulatedClock implements Clock, Sleeper {
         synchronized (this) {
             while (!closed) {
                 if (!held && !sleepers.isEmpty() && System.nanoTime() - lastActivity >= QUIET_NANOS) {
-                    advanceTo(sleepers.firstKey());
+                    long target = sleepers.firstKey();
+                    if (participantRunning()) {
+                        target = Math.min(target, now + BUSY_STEP_NANOS);
+                    }
+                    advanceTo(target);
                     lastActivity = System.nanoTime();
                 }
                 try {
@@ -204,6 +215,20 @@ public final class SimulatedClock implements Clock, Sleeper {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a thread that uses the host is running right now (reading sysfs, computing): then time moves only in
+     * small steps, so a long sleep of another thread (a hanging login) cannot jump past what the running one is about
+     * to do. Threads sleeping on this clock, idle in a pool or blocked on a lock are not running.
+     */
+    private boolean participantRunning() {
+        for (Thread thread : participants) {
+            if (thread != ticker && thread.isAlive() && thread.getState() == Thread.State.RUNNABLE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void advanceTo(long target) {

@@ -1,0 +1,81 @@
+package io.brick.iscsi;
+
+import io.brick.core.bootstrap.Brick;
+import io.brick.core.connector.Connector;
+import io.brick.core.event.BrickEvent;
+import io.brick.core.lock.ProcessLocks;
+import io.brick.core.model.ConnectionProperties;
+import io.brick.core.model.Protocol;
+import io.brick.multipath.MultipathPlugin;
+import io.brick.sysfs.SysfsPlugin;
+import io.brick.testkit.host.CommandLogEntry;
+import io.brick.testkit.host.Latencies;
+import io.brick.testkit.host.RecordedLab;
+import io.brick.testkit.host.SimulatedHost;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A brick runtime (sysfs, multipath and iSCSI plugins) over a simulated host holding the recordings' lab target
+ * ({@link RecordedLab}): what every connector scenario starts from.
+ */
+final class SimulatedIscsi implements AutoCloseable {
+    static final String IQN = RecordedLab.TARGET;
+    static final String LUN1 = RecordedLab.LUN1_WWID;
+    static final String LUN0 = RecordedLab.LUN0_WWID;
+
+    final SimulatedHost host;
+    final Brick brick;
+    final Connector connector;
+    final List<BrickEvent> events = new CopyOnWriteArrayList<>();
+
+    private SimulatedIscsi(SimulatedHost host, IscsiConnectorConfig config) {
+        this.host = host;
+        this.brick = Brick.builder()
+                .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(config))
+                .hostRoot(host.hostRoot()).commandRunner(host.commandRunner())
+                .clock(host.clock()).sleeper(host.clock()).processLocks(ProcessLocks.none())
+                .eventListener(events::add)
+                .build();
+        this.connector = brick.connector(Protocol.ISCSI);
+    }
+
+    static SimulatedIscsi start(Path dir, Latencies latencies) {
+        return new SimulatedIscsi(RecordedLab.host(dir, latencies), IscsiConnectorConfig.defaults());
+    }
+
+    static SimulatedIscsi start(SimulatedHost host, IscsiConnectorConfig config) {
+        return new SimulatedIscsi(host, config);
+    }
+
+    /** Both lab portals, LUN {@code lun}, as os-brick's plural keys. */
+    static ConnectionProperties twoPortals(int lun) {
+        return ConnectionProperties.parseJson("""
+                {"target_portals": ["127.0.0.1:3260", "127.0.0.2:3260"],
+                 "target_iqns": ["%s", "%s"], "target_luns": [%d, %d]}""".formatted(IQN, IQN, lun, lun));
+    }
+
+    /** The first lab portal only, LUN {@code lun}, as os-brick's singular keys. */
+    static ConnectionProperties onePortal(int lun) {
+        return ConnectionProperties.parseJson("""
+                {"target_portal": "127.0.0.1:3260", "target_iqn": "%s", "target_lun": %d}""".formatted(IQN, lun));
+    }
+
+    /** Commands run since {@code from} (an index into the command log). */
+    List<CommandLogEntry> commandsSince(int from) {
+        List<CommandLogEntry> log = host.oracle().commandLog();
+        return log.subList(from, log.size());
+    }
+
+    int commandCount() {
+        return host.oracle().commandLog().size();
+    }
+
+    @Override
+    public void close() {
+        brick.close();
+        host.close();
+    }
+}
