@@ -285,7 +285,12 @@ class IscsiConnector implements Connector, AutoCloseable {
             return new AttachedVolume(verdict.accepted().get(0).path(), Optional.of(wwid), Optional.empty());
         }
 
-        /** Polls the workers' findings until a device of the volume's WWID exists, or every worker has ended. */
+        /**
+         * Polls the workers' findings until a device of the volume's WWID exists, or every worker has ended. Without
+         * an expected WWID, devices that were already there before this connect (possibly stale: a reused LUN) only
+         * establish the volume's identity once every portal has answered; a device that appeared during this connect
+         * does at once.
+         */
         private IdentityGuard.Verdict awaitFirstGoodPath() {
             while (true) {
                 List<BlockDevice> found = new ArrayList<>();
@@ -300,7 +305,9 @@ class IscsiConnector implements Connector, AutoCloseable {
                 if (verdict.conflict().isPresent()) {
                     throw mismatch(verdict);
                 }
-                if (!verdict.accepted().isEmpty() && verdict.wwid().isPresent()) {
+                boolean confirmed = volume.expectedWwid().isPresent()
+                        || verdict.accepted().stream().anyMatch(device -> fresh.contains(device.name()));
+                if (!verdict.accepted().isEmpty() && verdict.wwid().isPresent() && (confirmed || allDone)) {
                     rejected(verdict.rejected());
                     return verdict;
                 }
