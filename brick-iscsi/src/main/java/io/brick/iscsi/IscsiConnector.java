@@ -690,10 +690,11 @@ class IscsiConnector implements Connector, AutoCloseable {
                 Node node = new Node(target.iqn(), target.portal(), iface);
                 if (!toTarget.isEmpty()) {
                     boolean loggedOut = errors.attempt(() -> {
-                        EventPublisher.Phase logout = events.started(EventType.LOGOUT, target.portal().toString(),
-                                Map.of("target", target.iqn().value()));
+                        long start = clock.nanoTime();
                         sessions.logout(node, deadline);
-                        logout.finished(EventType.LOGOUT, Map.of("target", target.iqn().value()));
+                        events.deliver(new io.brick.core.event.BrickEvent(EventType.LOGOUT, clock.instant(),
+                                target.portal().toString(), Optional.of(Duration.ofNanos(clock.nanoTime() - start)),
+                                Map.of("target", target.iqn().value())));
                     });
                     if (!loggedOut) {
                         continue;

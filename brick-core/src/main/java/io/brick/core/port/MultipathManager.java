@@ -33,7 +33,8 @@ public interface MultipathManager {
 
     /**
      * Removes a map whose flush failed, for a forced disconnect: queueing is switched off first so queued I/O fails
-     * instead of hanging, then the map is removed by its kernel name ({@code dm-N}). Unflushed data is lost: only
+     * instead of hanging, then the map is removed by its map name, which stays with the volume (a {@code dm-N} number
+     * can be reused by the next map), never by a name os-brick's bug would make a no-op. Unflushed data is lost: only
      * with {@code force}.
      */
     void removeMap(MultipathMap map, Deadline deadline);

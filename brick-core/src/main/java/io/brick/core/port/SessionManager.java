@@ -15,7 +15,8 @@ import static java.util.Objects.requireNonNull;
  * Transport sessions (iSCSI: through {@code iscsiadm}): discovery, node records, login and logout. It only acts:
  * whether a session exists, and what it carries, is read from sysfs through {@link TopologyProvider}.
  *
- * <p>Every call runs at most one command, bounded by the deadline; failures are typed
+ * <p>Every call runs one command (discovery with CHAP: three, since iscsiadm takes discovery credentials only from a
+ * discovery record), bounded by the deadline; failures are typed
  * ({@link io.brick.core.error.LoginFailedException} with a reason for logins,
  * {@link io.brick.core.error.CommandFailedException} / {@link io.brick.core.error.CommandTimeoutException} otherwise).
  * Secrets are passed as masked arguments.

@@ -52,8 +52,9 @@ import static java.util.Objects.requireNonNull;
  *   <li><b>Make multipathd forget</b> the removed paths ({@link MultipathManager#forgetPaths}), when multipath is
  *   available (known when there was a map; asked otherwise).</li>
  *   <li><b>The transport's cleanup</b> ({@link TransportCleanup#run}): sessions no other LUN uses.</li>
- *   <li>With {@code force}, a map whose flush failed is <b>removed by its kernel name</b> ({@code dm-N};
- *   {@link MultipathManager#removeMap}) after its paths are gone, unless multipathd already removed it.</li>
+ *   <li>With {@code force}, a map whose flush failed is <b>removed</b> ({@link MultipathManager#removeMap}) after its
+ *   paths are gone, if it is still there under the same kernel name and WWID (os-brick's forced removal is a no-op:
+ *   it passes the map's name where the kernel name is read).</li>
  * </ol>
  * With {@code force} every step runs whatever failed before; the failures are chained in one
  * {@link io.brick.core.error.DisconnectFailedException}, raised unless {@code ignoreErrors}; whenever anything failed

@@ -1,0 +1,87 @@
+package io.brick.iscsi;
+
+import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.event.BrickEvent;
+import io.brick.core.event.EventType;
+import io.brick.core.model.AttachedVolume;
+import io.brick.core.volume.DisconnectPlan;
+import io.brick.testkit.host.Latencies;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.brick.iscsi.SimulatedIscsi.twoPortals;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a caller sees of an attach and a detach: an event per phase with durations, and a dry-run plan. */
+class IscsiConnectorEventsTest {
+    @TempDir
+    Path dir;
+
+    private SimulatedIscsi lab;
+
+    @AfterEach
+    void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void every_phase_of_a_connect_and_a_disconnect_is_reported_with_its_duration() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+
+        AttachedVolume attached = lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        lab.connector.disconnect(twoPortals(1), Optional.of(attached), DisconnectOptions.SAFE);
+
+        Set<EventType> types = lab.events.stream().map(BrickEvent::type).collect(Collectors.toSet());
+        assertThat(types).contains(EventType.OPERATION_STARTED, EventType.LOGIN_STARTED, EventType.LOGIN_FINISHED,
+                EventType.SCAN, EventType.DEVICE_FOUND, EventType.MULTIPATH_FORMED, EventType.OPERATION_FINISHED,
+                EventType.FLUSH, EventType.REMOVAL, EventType.LOGOUT);
+        List<BrickEvent> logins = ofType(EventType.LOGIN_FINISHED);
+        assertThat(logins).extracting(BrickEvent::subject).containsExactlyInAnyOrder("127.0.0.1:3260", "127.0.0.2:3260");
+        assertThat(logins).allSatisfy(login -> assertThat(login.duration()).hasValueSatisfying(
+                took -> assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(200))));
+        assertThat(ofType(EventType.FLUSH)).singleElement().satisfies(flush -> {
+            assertThat(flush.subject()).isEqualTo("dm-0");
+            assertThat(flush.duration()).isPresent();
+        });
+        assertThat(ofType(EventType.LOGOUT)).hasSize(2).allSatisfy(logout -> assertThat(logout.duration()).isPresent());
+        assertThat(lab.events).allSatisfy(event -> assertThat(event.details().values())
+                .noneMatch(value -> value.contains("password")));
+    }
+
+    @Test
+    void a_dry_run_says_what_would_be_flushed_removed_and_logged_out_and_does_nothing() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        AttachedVolume lun0 = lab.connector.connect(twoPortals(0));
+        AttachedVolume lun1 = lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        int before = lab.commandCount();
+
+        DisconnectPlan plan = lab.connector.planDisconnect(twoPortals(1), Optional.of(lun1));
+
+        assertThat(lab.commandCount()).as("a plan runs no command").isEqualTo(before);
+        assertThat(lab.host.oracle().sysfsWrites()).noneMatch(write -> write.path().endsWith("delete"));
+        assertThat(plan.flush()).singleElement().asString().contains(lun1.path().name());
+        assertThat(plan.remove()).hasSize(2);
+        assertThat(plan.transport()).hasSize(2).allSatisfy(step -> assertThat(step).startsWith("keep session")
+                .containsPattern("sd[a-z]+ \\(\\d+:0:0:0\\)"));
+
+        lab.connector.disconnect(twoPortals(0), Optional.of(lun0), DisconnectOptions.SAFE);
+        DisconnectPlan last = lab.connector.planDisconnect(twoPortals(1), Optional.of(lun1));
+        assertThat(last.transport()).hasSize(2).allSatisfy(step -> assertThat(step).startsWith("logout"));
+    }
+
+    private List<BrickEvent> ofType(EventType type) {
+        return lab.events.stream().filter(event -> event.type() == type).toList();
+    }
+}
