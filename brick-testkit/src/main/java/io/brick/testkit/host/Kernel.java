@@ -92,7 +92,8 @@ final class Kernel {
         String address = localAddressFor(node.portal());
         sysfs.iscsiSession(host, sid, s -> s.target(target.iqn()).portal(portal[0], Integer.parseInt(portal[1]))
                 .tpgt(Target.TPGT).recoveryTmo(recoveryTmo).initiatorName(initiatorName).localAddress(address)
-                .localPort(40000 + sid).ifaceName(node.iface()).username(user.isEmpty() ? "(null)" : user));
+                .localPort(40000 + sid).ifaceName(node.iface())
+                .driver("iser".equals(node.iface()) ? "ib_iser" : "iscsi_tcp").username(user.isEmpty() ? "(null)" : user));
         SessionState session = new SessionState(sid, host, target.iqn(), node.portal(), node.iface(), recoveryTmo);
         sessions.put(sid, session);
         watch(sysfs.scsiHostDirectory(host).resolve("scan"), new Watch(WatchKind.SCAN, host, ""));

@@ -173,7 +173,7 @@ public final class FakeSysfs {
         ensureIscsiTransport();
 
         String hostDir = SYS + "devices/platform/host" + host;
-        scsiHost(host, hostDir, "iscsi_tcp");
+        scsiHost(host, hostDir, spec.driver);
         String iscsiHost = hostDir + "/iscsi_host/host" + host;
         tree.attr(iscsiHost + "/hwaddress", "(null)");
         tree.attr(iscsiHost + "/initiatorname", "(null)");

@@ -17,6 +17,7 @@ public final class IscsiSessionSpec {
     int localPort = 50000;
     String initiatorName = FakeSysfs.DEFAULT_INITIATOR;
     String ifaceName = "default";
+    String driver = "iscsi_tcp";
     String state = "LOGGED_IN";
     String targetState = "SCANNED";
     String connectionState = "up";
@@ -69,6 +70,12 @@ public final class IscsiSessionSpec {
     /** The open-iscsi iface ({@code ifacename}), {@code default} by default. */
     public IscsiSessionSpec ifaceName(String value) {
         this.ifaceName = requireNonNull(value, "value is null");
+        return this;
+    }
+
+    /** The SCSI host's driver ({@code scsi_host/hostH/proc_name}): {@code iscsi_tcp} by default, {@code ib_iser}. */
+    public IscsiSessionSpec driver(String value) {
+        this.driver = requireNonNull(value, "value is null");
         return this;
     }
 
