@@ -176,7 +176,10 @@ class IscsiConnector implements Connector, AutoCloseable {
         } catch (BrickException failure) {
             attempt.stop();
             operation.failed(EventType.OPERATION_FAILED, failure, Map.of());
-            cleanUpFailedConnect(volume, targets, attempt.expectedOrFound());
+            List<IscsiTarget> left = targets.stream().filter(target -> !attempt.cleaned.contains(target)).toList();
+            if (!left.isEmpty()) {
+                cleanUpFailedConnect(volume, left, attempt.expectedOrFound());
+            }
             throw failure;
         }
     }
@@ -217,6 +220,8 @@ class IscsiConnector implements Connector, AutoCloseable {
         private final List<IscsiTarget> targets;
         private final Deadline deadline;
         private final List<PortalWorker> started = new ArrayList<>();
+        /** Single-path targets already cleaned up after they gave no device. */
+        private final Set<IscsiTarget> cleaned = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean stopped;
         private volatile Optional<Set<Node>> knownNodes = Optional.empty();
         private volatile Optional<Wwid> established = Optional.empty();
@@ -254,6 +259,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                     failures.add(target + ": " + worker.failure().orElse("no device"));
                 }
                 cleanUpTarget(target, volume.iface());
+                cleaned.add(target);
             }
             throw notFound(failures);
         }

@@ -246,6 +246,8 @@ class OsBrickIscsiScenariosTest {
         for (String portal : RecordedLab.PORTALS) {
             assertThat(commands).filteredOn(line -> line.equals(node(IQN, portal, "default") + " --login")).hasSize(1);
             assertThat(commands).contains(node(IQN, portal, "default") + " --logout");
+            assertThat(commands).as("each target is cleaned up once")
+                    .filteredOn(line -> line.equals(node(IQN, portal, "default") + " --op delete")).hasSize(1);
         }
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
     }
