@@ -255,8 +255,9 @@ final class MultipathTopologyParser {
         String sysfsName = fields.get(index).text();
         String vendorProduct = index + 1 < fields.size() ? line.substring(fields.get(index + 1).start()).strip() : "";
         int comma = vendorProduct.indexOf(',');
-        String vendor = comma < 0 ? vendorProduct : vendorProduct.substring(0, comma);
-        String product = comma < 0 ? "" : vendorProduct.substring(comma + 1);
+        // the SCSI INQUIRY fields are space-padded (vendor to 8 characters: "PURE    ,FlashArray"): stripped, as sysfs's
+        String vendor = (comma < 0 ? vendorProduct : vendorProduct.substring(0, comma)).strip();
+        String product = comma < 0 ? "" : vendorProduct.substring(comma + 1).strip();
         return Optional.of(new MapBuilder(action, name, wwid, sysfsName, vendor, product));
     }
 

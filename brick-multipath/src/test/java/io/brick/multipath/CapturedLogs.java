@@ -32,6 +32,12 @@ final class CapturedLogs implements AutoCloseable {
         return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /** The events logged above {@code level} so far, as "LEVEL message". */
+    List<String> above(Level level) {
+        return appender.list.stream().filter(event -> event.getLevel().isGreaterOrEqual(level) && event.getLevel() != level)
+                .map(event -> event.getLevel() + " " + event.getFormattedMessage()).toList();
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);

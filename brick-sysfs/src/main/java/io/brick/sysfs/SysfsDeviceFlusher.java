@@ -75,12 +75,19 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
 
     /**
      * Runs {@code blockdev --flushbufs} on the device as the host names it ({@code /dev/sda}: the command runs on the
-     * host, whatever the host root of this process is).
+     * host, whatever the host root of this process is). A kernel device ({@code /dev/NAME}) the kernel no longer has
+     * ({@code /sys/block/NAME} is gone) has no buffers left to flush: nothing runs (os-brick's {@code flush_device_io}
+     * skips a device that does not exist too).
      */
     @Override
     public void flushBuffers(DevicePath device, Deadline deadline) {
         requireNonNull(device, "device is null");
         requireNonNull(deadline, "deadline is null");
+        if (device.path().equals("/dev/" + device.name()) && HostFiles.isKernelName(device.name())
+                && !exists(device.name())) {
+            log.debug("{} is gone: nothing to flush", device);
+            return;
+        }
         Duration timeout = deadline.cap(FLUSH_TIMEOUT);
         if (timeout.isZero() || timeout.isNegative()) {
             throw new OperationTimeoutException("flush of " + device, deadline.elapsed(), deadline.budget(),
