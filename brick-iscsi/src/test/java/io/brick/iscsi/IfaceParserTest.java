@@ -1,5 +1,7 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.iscsi.IfaceParser.Iface;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.snapshot.Snapshot;
@@ -21,7 +23,7 @@ class IfaceParserTest {
     @ParameterizedTest
     @MethodSource("recordings")
     void readsTheDefaultAndIserIfacesOfEveryRecording(String recording) {
-        List<Iface> ifaces = IfaceParser.parseList(RecordedHost.of(recording).stdout("iscsiadm -m iface"));
+        List<Iface> ifaces = IfaceParser.parseList(RecordedTree.of(recording).stdout("iscsiadm -m iface"));
 
         assertThat(ifaces).containsExactly(
                 new Iface("default", "tcp", Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()),

@@ -1,5 +1,7 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.core.model.Iqn;
 import io.brick.core.model.Portal;
 import io.brick.testkit.snapshot.CommandRecord;
@@ -19,7 +21,7 @@ class IscsiNodeListParserTest {
     @Test
     void readsTheNodesOfTheTwoPortalRecording() {
         List<PortalTarget> nodes = IscsiNodeListParser.parse(
-                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m node"));
+                RecordedTree.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m node"));
 
         assertThat(nodes).containsExactly(
                 new PortalTarget(new TaggedPortal(new Portal("127.0.0.1", 3260), 1), TARGET),
@@ -30,14 +32,14 @@ class IscsiNodeListParserTest {
     @Test
     void readsTheSingleNodeOfTheOnePortalRecording() {
         assertThat(IscsiNodeListParser.parse(
-                RecordedHost.of(Recordings.A_SINGLE_PORTAL_ONE_LUN).stdout("iscsiadm -m node")))
+                RecordedTree.of(Recordings.A_SINGLE_PORTAL_ONE_LUN).stdout("iscsiadm -m node")))
                 .containsExactly(new PortalTarget(new TaggedPortal(new Portal("127.0.0.1", 3260), 1), TARGET));
     }
 
     @Test
     void readsTheUnsignedTpgtOsBrickLeftAsMinusOne() {
         // os-brick creates node records without discovery: iscsiadm prints their tpgt -1 as 4294967295
-        RecordedHost host = RecordedHost.of(Recordings.OSBRICK_ATTACHED);
+        RecordedTree host = RecordedTree.of(Recordings.OSBRICK_ATTACHED);
         assertThat(host.stdout("iscsiadm -m node")).contains(",4294967295 ");
 
         assertThat(IscsiNodeListParser.parse(host.stdout("iscsiadm -m node"))).containsExactly(
@@ -48,7 +50,7 @@ class IscsiNodeListParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void noRecordsIsAnEmptyList(String recording) {
-        CommandRecord record = RecordedHost.of(recording).command("iscsiadm -m node");
+        CommandRecord record = RecordedTree.of(recording).command("iscsiadm -m node");
 
         assertThat(record.rc()).isEqualTo(IscsiExitCodes.NO_OBJS_FOUND);
         assertThat(record.stderr()).contains("No records found");

@@ -1,5 +1,7 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.iscsi.IscsiNodeRecordParser.Record;
 import io.brick.testkit.snapshot.Recordings;
 
@@ -18,7 +20,7 @@ class IscsiNodeRecordParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN})
     void readsTheRecordDiscoveryCreated(String recording) {
-        String stdout = RecordedHost.of(recording).stdout(NODE);
+        String stdout = RecordedTree.of(recording).stdout(NODE);
 
         assertThat(IscsiNodeRecordParser.parse(stdout)).singleElement().satisfies(record -> {
             assertThat(record.version()).contains("2.1.8");
@@ -36,7 +38,7 @@ class IscsiNodeRecordParserTest {
 
     @Test
     void readsTheRecordOsBrickCreatedWithTpgtMinusOne() {
-        Record record = IscsiNodeRecordParser.parse(RecordedHost.of(Recordings.OSBRICK_ATTACHED).stdout(NODE))
+        Record record = IscsiNodeRecordParser.parse(RecordedTree.of(Recordings.OSBRICK_ATTACHED).stdout(NODE))
                 .get(0);
 
         assertThat(record.tpgt()).hasValue(-1);
@@ -47,7 +49,7 @@ class IscsiNodeRecordParserTest {
 
     @Test
     void keepsTheSettingsInTheOrderPrintedWithEmptyAsEmptyText() {
-        Record record = IscsiNodeRecordParser.parse(RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout(NODE))
+        Record record = IscsiNodeRecordParser.parse(RecordedTree.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout(NODE))
                 .get(0);
 
         assertThat(record.values().entrySet()).startsWith(entry("node.name", "iqn.2003-01.org.linux-iscsi.labvm:target1"),

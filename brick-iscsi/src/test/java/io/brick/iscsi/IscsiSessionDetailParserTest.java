@@ -1,5 +1,7 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Iqn;
 import io.brick.core.model.Portal;
@@ -26,7 +28,7 @@ class IscsiSessionDetailParserTest {
     @Test
     void readsEveryFieldOfBothSessionsOfTheTwoPortalRecording() {
         List<Target> targets = IscsiSessionDetailParser.parse(
-                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m session -P 3"));
+                RecordedTree.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m session -P 3"));
 
         assertThat(targets).singleElement().satisfies(target -> {
             assertThat(target.name()).isEqualTo(TARGET);
@@ -50,7 +52,7 @@ class IscsiSessionDetailParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void everySessionAndDiskMatchesWhatSysfsRecorded(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
 
         List<Target> targets = IscsiSessionDetailParser.parse(host.stdout("iscsiadm -m session -P 3"));
 
@@ -87,7 +89,7 @@ class IscsiSessionDetailParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void agreesWithTheSessionList(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
 
         List<Target> targets = IscsiSessionDetailParser.parse(host.stdout("iscsiadm -m session -P 3"));
         List<IscsiSessionListParser.Session> listed = IscsiSessionListParser.parse(host.stdout("iscsiadm -m session"));
@@ -103,7 +105,7 @@ class IscsiSessionDetailParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void noActiveSessionsIsAnEmptyList(String recording) {
-        CommandRecord record = RecordedHost.of(recording).command("iscsiadm -m session -P 3");
+        CommandRecord record = RecordedTree.of(recording).command("iscsiadm -m session -P 3");
 
         assertThat(record.rc()).isEqualTo(IscsiExitCodes.NO_OBJS_FOUND);
         assertThat(IscsiSessionDetailParser.parse(record.stdout())).isEmpty();

@@ -1,5 +1,7 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.core.model.Iqn;
 import io.brick.core.model.Portal;
 import io.brick.iscsi.IscsiSessionListParser.Session;
@@ -20,7 +22,7 @@ class IscsiSessionListParserTest {
     @Test
     void readsBothSessionsOfTheTwoPortalRecording() {
         List<Session> sessions = IscsiSessionListParser.parse(
-                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m session"));
+                RecordedTree.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("iscsiadm -m session"));
 
         assertThat(sessions).containsExactly(
                 new Session("tcp", 1, new TaggedPortal(new Portal("127.0.0.1", 3260), 1), TARGET, false),
@@ -32,7 +34,7 @@ class IscsiSessionListParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void everySessionMatchesWhatSysfsRecordedForIt(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
 
         List<Session> sessions = IscsiSessionListParser.parse(host.stdout("iscsiadm -m session"));
 
@@ -53,7 +55,7 @@ class IscsiSessionListParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void noActiveSessionsIsAnEmptyList(String recording) {
-        CommandRecord record = RecordedHost.of(recording).command("iscsiadm -m session");
+        CommandRecord record = RecordedTree.of(recording).command("iscsiadm -m session");
 
         assertThat(record.rc()).isEqualTo(IscsiExitCodes.NO_OBJS_FOUND);
         assertThat(record.stderr()).contains("No active sessions.");

@@ -1,5 +1,7 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.core.model.Portal;
 import io.brick.testkit.snapshot.Recordings;
 
@@ -17,7 +19,7 @@ class SendTargetsParserTest {
 
     @Test
     void readsTheSinglePortalTheOnePortalLabAdvertised() {
-        assertThat(SendTargetsParser.parse(RecordedHost.of(Recordings.A_SINGLE_PORTAL_ONE_LUN).stdout(DISCOVERY)))
+        assertThat(SendTargetsParser.parse(RecordedTree.of(Recordings.A_SINGLE_PORTAL_ONE_LUN).stdout(DISCOVERY)))
                 .containsExactly(new PortalTarget(new TaggedPortal(new Portal("127.0.0.1", 3260), 1), TARGET));
     }
 
@@ -25,7 +27,7 @@ class SendTargetsParserTest {
     @ValueSource(strings = {Recordings.B_TWO_PORTALS_ONE_LUN, Recordings.E_AFTER_DISCONNECT,
             Recordings.OSBRICK_ATTACHED, Recordings.OSBRICK_AFTER_DISCONNECT})
     void readsBothPortalsTheTwoPortalLabAdvertised(String recording) {
-        assertThat(SendTargetsParser.parse(RecordedHost.of(recording).stdout(DISCOVERY))).containsExactly(
+        assertThat(SendTargetsParser.parse(RecordedTree.of(recording).stdout(DISCOVERY))).containsExactly(
                 new PortalTarget(new TaggedPortal(new Portal("127.0.0.1", 3260), 1), TARGET),
                 new PortalTarget(new TaggedPortal(new Portal("127.0.0.2", 3260), 1), TARGET));
     }

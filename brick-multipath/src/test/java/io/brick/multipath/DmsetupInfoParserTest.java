@@ -1,5 +1,7 @@
 package io.brick.multipath;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.multipath.DmsetupInfoParser.DmDevice;
 import io.brick.testkit.snapshot.Recordings;
 
@@ -18,7 +20,7 @@ class DmsetupInfoParserTest {
     @Test
     void readsTheMapOfTheTwoPortalRecording() {
         List<DmDevice> devices = DmsetupInfoParser.parse(
-                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("dmsetup info -c"));
+                RecordedTree.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("dmsetup info -c"));
 
         assertThat(devices).containsExactly(new DmDevice(WWID, 253, 0, "L--w", 0, 1, 0, Optional.of("mpath-" + WWID)));
         DmDevice map = devices.get(0);
@@ -33,7 +35,7 @@ class DmsetupInfoParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void everyDeviceMatchesWhatSysfsRecorded(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
 
         List<DmDevice> devices = DmsetupInfoParser.parse(host.stdout("dmsetup info -c"));
 
@@ -52,7 +54,7 @@ class DmsetupInfoParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void noDevicesFoundIsAnEmptyList(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
         assertThat(host.stdout("dmsetup info -c")).contains("No devices found");
 
         assertThat(DmsetupInfoParser.parse(host.stdout("dmsetup info -c"))).isEmpty();

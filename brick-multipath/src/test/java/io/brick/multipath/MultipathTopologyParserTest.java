@@ -1,5 +1,7 @@
 package io.brick.multipath;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.core.model.Hctl;
 import io.brick.multipath.MultipathTopologyParser.PathGroup;
 import io.brick.multipath.MultipathTopologyParser.TopologyMap;
@@ -19,7 +21,7 @@ class MultipathTopologyParserTest {
     @Test
     void readsTheTwoPathMapOfTheTwoPortalRecording() {
         List<TopologyMap> maps = MultipathTopologyParser.parse(
-                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("multipath -ll"));
+                RecordedTree.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("multipath -ll"));
 
         assertThat(maps).singleElement().satisfies(map -> {
             assertThat(map.action()).isEmpty();
@@ -50,7 +52,7 @@ class MultipathTopologyParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void everyMapAndPathMatchesWhatSysfsRecorded(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
 
         List<TopologyMap> maps = MultipathTopologyParser.parse(host.stdout("multipath -ll"));
 
@@ -75,7 +77,7 @@ class MultipathTopologyParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void aHostWithoutMapsHasNone(String recording) {
-        assertThat(MultipathTopologyParser.parse(RecordedHost.of(recording).stdout("multipath -ll"))).isEmpty();
+        assertThat(MultipathTopologyParser.parse(RecordedTree.of(recording).stdout("multipath -ll"))).isEmpty();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.brick.multipath;
 
+import io.brick.testkit.snapshot.RecordedTree;
+
 import io.brick.core.error.HostStateException;
 import io.brick.multipath.MultipathdTableParser.JsonMap;
 import io.brick.multipath.MultipathdTableParser.JsonPath;
@@ -22,7 +24,7 @@ class MultipathdTableParserTest {
     @Test
     void readsShowPathsWithTheNextCheckColumnWhole() {
         List<Map<String, String>> rows = MultipathdTableParser.parseTable(
-                RecordedHost.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("multipathd show paths"));
+                RecordedTree.of(Recordings.B_TWO_PORTALS_ONE_LUN).stdout("multipathd show paths"));
 
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).entrySet()).containsExactly(entry("hcil", "2:0:0:1"), entry("dev", "sda"),
@@ -35,7 +37,7 @@ class MultipathdTableParserTest {
     @Test
     void readsNextCheckValuesOfDifferentProgress() {
         List<Map<String, String>> rows = MultipathdTableParser.parseTable(
-                RecordedHost.of(Recordings.OSBRICK_ATTACHED).stdout("multipathd show paths"));
+                RecordedTree.of(Recordings.OSBRICK_ATTACHED).stdout("multipathd show paths"));
 
         assertThat(rows).extracting(row -> row.get("dev") + " " + row.get("next_check"))
                 .containsExactly("sda XX........ 1/4", "sdb XXXXXXX... 3/4");
@@ -45,7 +47,7 @@ class MultipathdTableParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void showMapsAndShowPathsAgreeWithSysfs(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
 
         List<Map<String, String>> maps = MultipathdTableParser.parseTable(host.stdout("multipathd show maps"));
         List<Map<String, String>> paths = MultipathdTableParser.parseTable(host.stdout("multipathd show paths"));
@@ -66,7 +68,7 @@ class MultipathdTableParserTest {
     @ParameterizedTest
     @ValueSource(strings = {Recordings.E_AFTER_DISCONNECT, Recordings.OSBRICK_AFTER_DISCONNECT})
     void theOkAnswerOfAnEmptyTableHasNoRows(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
         assertThat(host.stdout("multipathd show maps").strip()).isEqualTo("ok");
 
         assertThat(MultipathdTableParser.parseTable(host.stdout("multipathd show maps"))).isEmpty();
@@ -125,7 +127,7 @@ class MultipathdTableParserTest {
     @ValueSource(strings = {Recordings.A_SINGLE_PORTAL_ONE_LUN, Recordings.B_TWO_PORTALS_ONE_LUN,
             Recordings.OSBRICK_ATTACHED})
     void readsShowMapsJsonLikeTheTable(String recording) {
-        RecordedHost host = RecordedHost.of(recording);
+        RecordedTree host = RecordedTree.of(recording);
 
         List<JsonMap> maps = MultipathdTableParser.parseMapsJson(host.stdout("multipathd show maps json"));
         List<Map<String, String>> paths = MultipathdTableParser.parseTable(host.stdout("multipathd show paths"));
@@ -153,7 +155,7 @@ class MultipathdTableParserTest {
     @Test
     void readsNoMapsFromTheEmptyJsonOfACleanHost() {
         assertThat(MultipathdTableParser.parseMapsJson(
-                RecordedHost.of(Recordings.E_AFTER_DISCONNECT).stdout("multipathd show maps json"))).isEmpty();
+                RecordedTree.of(Recordings.E_AFTER_DISCONNECT).stdout("multipathd show maps json"))).isEmpty();
     }
 
     @Test

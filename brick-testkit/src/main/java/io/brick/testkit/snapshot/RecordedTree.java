@@ -1,8 +1,6 @@
-package io.brick.multipath;
+package io.brick.testkit.snapshot;
 
 import io.brick.core.json.Json;
-import io.brick.testkit.snapshot.CommandRecord;
-import io.brick.testkit.snapshot.Snapshot;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,39 +9,44 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One of the testkit's real-kernel recordings, for parser tests: what the tools printed, and the sysfs tree recorded
- * at the same moment ({@code sysfs.json}, read in memory, symlinks followed as the kernel's would be) to check the
- * parsed values against.
+ * One of the testkit's real-kernel recordings, read in memory, for parser tests: what the tools printed, and the
+ * sysfs tree recorded at the same moment ({@code sysfs.json}, symlinks followed as the kernel's would be) to check
+ * parsed values against, without materialising the tree. Missing commands or entries fail the test with an
+ * {@link AssertionError} naming the recording.
  */
-final class RecordedHost {
+public final class RecordedTree {
     private static final int MAX_LINKS = 40;
     private final Snapshot snapshot;
     private final Map<?, ?> entries;
 
-    private RecordedHost(Snapshot snapshot) {
+    private RecordedTree(Snapshot snapshot) {
         this.snapshot = snapshot;
         Map<?, ?> sysfs = (Map<?, ?>) Json.parse(snapshot.file("sysfs.json").orElseThrow(), "sysfs.json");
         this.entries = (Map<?, ?>) sysfs.get("entries");
     }
 
-    static RecordedHost of(String recording) {
-        return new RecordedHost(Snapshot.load(recording));
+    /** The recording of that name (see {@link Recordings}). */
+    public static RecordedTree of(String recording) {
+        return new RecordedTree(Snapshot.load(recording));
     }
 
-    String name() {
+    /** The recording's name. */
+    public String name() {
         return snapshot.name();
     }
 
-    CommandRecord command(String cmd) {
+    /** What one command printed in the recording. */
+    public CommandRecord command(String cmd) {
         return snapshot.command(cmd).orElseThrow(() -> new AssertionError(snapshot.name() + " did not record " + cmd));
     }
 
-    String stdout(String cmd) {
+    /** One command's standard output in the recording. */
+    public String stdout(String cmd) {
         return command(cmd).stdout();
     }
 
     /** A sysfs attribute's text, stripped ({@code /sys/class/iscsi_session/session1/targetname}). */
-    String sysfs(String path) {
+    public String sysfs(String path) {
         Map<?, ?> entry = entry(resolve(path), path);
         if (!"f".equals(entry.get("t")) || !(entry.get("text") instanceof String text)) {
             throw new AssertionError(name() + ": " + path + " is not a readable file");
@@ -52,7 +55,7 @@ final class RecordedHost {
     }
 
     /** A sysfs symlink's target as the kernel wrote it. */
-    String link(String path) {
+    public String link(String path) {
         int slash = path.lastIndexOf('/');
         String resolved = resolve(path.substring(0, slash)) + path.substring(slash);
         Map<?, ?> entry = entry(resolved, path);
@@ -63,7 +66,7 @@ final class RecordedHost {
     }
 
     /** The names in a sysfs directory, sorted; none when it was not recorded. */
-    List<String> list(String path) {
+    public List<String> list(String path) {
         String prefix = resolve(path) + "/";
         List<String> names = new ArrayList<>();
         for (Object key : entries.keySet()) {
