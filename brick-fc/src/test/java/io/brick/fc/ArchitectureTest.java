@@ -1,9 +1,9 @@
 package io.brick.fc;
 
-import io.brick.arch.ModuleArchitectureTest;
+import io.brick.arch.ModuleArchitectureChecks;
 
 /** brick's architecture rules on brick-fc's own production classes (package {@code io.brick.fc}). */
-class ArchitectureTest extends ModuleArchitectureTest {
+class ArchitectureTest extends ModuleArchitectureChecks {
     ArchitectureTest() {
         super("io.brick.fc", false);
     }

@@ -1,9 +1,9 @@
 package io.brick.iscsi;
 
-import io.brick.arch.ModuleArchitectureTest;
+import io.brick.arch.ModuleArchitectureChecks;
 
 /** brick's architecture rules on brick-iscsi's own production classes (package {@code io.brick.iscsi}). */
-class ArchitectureTest extends ModuleArchitectureTest {
+class ArchitectureTest extends ModuleArchitectureChecks {
     ArchitectureTest() {
         super("io.brick.iscsi", true);
     }

@@ -1,9 +1,9 @@
 package io.brick.testkit;
 
-import io.brick.arch.ModuleArchitectureTest;
+import io.brick.arch.ModuleArchitectureChecks;
 
 /** brick's architecture rules on brick-testkit's own production classes (package {@code io.brick.testkit}). */
-class ArchitectureTest extends ModuleArchitectureTest {
+class ArchitectureTest extends ModuleArchitectureChecks {
     ArchitectureTest() {
         super("io.brick.testkit", true);
     }

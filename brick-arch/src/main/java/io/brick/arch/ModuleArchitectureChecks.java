@@ -20,14 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * package, test classes and the sibling modules' jars left out), and a check that the import really holds every class
  * the module compiled, so the rules cannot pass on an empty import. A module (brick's or a vendor's) extends it:
  * <pre>{@code
- * class ArchitectureTest extends ModuleArchitectureTest {
+ * class ArchitectureTest extends ModuleArchitectureChecks {
  *     ArchitectureTest() {
  *         super("com.vendor.brick.nvmeof", true);
  *     }
  * }
  * }</pre>
  */
-public abstract class ModuleArchitectureTest {
+public abstract class ModuleArchitectureChecks {
     private final String modulePackage;
     private final boolean mustHaveClasses;
     private final JavaClasses classes;
@@ -36,7 +36,7 @@ public abstract class ModuleArchitectureTest {
      * @param modulePackage the module's root package, e.g. {@code io.brick.iscsi}
      * @param mustHaveClasses whether an empty module fails (a module that has code should say {@code true})
      */
-    protected ModuleArchitectureTest(String modulePackage, boolean mustHaveClasses) {
+    protected ModuleArchitectureChecks(String modulePackage, boolean mustHaveClasses) {
         this.modulePackage = requireNonNull(modulePackage, "modulePackage is null");
         this.mustHaveClasses = mustHaveClasses;
         this.classes = BrickArchRules.importProductionClasses(modulePackage);
