@@ -220,11 +220,17 @@ public final class SimulatedClock implements Clock, Sleeper {
     /**
      * Whether a thread that uses the host is running right now (reading sysfs, computing): then time moves only in
      * small steps, so a long sleep of another thread (a hanging login) cannot jump past what the running one is about
-     * to do. Threads sleeping on this clock, idle in a pool or blocked on a lock are not running.
+     * to do. A thread blocked on entering a monitor counts as running (it is about to register a sleep, or has just
+     * been woken); threads sleeping on this clock, idle in a pool or parked on a lock are not running.
      */
     private boolean participantRunning() {
         for (Thread thread : participants) {
-            if (thread != ticker && thread.isAlive() && thread.getState() == Thread.State.RUNNABLE) {
+            if (thread == ticker || !thread.isAlive()) {
+                continue;
+            }
+            Thread.State state = thread.getState();
+            // BLOCKED: waiting to enter a monitor (this clock's, after a wake-up, or a caller's): about to run
+            if (state == Thread.State.RUNNABLE || state == Thread.State.BLOCKED) {
                 return true;
             }
         }
