@@ -26,7 +26,8 @@ import static java.util.Objects.requireNonNull;
  *     least one thread sleeps and no thread has entered or left a sleep for a short real-time quiet period (about
  *     2 ms), it advances time to the earliest wake-up, running the events due on the way; while a thread that uses
  *     the host is still running (not sleeping, not idle), it advances by at most 5 ms per quiet period instead, so
- *     a long sleep elsewhere (a hanging login) cannot jump past that thread's work. Multi-threaded time is
+ *     a long sleep elsewhere (a hanging login) cannot jump past that thread's work; and a jump of more than 1 s waits
+ *     for 50 ms of real quiet, so no thread that is merely between two steps is overtaken. Multi-threaded time is
  *     therefore approximate: a busy thread sees time move at a few times real speed.</li>
  * </ul>
  * {@link #advance} moves time forward from a test (running due events). Sleeps honour interrupts as the system
@@ -39,6 +40,10 @@ public final class SimulatedClock implements Clock, Sleeper {
     /** The monotonic reading at the start: far from zero, so code that assumes a zero origin is caught. */
     static final long START_NANOS = 1_000_000_000_000_000L;
     private static final long QUIET_NANOS = Duration.ofMillis(2).toNanos();
+    /** A jump further than this (a timeout's sleep) waits for a longer real quiet period: {@link #FAR_QUIET_NANOS}. */
+    private static final long FAR_NANOS = Duration.ofSeconds(1).toNanos();
+    /** The real quiet period before a far jump: long enough that no thread is merely between two steps. */
+    private static final long FAR_QUIET_NANOS = Duration.ofMillis(50).toNanos();
     /** How far the ticker moves time in one quiet period while some participating thread is still running. */
     private static final long BUSY_STEP_NANOS = Duration.ofMillis(5).toNanos();
 
@@ -199,7 +204,9 @@ public final class SimulatedClock implements Clock, Sleeper {
     private void tick() {
         synchronized (this) {
             while (!closed) {
-                if (!held && !sleepers.isEmpty() && System.nanoTime() - lastActivity >= QUIET_NANOS) {
+                long quiet = System.nanoTime() - lastActivity;
+                if (!held && !sleepers.isEmpty() && quiet >= QUIET_NANOS
+                        && (sleepers.firstKey() - now <= FAR_NANOS || quiet >= FAR_QUIET_NANOS)) {
                     long target = sleepers.firstKey();
                     if (participantRunning()) {
                         target = Math.min(target, now + BUSY_STEP_NANOS);
