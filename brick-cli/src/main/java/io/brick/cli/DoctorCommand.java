@@ -1,0 +1,59 @@
+package io.brick.cli;
+
+import io.brick.cli.doctor.Doctor;
+import io.brick.cli.doctor.Finding;
+import io.brick.core.bootstrap.Brick;
+import io.brick.core.host.HostRoot;
+import io.brick.core.port.TopologyProvider;
+import picocli.CommandLine.Command;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code brick doctor}: leftovers on the host; exit code 1 when there is any. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Look for leftovers (phantom devices, failed paths, orphan maps, empty sessions); exit 1 if any.")
+final class DoctorCommand extends BaseCommand {
+    DoctorCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    int execute() {
+        try (Brick brick = runtime(progress())) {
+            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), brick.port(HostRoot.class)).examine();
+            if (json()) {
+                printJson(document(findings));
+            } else {
+                lines(findings).forEach(context.out()::println);
+            }
+            return findings.isEmpty() ? BrickCli.DONE : BrickCli.FAILED;
+        }
+    }
+
+    static Map<String, Object> document(List<Finding> findings) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("findings", findings.stream().map(DoctorCommand::finding).toList());
+        result.put("clean", findings.isEmpty());
+        return result;
+    }
+
+    static List<String> lines(List<Finding> findings) {
+        if (findings.isEmpty()) {
+            return List.of("clean: no leftovers found");
+        }
+        return findings.stream()
+                .map(f -> f.kind() + " " + f.subject() + ": " + f.detail() + " -> " + f.suggestion())
+                .toList();
+    }
+
+    private static Map<String, Object> finding(Finding f) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("kind", f.kind());
+        map.put("subject", f.subject());
+        map.put("detail", f.detail());
+        map.put("suggestion", f.suggestion());
+        return map;
+    }
+}
