@@ -16,9 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +73,36 @@ class SnapshotWriterTest {
                 .toList());
         assertThat(copy.absent()).containsAll(source.absent());
         assertThat(copy.kernel()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("recordings")
+    void aSnapshotOfARecordingHoldsEveryRecordedPathWithItsTypeAndContent(String recording) throws IOException {
+        HostRoot original = Snapshot.load(recording).materialise(dir.resolve("original"));
+        JsonNode recorded;
+        try (InputStream in = getClass().getClassLoader()
+                .getResourceAsStream("io/brick/testkit/fixtures/" + recording + "/sysfs.json")) {
+            assertThat(in).as("the recording's sysfs.json on the classpath").isNotNull();
+            recorded = new ObjectMapper().readTree(in).path("entries");
+        }
+
+        JsonNode written = new ObjectMapper().readTree(new SnapshotWriter(original).toJson()).path("entries");
+
+        List<String> missing = new ArrayList<>();
+        List<String> different = new ArrayList<>();
+        recorded.fields().forEachRemaining(entry -> {
+            JsonNode mine = written.path(entry.getKey());
+            JsonNode theirs = entry.getValue();
+            if (mine.isMissingNode()) {
+                missing.add(entry.getKey());
+            } else if (!mine.path("t").equals(theirs.path("t")) || !mine.path("target").equals(theirs.path("target"))
+                    || !mine.path("b64").equals(theirs.path("b64"))
+                    || theirs.has("text") && !mine.path("text").equals(theirs.path("text"))) {
+                different.add(entry.getKey() + ": " + theirs + " became " + mine);
+            }
+        });
+        assertThat(missing).isEmpty();
+        assertThat(different).isEmpty();
     }
 
     @Test
