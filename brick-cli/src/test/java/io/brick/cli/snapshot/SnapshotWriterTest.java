@@ -8,6 +8,9 @@ import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.Topology;
 import io.brick.core.port.TopologyProvider;
 import io.brick.sysfs.SysfsPlugin;
+import io.brick.testkit.host.Latencies;
+import io.brick.testkit.host.RecordedLab;
+import io.brick.testkit.host.SimulatedHost;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.snapshot.Snapshot;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,18 @@ class SnapshotWriterTest {
         assertThat(expected.devices().isEmpty()).as("a host after a disconnect has no device")
                 .isEqualTo(recording.contains("disconnect"));
         assertThat(topology(copy)).isEqualTo(expected);
+    }
+
+    @Test
+    void aSnapshotOfASimulatedHostReadsAsTheSameTopology() throws IOException {
+        try (SimulatedHost host = RecordedLab.attach(RecordedLab.host(dir.resolve("simulated"), Latencies.zero()), 2)) {
+            Topology expected = topology(host.hostRoot());
+            assertThat(expected.devices()).hasSize(2);
+
+            HostRoot copy = roundTrip(host.hostRoot()).materialise(dir.resolve("copy"));
+
+            assertThat(topology(copy)).isEqualTo(expected);
+        }
     }
 
     @ParameterizedTest
