@@ -1,30 +1,231 @@
 package io.brick.cli.doctor;
 
 import io.brick.core.host.HostRoot;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.IscsiSession;
+import io.brick.core.model.MultipathMap;
+import io.brick.core.model.Portal;
+import io.brick.core.model.Topology;
+import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
-/** Looks for leftovers on a host (stub: replaced by the doctor's own implementation on merge). */
+/**
+ * Looks for leftovers and trouble on a host, reading the kernel's view through a {@link TopologyProvider} and the
+ * {@code /dev/disk} links under a {@link HostRoot}. It only reads; every {@link Finding} carries the action that
+ * would usually clear it, for an operator to run after checking.
+ *
+ * <p>What it finds:
+ * <ul>
+ *   <li>{@code phantom-device}: a SCSI device held by a multipath map whose WWID differs from the map's: the stale
+ *   device of a LUN number the array gave to another volume;</li>
+ *   <li>{@code failed-path}: a SCSI device of an iSCSI or FC host whose state is not {@code running}
+ *   ({@code blocked}, {@code offline}, {@code transport-offline}, ...);</li>
+ *   <li>{@code map-without-active-path}: a multipath map with no path, or whose every path is unusable (a path
+ *   device brick cannot read as a SCSI device, e.g. NVMe, counts as usable: the doctor does not judge it);</li>
+ *   <li>{@code empty-session}: an iSCSI session without any SCSI device;</li>
+ *   <li>{@code dangling-link}: a link in {@code /dev/disk/by-id} or {@code /dev/disk/by-path} whose target does
+ *   not exist.</li>
+ * </ul>
+ * Not checked: open-iscsi node records without a session, since only {@code iscsiadm} knows them and the doctor
+ * runs no command.
+ */
 public final class Doctor {
+    private static final Logger log = LoggerFactory.getLogger(Doctor.class);
+
+    /** The {@code /dev} directories whose links are checked. */
+    private static final List<String> LINK_DIRECTORIES = List.of("disk/by-id", "disk/by-path");
+
     private final TopologyProvider topology;
     private final HostRoot root;
 
-    /** A doctor reading the host through {@code topology} and the files under {@code root}. */
     public Doctor(TopologyProvider topology, HostRoot root) {
         this.topology = requireNonNull(topology, "topology is null");
         this.root = requireNonNull(root, "root is null");
     }
 
-    /** What is wrong on the host, worst first; empty when the host is clean. */
+    /**
+     * Examines the host once.
+     *
+     * @return the findings, sorted by {@link Finding#ORDER}; empty for a clean host
+     * @throws UncheckedIOException when a {@code /dev/disk} directory exists but cannot be listed
+     */
     public List<Finding> examine() {
-        return List.of();
+        Topology host = topology.topology();
+        List<Finding> findings = new ArrayList<>();
+        Map<String, BlockDevice> devices = new HashMap<>();
+        for (BlockDevice device : host.devices()) {
+            devices.put(device.name(), device);
+        }
+        Map<String, MultipathMap> maps = new HashMap<>();
+        for (MultipathMap map : host.multipathMaps()) {
+            maps.put(map.kernelName(), map);
+        }
+        for (BlockDevice device : host.devices()) {
+            failedPath(device).ifPresent(findings::add);
+            findings.addAll(phantoms(device, maps));
+        }
+        for (MultipathMap map : host.multipathMaps()) {
+            mapWithoutActivePath(map, devices).ifPresent(findings::add);
+        }
+        for (IscsiSession session : host.iscsiSessions()) {
+            emptySession(session).ifPresent(findings::add);
+        }
+        for (String directory : LINK_DIRECTORIES) {
+            findings.addAll(danglingLinks(directory));
+        }
+        findings.sort(Finding.ORDER);
+        log.info("doctor found {} problem(s)", findings.size());
+        return List.copyOf(findings);
     }
 
-    @Override
-    public String toString() {
-        return "Doctor[" + root + ", " + topology.getClass().getSimpleName() + "]";
+    private static Optional<Finding> failedPath(BlockDevice device) {
+        if (device.state().usable()) {
+            return Optional.empty();
+        }
+        String maps = device.holders().isEmpty() ? "" : ", held by " + String.join(", ", device.holders());
+        return Optional.of(new Finding("failed-path", device.name(),
+                device.name() + " (" + device.hctl() + wwidText(device.wwid()) + ") is "
+                        + device.state().kernelName() + maps,
+                "check the session and the storage network of host" + device.hctl().host()
+                        + "; if the path is gone for good, remove it: echo 1 > /sys/block/" + device.name()
+                        + "/device/delete"));
+    }
+
+    private static List<Finding> phantoms(BlockDevice device, Map<String, MultipathMap> maps) {
+        List<Finding> found = new ArrayList<>();
+        if (device.wwid().isEmpty()) {
+            return found;
+        }
+        Wwid wwid = device.wwid().get();
+        for (String holder : device.holders()) {
+            MultipathMap map = maps.get(holder);
+            if (map == null || map.wwid().isEmpty() || map.wwid().get().equals(wwid)) {
+                continue;
+            }
+            found.add(new Finding("phantom-device", device.name(),
+                    device.name() + " (" + device.hctl() + ") has WWID " + wwid + " but sits in map " + holder
+                            + " of WWID " + map.wwid().get() + ": a stale device of a reused LUN",
+                    "check that nothing uses " + device.name() + ", remove it from the map (multipathd del path "
+                            + device.name() + ") and delete it: echo 1 > /sys/block/" + device.name()
+                            + "/device/delete"));
+        }
+        return found;
+    }
+
+    private Optional<Finding> mapWithoutActivePath(MultipathMap map, Map<String, BlockDevice> devices) {
+        if (map.wwid().isEmpty()) {
+            return Optional.empty();
+        }
+        String subject = map.kernelName();
+        String suggestion = "if the volume is no longer wanted, flush and remove the map (multipath -f " + map.name()
+                + "); otherwise restore a path to the storage";
+        if (map.slaves().isEmpty()) {
+            return Optional.of(new Finding("map-without-active-path", subject,
+                    "multipath map " + map.name() + " (" + subject + ") has no path", suggestion));
+        }
+        List<String> states = new ArrayList<>();
+        for (String slave : map.slaves()) {
+            Optional<BlockDevice> device = Optional.ofNullable(devices.get(slave)).or(() -> topology.device(slave));
+            if (device.isEmpty() || device.get().state().usable()) {
+                return Optional.empty();
+            }
+            states.add(slave + " " + device.get().state().kernelName());
+        }
+        return Optional.of(new Finding("map-without-active-path", subject,
+                "multipath map " + map.name() + " (" + subject + ") has no usable path: " + String.join(", ", states),
+                suggestion));
+    }
+
+    private Optional<Finding> emptySession(IscsiSession session) {
+        if (!topology.sessionDevices(session.sessionId()).isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Portal> portal = session.persistentPortal().or(session::currentPortal);
+        String logout = "iscsiadm -m node -T " + session.targetName()
+                + portal.map(p -> " -p " + p).orElse("") + " --logout";
+        return Optional.of(new Finding("empty-session", "session" + session.sessionId(),
+                "session" + session.sessionId() + " (host" + session.hostNumber() + ") to " + session.targetName()
+                        + portal.map(p -> " at " + p).orElse("") + " is " + session.state()
+                        + " without any SCSI device",
+                "if no volume of this target should be attached, log out: " + logout));
+    }
+
+    private List<Finding> danglingLinks(String directory) {
+        Path devRoot = Path.of(root.dev()).normalize();
+        Path dir = devRoot.resolve(directory);
+        List<Finding> found = new ArrayList<>();
+        List<Path> links = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (Files.isSymbolicLink(entry)) {
+                    links.add(entry);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            log.debug("{} does not exist: no links to check", dir);
+            return found;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        for (Path link : links) {
+            String hostName = "/dev/" + directory + "/" + link.getFileName();
+            String target;
+            try {
+                target = Files.readSymbolicLink(link).toString();
+            } catch (NoSuchFileException e) {
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the link " + link, e);
+            }
+            if (!Files.exists(targetUnderRoot(devRoot, link, target), LinkOption.NOFOLLOW_LINKS)) {
+                found.add(new Finding("dangling-link", hostName,
+                        hostName + " points to " + target + ", which does not exist",
+                        "let udev rebuild the links (udevadm trigger --action=change --subsystem-match=block"
+                                + " && udevadm settle) or remove it: rm " + hostName));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Where a link's target is under the host root, without following any link: a relative target from the link's
+     * directory, an absolute {@code /dev/...} target under the root's {@code dev}, any other absolute target under
+     * the directory that holds the root's {@code dev}.
+     */
+    private Path targetUnderRoot(Path devRoot, Path link, String target) {
+        if (target.startsWith("/dev/")) {
+            return devRoot.resolve(target.substring("/dev/".length())).normalize();
+        }
+        if (target.startsWith("/sys/")) {
+            return Path.of(root.sys()).resolve(target.substring("/sys/".length())).normalize();
+        }
+        if (target.startsWith("/")) {
+            Path hostRootDir = devRoot.getParent();
+            return root.isSystem() || hostRootDir == null ? Path.of(target).normalize()
+                    : hostRootDir.resolve(target.substring(1)).normalize();
+        }
+        return link.getParent().resolve(target).normalize();
+    }
+
+    private static String wwidText(Optional<Wwid> wwid) {
+        return wwid.map(value -> ", WWID " + value).orElse("");
     }
 }
