@@ -103,7 +103,8 @@ final class DemoCommand extends BaseCommand {
             AttachedVolume volume = iscsi.connect(properties);
             int flaky = host.oracle().fired().size();
             story.say("connect", flaky == 0 ? "the flaky portal answered every login this time (try --seed)"
-                    : "the flaky portal failed " + flaky + " login(s); brick retried and went on");
+                    : "the flaky portal failed " + flaky + " login(s); brick attached through the healthy portals "
+                            + "without waiting for it");
             story.say("connect", "device_info: " + volume.toJson());
             story.step().put("flakyLoginFailures", flaky);
             story.step().put("deviceInfo", volume.toDeviceInfo());

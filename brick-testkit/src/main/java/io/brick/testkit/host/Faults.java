@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -32,7 +32,7 @@ public final class Faults {
     }
 
     private final SimulatedClock clock;
-    private final Random random;
+    private final SplittableRandom random;
     private final Map<String, Reason> refused = new LinkedHashMap<>();
     private final Set<String> hanging = new LinkedHashSet<>();
     private final Map<String, Double> flaky = new LinkedHashMap<>();
@@ -48,7 +48,7 @@ public final class Faults {
 
     Faults(SimulatedClock clock, long seed) {
         this.clock = clock;
-        this.random = new Random(seed);
+        this.random = new SplittableRandom(seed);
     }
 
     void kernel(Kernel value) {
