@@ -134,7 +134,9 @@ final class DemoCommand extends BaseCommand {
             story.step().put("dataLossEvents", lost.size());
             story.step().put("leftovers", leftovers.isEmpty() ? List.of() : List.of(leftovers.toString()));
 
-            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), host.hostRoot()).examine();
+            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), host.hostRoot())
+                    .examine(brick.port(io.brick.core.port.SessionManager.class).nodes(
+                            io.brick.core.time.Deadline.after(java.time.Duration.ofSeconds(20), host.clock())));
             story.say("doctor", "brick doctor:");
             DoctorCommand.lines(findings).forEach(story::detail);
             story.step().putAll(DoctorCommand.document(findings));

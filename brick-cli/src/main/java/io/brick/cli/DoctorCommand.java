@@ -3,8 +3,11 @@ package io.brick.cli;
 import io.brick.cli.doctor.Doctor;
 import io.brick.cli.doctor.Finding;
 import io.brick.core.bootstrap.Brick;
+import io.brick.core.error.BrickException;
 import io.brick.core.host.HostRoot;
+import io.brick.core.port.SessionManager;
 import io.brick.core.port.TopologyProvider;
+import io.brick.core.time.Deadline;
 import picocli.CommandLine.Command;
 
 import java.util.LinkedHashMap;
@@ -22,13 +25,31 @@ final class DoctorCommand extends BaseCommand {
     @Override
     int execute() {
         try (Brick brick = runtime(progress())) {
-            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), brick.port(HostRoot.class)).examine();
+            HostRoot host = brick.port(HostRoot.class);
+            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), host).examine(nodeRecords(brick, host));
             if (json()) {
                 printJson(document(findings));
             } else {
                 lines(findings).forEach(context.out()::println);
             }
             return findings.isEmpty() ? BrickCli.DONE : BrickCli.FAILED;
+        }
+    }
+
+    /**
+     * The host's iSCSI node records ({@code iscsiadm -m node -P 1}), only when brick looks at the running host itself:
+     * with {@code --root} the tools would answer for another host than the tree. None when iscsiadm is missing.
+     */
+    static List<SessionManager.Node> nodeRecords(Brick brick, HostRoot host) {
+        if (!host.isSystem()) {
+            return List.of();
+        }
+        try {
+            return brick.port(SessionManager.class)
+                    .nodes(Deadline.after(java.time.Duration.ofSeconds(20), brick.port(io.brick.core.time.Clock.class)));
+        } catch (BrickException | IllegalStateException e) {
+            org.slf4j.LoggerFactory.getLogger(DoctorCommand.class).debug("no node records: {}", e.getMessage());
+            return List.of();
         }
     }
 

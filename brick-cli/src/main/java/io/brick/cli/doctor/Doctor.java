@@ -6,6 +6,7 @@ import io.brick.core.model.IscsiSession;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Portal;
 import io.brick.core.model.Topology;
+import io.brick.core.port.SessionManager;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
 import org.slf4j.Logger;
@@ -68,6 +69,15 @@ public final class Doctor {
      * @throws UncheckedIOException when a {@code /dev/disk} directory exists but cannot be listed
      */
     public List<Finding> examine() {
+        return examine(List.of());
+    }
+
+    /**
+     * {@link #examine()}, and {@code node-without-session} for every iSCSI node record (as {@code iscsiadm -m node}
+     * lists them; the caller runs that, the doctor itself runs nothing) that has no session: a leftover of a detach
+     * that logged out but did not delete the record, which makes iscsid log in again at boot.
+     */
+    public List<Finding> examine(List<SessionManager.Node> nodeRecords) {
         Topology host = topology.topology();
         List<Finding> findings = new ArrayList<>();
         Map<String, BlockDevice> devices = new HashMap<>();
@@ -90,6 +100,17 @@ public final class Doctor {
         }
         for (String directory : LINK_DIRECTORIES) {
             findings.addAll(danglingLinks(directory));
+        }
+        for (SessionManager.Node node : nodeRecords) {
+            boolean hasSession = host.iscsiSessions().stream()
+                    .anyMatch(session -> session.connects(node.portal(), node.target()));
+            if (!hasSession) {
+                findings.add(new Finding("node-without-session", node.portal() + " " + node.target().value(),
+                        "an iSCSI node record with no session (iscsid logs in again at boot if node.startup is "
+                                + "automatic)",
+                        "iscsiadm -m node -T " + node.target().value() + " -p " + node.portal()
+                                + " --op delete, if no volume should be attached there"));
+            }
         }
         findings.sort(Finding.ORDER);
         log.info("doctor found {} problem(s)", findings.size());

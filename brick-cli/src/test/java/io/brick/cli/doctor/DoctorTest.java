@@ -196,4 +196,27 @@ class DoctorTest {
     private static void run(SimulatedHost host, String... argv) {
         host.commandRunner().run(Command.builder(argv[0]).args(List.of(argv).subList(1, argv.length)).build());
     }
+
+    @Test
+    void aNodeRecordWithoutSessionIsALeftoverAndOneWithASessionIsNot() {
+        try (SimulatedHost host = RecordedLab.host(dir, Latencies.zero())) {
+            for (String portal : List.of(PORTAL1, PORTAL2)) {
+                run(host, "iscsiadm", "-m", "node", "-T", RecordedLab.TARGET, "-p", portal, "--interface", "default",
+                        "--op", "new");
+            }
+            run(host, "iscsiadm", "-m", "node", "-T", RecordedLab.TARGET, "-p", PORTAL1, "--login");
+            io.brick.core.model.Iqn target = io.brick.core.model.Iqn.of(RecordedLab.TARGET);
+            List<io.brick.core.port.SessionManager.Node> records = List.of(
+                    new io.brick.core.port.SessionManager.Node(target, io.brick.core.model.Portal.parse(PORTAL1), "default"),
+                    new io.brick.core.port.SessionManager.Node(target, io.brick.core.model.Portal.parse(PORTAL2), "default"));
+
+            List<Finding> findings = new Doctor(topology(host.hostRoot()), host.hostRoot()).examine(records);
+
+            assertThat(findings).filteredOn(finding -> finding.kind().equals("node-without-session"))
+                    .singleElement().satisfies(finding -> {
+                        assertThat(finding.subject()).isEqualTo(PORTAL2 + " " + RecordedLab.TARGET);
+                        assertThat(finding.suggestion()).contains("--op delete");
+                    });
+        }
+    }
 }
