@@ -1,14 +1,8 @@
 package io.brick.cli;
 
-import io.brick.core.bootstrap.Brick;
-import io.brick.core.connector.Connector;
-import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
-import io.brick.core.model.Protocol;
-import io.brick.core.time.Clock;
 import picocli.CommandLine.Command;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,23 +16,9 @@ final class PathsCommand extends VolumeCommand {
 
     @Override
     int execute() {
-        Protocol protocol = protocol();
-        ConnectionProperties properties = properties();
-        Progress progress = progress();
-        try (Brick brick = runtime(progress)) {
-            Connector connector = brick.connector(protocol);
-            Clock clock = brick.port(Clock.class);
-            long start = clock.nanoTime();
+        return runOnVolume(false, (connector, properties) -> {
             List<String> paths = connector.volumePaths(properties).stream().map(DevicePath::path).toList();
-            if (json()) {
-                Map<String, Object> result = new LinkedHashMap<>();
-                result.put("paths", paths);
-                result.put("elapsedMillis", millis(clock, start));
-                printJson(result);
-            } else {
-                paths.forEach(context.out()::println);
-            }
-            return BrickCli.DONE;
-        }
+            return new Outcome(Map.of("paths", paths), paths);
+        });
     }
 }

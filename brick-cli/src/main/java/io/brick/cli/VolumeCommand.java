@@ -1,8 +1,15 @@
 package io.brick.cli;
 
+import io.brick.core.bootstrap.Brick;
+import io.brick.core.connector.Connector;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Protocol;
+import io.brick.core.time.Clock;
 import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** A command about one volume: {@code -p PROTOCOL --properties FILE|-}. */
 abstract class VolumeCommand extends BaseCommand {
@@ -26,5 +33,42 @@ abstract class VolumeCommand extends BaseCommand {
     /** The properties, read and parsed before the runtime is built. */
     ConnectionProperties properties() {
         return properties(propertiesFile);
+    }
+
+    /** What one connector call produced: its JSON fields and its human lines. */
+    record Outcome(Map<String, Object> json, List<String> text) {
+    }
+
+    /** One connector call on the volume, given the connector and the parsed properties. */
+    interface Operation {
+        Outcome run(Connector connector, ConnectionProperties properties);
+    }
+
+    /**
+     * The frame every single-call volume command shares: protocol and properties checked first (invalid input exits 2
+     * before anything runs), the runtime built, the call timed; the JSON gets {@code elapsedMillis} and, when
+     * {@code withPhases}, the {@code phases} of the events.
+     */
+    int runOnVolume(boolean withPhases, Operation operation) {
+        Protocol protocol = protocol();
+        ConnectionProperties properties = properties();
+        Progress progress = progress();
+        try (Brick brick = runtime(progress)) {
+            Connector connector = brick.connector(protocol);
+            Clock clock = brick.port(Clock.class);
+            long start = clock.nanoTime();
+            Outcome outcome = operation.run(connector, properties);
+            if (json()) {
+                Map<String, Object> result = new LinkedHashMap<>(outcome.json());
+                result.put("elapsedMillis", millis(clock, start));
+                if (withPhases) {
+                    result.put("phases", progress.phases());
+                }
+                printJson(result);
+            } else {
+                outcome.text().forEach(context.out()::println);
+            }
+            return BrickCli.DONE;
+        }
     }
 }
