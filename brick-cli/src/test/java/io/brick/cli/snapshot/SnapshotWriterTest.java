@@ -75,6 +75,34 @@ class SnapshotWriterTest {
         }
     }
 
+    @Test
+    void aReloadedSnapshotKeepsTheDevDiskLinksSoLookupsThroughThemStillWork() throws IOException {
+        HostRoot original = Snapshot.load(Recordings.B_TWO_PORTALS_ONE_LUN).materialise(dir.resolve("original"));
+        Path folder = Files.createDirectories(dir.resolve("snapshot-only"));
+        Files.writeString(folder.resolve("sysfs.json"), new SnapshotWriter(original).toJson(), StandardCharsets.UTF_8);
+
+        HostRoot copy = Snapshot.fromDirectory(folder).materialise(dir.resolve("copy"));
+
+        TopologyProvider before = provider(original);
+        TopologyProvider after = provider(copy);
+        io.brick.core.model.Wwid wwid = io.brick.core.model.Wwid.of("360014053b8c2d6119a414f0b8e275d1c");
+        assertThat(after.multipathMapByWwid(wwid)).isEqualTo(before.multipathMapByWwid(wwid)).isPresent();
+        for (String device : List.of("sda", "sdb", "dm-0")) {
+            assertThat(after.diskByIdLinks(device)).as("by-id links of %s", device)
+                    .isEqualTo(before.diskByIdLinks(device));
+        }
+        assertThat(after.diskByIdLinks("sda")).isNotEmpty();
+        assertThat(after.diskByIdLinks("dm-0")).isNotEmpty();
+    }
+
+    private static TopologyProvider provider(HostRoot root) {
+        return Brick.builder().plugins(new SysfsPlugin()).hostRoot(root)
+                .commandRunner(command -> {
+                    throw new AssertionError("the reader ran " + command);
+                })
+                .processLocks(ProcessLocks.none()).build().port(TopologyProvider.class);
+    }
+
     @ParameterizedTest
     @MethodSource("recordings")
     void aSnapshotHoldsEveryRecordedEntryOfTheWalkedTrees(String recording) throws IOException {

@@ -46,7 +46,9 @@ import static java.util.Objects.requireNonNull;
  *   would in an incomplete copy;</li>
  *   <li>{@code /dev}, which the recorder does not walk: an empty regular file {@code dev/NAME} stands for the
  *   device node of every {@code /sys/block/NAME}, and the links of {@code /dev/disk/by-id}, {@code /dev/disk/by-path}
- *   and {@code /dev/mapper} are rebuilt from the recorded {@code ls -l} outputs ({@code name -> ../../sda});
+ *   and {@code /dev/mapper} are rebuilt from the recorded {@code ls -l} outputs ({@code name -> ../../sda}), and
+ *   from the {@code dev} section that {@code brick snapshot} adds (links {@code l}, directories {@code d}, device
+ *   nodes {@code n} as empty files);
  *   a directory whose {@code ls -l} failed is not created;</li>
  *   <li>an empty {@code etc} directory.</li>
  * </ul>
@@ -215,6 +217,19 @@ public final class Snapshot {
                 Optional<CommandRecord> record = command("ls -l " + listing);
                 if (record.isPresent() && record.get().succeeded()) {
                     materialiseListing(hostPath(root, listing, "/dev"), record.get().stdout());
+                }
+            }
+            Iterator<Map.Entry<String, JsonNode>> devFields = sysfs.path("dev").fields();
+            while (devFields.hasNext()) {
+                Map.Entry<String, JsonNode> entry = devFields.next();
+                Path target = hostPath(root, entry.getKey(), "/dev");
+                if ("n".equals(entry.getValue().path("t").asText(""))) {
+                    Files.createDirectories(target.getParent());
+                    if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        writeFile(target, new byte[0]);
+                    }
+                } else {
+                    writeEntry(target, entry.getKey(), entry.getValue(), directories);
                 }
             }
         } catch (IOException e) {
