@@ -1,7 +1,6 @@
 package io.brick.iscsi;
 
 import io.brick.core.model.ConnectionProperties;
-import io.brick.core.port.Command;
 import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
@@ -105,6 +104,6 @@ final class OsBrickIscsi {
 
     /** Runs a command on the simulated host as an administrator would (set-up, not brick). */
     static void run(SimulatedHost host, String... argv) {
-        host.commandRunner().run(Command.builder(argv[0]).args(List.of(argv).subList(1, argv.length)).build());
+        host.run(argv);
     }
 }

@@ -1,6 +1,5 @@
 package io.brick.iscsi;
 
-import io.brick.core.port.Command;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
@@ -34,8 +33,7 @@ class SimulatedOutputsTest {
     }
 
     private String simulated(String... argv) {
-        return host.commandRunner().run(Command.builder(argv[0]).args(java.util.List.of(argv).subList(1, argv.length))
-                .build()).stdout();
+        return host.run(argv).stdout();
     }
 
     @ParameterizedTest

@@ -1,6 +1,5 @@
 package io.brick.multipath;
 
-import io.brick.core.port.Command;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
@@ -36,8 +35,7 @@ class SimulatedOutputsTest {
     }
 
     private String simulated(String... argv) {
-        return host.commandRunner().run(Command.builder(argv[0]).args(List.of(argv).subList(1, argv.length))
-                .build()).stdout();
+        return host.run(argv).stdout();
     }
 
     @ParameterizedTest

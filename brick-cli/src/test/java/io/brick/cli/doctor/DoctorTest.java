@@ -4,7 +4,6 @@ import io.brick.core.bootstrap.Brick;
 import io.brick.core.host.HostRoot;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.DeviceState;
-import io.brick.core.port.Command;
 import io.brick.core.port.TopologyProvider;
 import io.brick.sysfs.SysfsPlugin;
 import io.brick.testkit.host.Latencies;
@@ -194,7 +193,7 @@ class DoctorTest {
     }
 
     private static void run(SimulatedHost host, String... argv) {
-        host.commandRunner().run(Command.builder(argv[0]).args(List.of(argv).subList(1, argv.length)).build());
+        host.run(argv);
     }
 
     @Test

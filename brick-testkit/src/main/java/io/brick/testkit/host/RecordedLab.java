@@ -1,6 +1,5 @@
 package io.brick.testkit.host;
 
-import io.brick.core.port.Command;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +62,6 @@ public final class RecordedLab {
     }
 
     private static void run(SimulatedHost host, String... argv) {
-        host.commandRunner().run(Command.builder(argv[0]).args(List.of(argv).subList(1, argv.length)).build());
+        host.run(argv);
     }
 }

@@ -139,6 +139,18 @@ public final class SimulatedHost implements AutoCloseable {
         return holders(path, -1);
     }
 
+    /**
+     * Runs a command on the host as an administrator or a test's set-up would (not brick): {@code run("iscsiadm",
+     * "-m", "session")}. Exit code 0 is accepted; any other raises {@code CommandFailedException}.
+     */
+    public io.brick.core.port.CommandResult run(String... argv) {
+        if (argv.length == 0) {
+            throw new IllegalArgumentException("a command needs a program");
+        }
+        return commandRunner().run(io.brick.core.port.Command.builder(argv[0])
+                .args(java.util.List.of(argv).subList(1, argv.length)).build());
+    }
+
     /** Processes pending sysfs writes and runs the events due now (for tests that do not sleep). */
     public void settle() {
         synchronized (clock) {
