@@ -95,7 +95,6 @@ class IscsiConnector implements Connector, AutoCloseable {
     private static final Duration FIRST_RESCAN = Duration.ofSeconds(1);
     private static final Duration SESSION_APPEARS = Duration.ofSeconds(10);
     private static final Duration WWID_WAIT = Duration.ofSeconds(10);
-    private static final Duration RESCAN_GRACE = Duration.ofSeconds(1);
     private static final Map<String, String> NODE_SETTINGS = orderedSettings();
 
     private final SessionManager sessions;
@@ -767,15 +766,13 @@ class IscsiConnector implements Connector, AutoCloseable {
     }
 
     /**
-     * Waits until every path reports the same size after the rescan; paths that disagree at the deadline fail. While
-     * the paths still agree on the size they had before the rescan, the wait goes on for {@link #RESCAN_GRACE}: the
-     * kernel may not have applied the rescan yet, and returning the old size would then make the map's resize wait for
-     * a size it never takes.
+     * Waits until every path reports the same size after the rescan; paths that disagree at the deadline fail. The
+     * kernel applies a {@code rescan} write before the write returns; one short pause first lets whatever watches the
+     * tree (udev; a simulated kernel, which picks writes up at its next settle point) catch up.
      */
     private long awaitAgreedSize(VolumeDevices devices, Deadline deadline) {
         Deadline wait = deadline.sub(Duration.ofSeconds(30));
-        Deadline grace = deadline.sub(RESCAN_GRACE);
-        Set<Long> before = devices.paths().stream().map(BlockDevice::sizeBytes).collect(Collectors.toSet());
+        sleeper.sleep(wait.cap(POLL));
         while (true) {
             Map<String, Long> sizes = new LinkedHashMap<>();
             for (BlockDevice path : devices.paths()) {
@@ -783,10 +780,7 @@ class IscsiConnector implements Connector, AutoCloseable {
             }
             Set<Long> distinct = new HashSet<>(sizes.values());
             if (distinct.size() == 1 && !distinct.contains(-1L)) {
-                long size = distinct.iterator().next();
-                if (!before.equals(Set.of(size)) || grace.expired()) {
-                    return size;
-                }
+                return distinct.iterator().next();
             }
             if (wait.expired()) {
                 throw new HostStateException("the paths of " + devices.description() + " disagree on the size after "
