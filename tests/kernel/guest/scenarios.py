@@ -1,11 +1,461 @@
-import subprocess, sys, time
-def sh(c):
-    t=time.time(); p=subprocess.run(c, shell=True, capture_output=True, text=True); print(f"$ {c}  [{p.returncode}, {time.time()-t:.2f}s]\n{p.stdout[-300:]}{p.stderr[-300:]}")
-J="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
-sh(f"{J} -XX:ArchiveClassesAtExit=/tmp/b.jsa -jar /jar/brick.jar --json connector-properties")
-sh(f"{J} -XX:SharedArchiveFile=/tmp/b.jsa -jar /jar/brick.jar --json connector-properties")
-sh(f"{J} -XX:SharedArchiveFile=/tmp/b.jsa -jar /jar/brick.jar --json doctor")
-sh(f"{J} -XX:SharedArchiveFile=/tmp/b.jsa -Xint -jar /jar/brick.jar --json doctor")
-sh(f"{J} -XX:SharedArchiveFile=/tmp/b.jsa -XX:CICompilerCount=1 -XX:-BackgroundCompilation -jar /jar/brick.jar --json doctor")
-sh(f"{J} -XX:-BytecodeVerificationRemote -jar /jar/brick.jar --json doctor")
-sh("nproc; cat /proc/loadavg")
+#!/usr/bin/env python3
+"""brick's real-kernel scenarios: brick's CLI against a LIO target, open-iscsi and multipathd in this guest.
+
+Each scenario sets up the target, drives `brick` (one JVM per call, as an operator or an agent would), and checks
+both brick's JSON and the kernel's own state afterwards. Between scenarios the host and the target are reset, so one
+failure does not cascade. Writes to --out: summary.json, summary.txt, timings.json, logs/<scenario>.log and
+snapshots/<name>.json (brick snapshot recordings).
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+
+from lab import Failure, Lab, Lun, P1, P2, TARGET, props_for, read
+
+SCENARIOS = []
+
+
+def scenario(fn):
+    SCENARIOS.append(fn)
+    return fn
+
+
+def device_info(result):
+    return result.doc["deviceInfo"]
+
+
+@scenario
+def single_portal(lab):
+    """One portal, one LUN: connect returns the map of the LUN's WWID; disconnect leaves nothing."""
+    lun = Lun("single-portal", 1)
+    lab.target([lun], portals=(P1,))
+    props = props_for(lun, portals=(P1,))
+    r = lab.brick("connect", props)
+    info = device_info(r)
+    if info.get("scsi_wwn") != lun.wwid:
+        raise Failure(f"scsi_wwn {info.get('scsi_wwn')}, expected {lun.wwid}")
+    lab.expect_map(info["path"], lun.wwid, paths=1)
+    if len(lab.sessions()) != 1:
+        raise Failure(f"expected one session, saw {lab.sessions()}")
+    lab.snapshot("lab-single-portal-attached")
+    lab.brick("disconnect", props, device_info=info)
+    lab.assert_clean()
+
+
+@scenario
+def two_portals_multipath(lab):
+    """Two portals: the path is the dm, both paths are in the map, the WWID is right; disconnect leaves nothing."""
+    lun = Lun("two-portals", 1)
+    lab.target([lun])
+    props = props_for(lun)
+    r = lab.brick("connect", props)
+    info = device_info(r)
+    if not info["path"].startswith("/dev/dm-") or info.get("multipath_id") != lun.wwid:
+        raise Failure(f"expected /dev/dm-N with multipath_id {lun.wwid}, got {info}")
+    name, slaves = lab.expect_map(info["path"], lun.wwid, paths=2)
+    portals = sorted(s.split()[2].split(",")[0] for s in lab.sessions())
+    if portals != [f"{P1}:3260", f"{P2}:3260"]:
+        raise Failure(f"sessions on {portals}, expected both portals")
+    lab.snapshot("lab-two-portals-attached")
+    d = lab.brick("disconnect", props, device_info=info)
+    if not d.doc.get("disconnected"):
+        raise Failure(f"disconnect answered {d.doc}")
+    lab.assert_clean()
+    lab.snapshot("lab-two-portals-after-disconnect")
+
+
+@scenario
+def two_luns_one_target(lab):
+    """Two LUNs on one target: disconnecting one keeps the sessions and the other LUN's map."""
+    lun1, lun2 = Lun("two-luns", 1), Lun("two-luns", 2)
+    lab.target([lun1, lun2])
+    p1, p2 = props_for(lun1), props_for(lun2)
+    i1 = device_info(lab.brick("connect", p1))
+    i2 = device_info(lab.brick("connect", p2))
+    if lab.dm_of(i1["path"]) == lab.dm_of(i2["path"]):
+        raise Failure(f"both LUNs returned {i1['path']}")
+    lab.expect_map(i1["path"], lun1.wwid, paths=2)
+    lab.expect_map(i2["path"], lun2.wwid, paths=2)
+    lab.brick("disconnect", p1, device_info=i1)
+    lab.settle()
+    if len(lab.sessions()) != 2:
+        raise Failure(f"sessions after disconnecting LUN 1: {lab.sessions()}, expected both kept")
+    lab.expect_map(i2["path"], lun2.wwid, paths=2)
+    left1 = [d for d, w in lab.disks().items() if w == lun1.wwid]
+    if left1 or lun1.wwid in lab.maps():
+        raise Failure(f"LUN 1 left behind: disks {left1}, maps {list(lab.maps())}")
+    lab.snapshot("lab-two-luns-one-disconnected")
+    lab.brick("disconnect", p2, device_info=i2)
+    lab.assert_clean()
+
+
+@scenario
+def dead_portal(lab):
+    """One portal deleted before connect: the map comes on the live path without waiting for the dead login."""
+    lun = Lun("dead-portal", 1)
+    lab.target([lun])
+    lab.delete_portal(P2)
+    props = props_for(lun)
+    r = lab.brick("connect", props)
+    info = device_info(r)
+    lab.expect_map(info["path"], lun.wwid, paths=1)
+    elapsed = r.doc["elapsedMillis"]
+    lab.log(f"connect with a dead portal took {elapsed} ms in brick ({r.seconds:.2f} s process)")
+    # open-iscsi's own patience for a refused portal is login_timeout x initial_login_retry_max (15 s x 8):
+    # returning well before one login timeout shows brick did not wait for the dead portal.
+    if elapsed >= 15000:
+        raise Failure(f"connect took {elapsed} ms: it waited for the dead portal")
+    lab.timings.setdefault("dead_portal_connect_ms", []).append(elapsed)
+    lab.brick("disconnect", props, device_info=info)
+    lab.assert_clean()
+
+
+@scenario
+def path_down_during_disconnect(lab):
+    """The volume's only path goes down with data still unwritten: the flush fails, so without --force nothing
+    is removed (exit 1); with --force everything goes."""
+    lun = Lun("path-down", 1)
+    lab.target([lun], portals=(P1,))
+    props = props_for(lun, portals=(P1,))
+    info = device_info(lab.brick("connect", props))
+    name, slaves = lab.expect_map(info["path"], lun.wwid, paths=1)
+    lab.delete_portal(P1)
+    lab.wait_for("the path to fail", lambda: read(f"/sys/block/{slaves[0]}/device/state") != "running"
+                 or "failed" in lab.sh(["multipath", "-ll", lun.wwid], quiet=True).out, timeout=30)
+    lab.sh(["multipath", "-ll", lun.wwid], check=False)
+    r = lab.brick("disconnect", props, device_info=info, expect=1)
+    kind = (r.doc or {}).get("error", {}).get("kind")
+    if kind != "flush-failed":
+        raise Failure(f"disconnect without --force failed with {kind}, expected flush-failed")
+    lab.settle()
+    if lun.wwid not in lab.maps() or not lab.sessions() or slaves[0] not in lab.disks():
+        raise Failure(f"a failed flush removed something: maps {lab.maps()}, sessions {lab.sessions()}, "
+                      f"disks {lab.disks()}")
+    lab.snapshot("lab-path-down-before-force")
+    lab.brick("disconnect", props, device_info=info, args=["--force"])
+    lab.assert_clean()
+
+
+@scenario
+def extend(lab):
+    """The LUN grows on the target: brick extend returns the new size and the map shows it."""
+    lun = Lun("extend", 1, size_mb=128, block=True)
+    lab.target([lun])
+    props = props_for(lun)
+    info = device_info(lab.brick("connect", props))
+    name, slaves = lab.expect_map(info["path"], lun.wwid, paths=2)
+    lab.sh(["truncate", "-s", "256M", f"/var/lib/lab/{lun.name}.img"])
+    lab.sh(["losetup", "-c", lun.loop])
+    r = lab.brick("extend", props)
+    new_size = r.doc["newSizeBytes"]
+    if new_size != 256 << 20:
+        raise Failure(f"extend returned {new_size}, expected {256 << 20}")
+    size = int(read(f"/sys/block/{name}/size")) * 512
+    if size != 256 << 20:
+        raise Failure(f"{name} is {size} bytes after extend, expected {256 << 20}")
+    for slave in slaves:
+        got = int(read(f"/sys/block/{slave}/size")) * 512
+        if got != 256 << 20:
+            raise Failure(f"path {slave} is {got} bytes after extend")
+    lab.brick("disconnect", props, device_info=info)
+    lab.assert_clean()
+
+
+@scenario
+def lun_reuse(lab):
+    """LUN 1 is deleted and recreated with a new WWID while the old device lingers: connect never returns it."""
+    old = Lun("lun-reuse", 1, generation=0)
+    lab.target([old], portals=(P1,))
+    props_old = props_for(old, portals=(P1,))
+    info_old = device_info(lab.brick("connect", props_old))
+    old_dm, old_slaves = lab.expect_map(info_old["path"], old.wwid, paths=1)
+    new = Lun("lun-reuse", 1, generation=1)
+    lab.targetcli([f"/iscsi/{TARGET}/tpg1/luns delete lun1", f"/backstores/fileio delete {old.name}"]
+                  + lab.backstore_lines(new)
+                  + [f"/iscsi/{TARGET}/tpg1/luns create {lab.backstore_path(new)} lun=1"])
+    lab.log(f"LUN 1 now has WWID {new.wwid}; the initiator still has {old_slaves} in {old_dm} ({old.wwid})")
+    lab.snapshot("lab-lun-reused-stale-device")
+    props_new = props_for(new, portals=(P1,), scsi_wwn=new.wwid)
+    r = lab.brick_any("connect", props_new)
+    if r.rc == 0:
+        path = device_info(r)["path"]
+        target = lab.dm_of(path)
+        if target == old_dm or target in old_slaves:
+            raise Failure(f"connect returned the stale device {path} ({target})")
+        got = read(f"/sys/block/{target}/dm/uuid").removeprefix("mpath-") or \
+            lab.disks().get(target, "")
+        if got != new.wwid:
+            raise Failure(f"connect returned {path} with WWID {got}, expected {new.wwid}")
+        lab.log(f"connect returned {path} with the new WWID")
+    else:
+        kind = (r.doc or {}).get("error", {}).get("kind")
+        if kind not in ("identity-mismatch", "device-not-found"):
+            raise Failure(f"connect failed with {kind}, expected a typed identity error")
+        lab.log(f"connect refused the reused LUN: {kind}")
+    lab.outcomes["lun_reuse"] = "connected" if r.rc == 0 else r.doc["error"]["kind"]
+
+
+@scenario
+def chap(lab):
+    """The target requires CHAP: the right credentials connect; wrong ones fail with a typed auth error and leave
+    nothing."""
+    lun = Lun("chap", 1)
+    lab.target([lun], chap=("labuser", "labsecret1234"))
+    wrong = props_for(lun, auth_method="CHAP", auth_username="labuser", auth_password="wrongsecret99")
+    r = lab.brick("connect", wrong, expect=1)
+    error = (r.doc or {}).get("error", {})
+    if error.get("kind") != "login-failed" or error.get("evidence", {}).get("reason") != "auth":
+        raise Failure(f"wrong CHAP secret failed with {error}, expected login-failed with reason auth")
+    if "wrongsecret99" in r.out + r.err:
+        raise Failure("the CHAP secret appears in brick's output")
+    lab.assert_clean()
+    right = props_for(lun, auth_method="CHAP", auth_username="labuser", auth_password="labsecret1234")
+    r = lab.brick("connect", right)
+    if "labsecret1234" in r.out + r.err:
+        raise Failure("the CHAP secret appears in brick's output")
+    info = device_info(r)
+    lab.expect_map(info["path"], lun.wwid, paths=2)
+    lab.brick("disconnect", right, device_info=info)
+    lab.assert_clean()
+
+
+@scenario
+def data_survives(lab):
+    """Write a pattern through the dm (buffered), disconnect, connect again, read it back: checksums equal."""
+    lun = Lun("data", 1)
+    lab.target([lun])
+    props = props_for(lun)
+    info = device_info(lab.brick("connect", props))
+    lab.expect_map(info["path"], lun.wwid, paths=2)
+    payload = os.urandom(16 << 20)
+    written = hashlib.sha256(payload).hexdigest()
+    # Buffered write, no fsync: what is still in the page cache is brick's flush to write.
+    fd = os.open(info["path"], os.O_WRONLY)
+    try:
+        os.write(fd, payload)
+    finally:
+        os.close(fd)
+    lab.brick("disconnect", props, device_info=info)
+    lab.assert_clean()
+    info = device_info(lab.brick("connect", props))
+    lab.expect_map(info["path"], lun.wwid, paths=2)
+    r = lab.sh(f"dd if={info['path']} bs=1M count=16 iflag=direct status=none | sha256sum", quiet=True)
+    read_back = r.out.split()[0]
+    lab.log(f"sha256 written {written}, read back {read_back}")
+    if read_back != written:
+        raise Failure(f"data lost: wrote sha256 {written}, read back {read_back}")
+    lab.brick("disconnect", props, device_info=info)
+    lab.assert_clean()
+
+
+@scenario
+def four_in_parallel(lab):
+    """Four volumes (four LUNs of one target, two portals) connected at once by four brick processes, then
+    disconnected at once."""
+    luns = [Lun("parallel", n) for n in (1, 2, 3, 4)]
+    lab.target(luns)
+    props = [props_for(lun) for lun in luns]
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda p: lab.brick_any("connect", p), props))
+    bad = [(lun.number, r.rc, r.out[:300]) for lun, r in zip(luns, results) if r.rc != 0]
+    if bad:
+        raise Failure(f"parallel connects failed: {bad}")
+    infos = [device_info(r) for r in results]
+    for lun, info in zip(luns, infos):
+        lab.expect_map(info["path"], lun.wwid, paths=2)
+    if len({lab.dm_of(i["path"]) for i in infos}) != 4:
+        raise Failure(f"four volumes share maps: {[i['path'] for i in infos]}")
+    if len(lab.sessions()) != 2:
+        raise Failure(f"expected one session per portal, saw {lab.sessions()}")
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda pi: lab.brick_any("disconnect", pi[0], device_info=pi[1]),
+                                zip(props, infos)))
+    bad = [(lun.number, r.rc, r.out[:300]) for lun, r in zip(luns, results) if r.rc != 0]
+    if bad:
+        raise Failure(f"parallel disconnects failed: {bad}")
+    lab.assert_clean()
+
+
+@scenario
+def doctor_finds_leftover(lab):
+    """brick doctor is clean on a clean host, and finds a leftover planted by hand: a LUN deleted on the target
+    side while its device stays on the host."""
+    lab.brick("doctor")
+    lun1, lun2 = Lun("doctor", 1), Lun("doctor", 2)
+    lab.target([lun1, lun2])
+    p1, p2 = props_for(lun1), props_for(lun2)
+    i1 = device_info(lab.brick("connect", p1))
+    i2 = device_info(lab.brick("connect", p2))
+    dm2, slaves2 = lab.expect_map(i2["path"], lun2.wwid, paths=2)
+    # The planted leftover: LUN 2 vanishes on the target; the host keeps its devices and map.
+    lab.targetcli([f"/iscsi/{TARGET}/tpg1/luns delete lun2"])
+    lab.wait_for("multipathd to fail LUN 2's paths",
+                 lambda: "active ready" not in lab.sh(["multipath", "-ll", lun2.wwid], quiet=True).out,
+                 timeout=40, interval=0.5)
+    lab.sh(["multipath", "-ll"], check=False)
+    lab.snapshot("lab-doctor-leftover")
+    r = lab.brick_any("doctor")
+    findings = (r.doc or {}).get("findings", [])
+    if r.rc != 1 or not findings:
+        raise Failure(f"doctor found nothing (exit {r.rc})")
+    subjects = " ".join(f["subject"] + " " + f["detail"] for f in findings)
+    if not any(s in subjects for s in [dm2, lun2.wwid] + slaves2):
+        raise Failure(f"doctor's findings do not name LUN 2 ({dm2}, {slaves2}): {findings}")
+    if lun1.wwid in subjects or lab.dm_of(i1["path"]) in subjects.split():
+        raise Failure(f"doctor flagged the healthy LUN 1: {findings}")
+    lab.brick("disconnect", p1, device_info=i1)
+    lab.brick("disconnect", p2, device_info=i2, args=["--force"])
+    lab.assert_clean()
+
+
+@scenario
+def timings(lab):
+    """Two-portal connect and disconnect, three times by brick and three times by hand (the kernel's own login,
+    scan and map times in the same guest): the floor brick's numbers stand on."""
+    lun = Lun("timings", 1)
+    lab.target([lun])
+    props = props_for(lun)
+    brick_runs = []
+    for _ in range(3):
+        c = lab.brick("connect", props)
+        lab.expect_map(device_info(c)["path"], lun.wwid, paths=2)
+        d = lab.brick("disconnect", props, device_info=device_info(c))
+        lab.assert_clean()
+        brick_runs.append({"connect_ms": c.doc["elapsedMillis"], "connect_process_s": round(c.seconds, 2),
+                           "disconnect_ms": d.doc["elapsedMillis"], "disconnect_process_s": round(d.seconds, 2),
+                           "connect_phases": c.doc.get("phases", []), "disconnect_phases": d.doc.get("phases", [])})
+    kernel_runs = [kernel_floor(lab, lun) for _ in range(3)]
+    lab.timings["brick_two_portals"] = brick_runs
+    lab.timings["kernel_two_portals"] = kernel_runs
+
+
+def kernel_floor(lab, lun):
+    """The same attach and detach done by hand with the fewest steps: login to both portals, scan the LUN, wait
+    for the map; flush the map, delete the disks, log out."""
+    t = {}
+
+    def timed(key, fn):
+        started = time.monotonic()
+        value = fn()
+        t[key] = round((time.monotonic() - started) * 1000)
+        return value
+
+    start = time.monotonic()
+    for portal in (P1, P2):
+        lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", f"{portal}:3260", "-o", "new"], quiet=True)
+        lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", f"{portal}:3260", "-o", "update",
+                "-n", "node.session.scan", "-v", "manual"], quiet=True)
+    for n, portal in enumerate((P1, P2)):
+        timed(f"login_{n + 1}_ms", lambda p=portal: lab.sh(
+            ["iscsiadm", "-m", "node", "-T", TARGET, "-p", f"{p}:3260", "--login"], quiet=True))
+    hosts = sorted(os.path.basename(os.path.dirname(os.path.dirname(os.path.realpath(s))))
+                   for s in __import__("glob").glob("/sys/class/iscsi_session/session*/device"))
+    scan_start = time.monotonic()
+    for host in hosts:
+        lab.write(f"/sys/class/scsi_host/{host}/scan", f"0 0 {lun.number}")
+    lab.wait_for("two disks", lambda: len([w for w in lab.disks().values() if w == lun.wwid]) == 2, timeout=30,
+                 interval=0.01)
+    t["scan_ms"] = round((time.monotonic() - scan_start) * 1000)
+    lab.wait_for("the map", lambda: len(lab.maps().get(lun.wwid, (None, []))[1]) == 2, timeout=30, interval=0.01)
+    t["map_after_scan_ms"] = round((time.monotonic() - scan_start) * 1000) - t["scan_ms"]
+    t["connect_total_ms"] = round((time.monotonic() - start) * 1000)
+    start = time.monotonic()
+    disks = [d for d, w in lab.disks().items() if w == lun.wwid]
+    timed("flush_map_ms", lambda: lab.sh(["multipath", "-f", lun.wwid], quiet=True))
+    timed("delete_disks_ms", lambda: [lab.write(f"/sys/block/{d}/device/delete", "1") for d in disks])
+    timed("logout_ms", lambda: lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "--logout"], quiet=True))
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-o", "delete"], quiet=True)
+    t["disconnect_total_ms"] = round((time.monotonic() - start) * 1000)
+    lab.assert_clean()
+    return t
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--jar", required=True)
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    os.makedirs(f"{args.out}/logs", exist_ok=True)
+    wanted = [s for s in args.only.split(",") if s]
+    unknown = [w for w in wanted if w not in [s.__name__ for s in SCENARIOS]]
+    if unknown:
+        print(f"unknown scenarios {unknown}; known: {[s.__name__ for s in SCENARIOS]}")
+        return 2
+    chosen = [s for s in SCENARIOS if not wanted or s.__name__ in wanted]
+
+    java_opts = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"]
+    classlist = "/jar/classes.lst"
+    if os.path.exists(classlist):
+        started = time.monotonic()
+        r = subprocess.run(["java", "-Xshare:dump", f"-XX:SharedClassListFile={classlist}",
+                            "-XX:SharedArchiveFile=/tmp/brick.jsa", "-cp", args.jar], capture_output=True,
+                           text=True)
+        print(f"class-data archive: exit {r.returncode} in {time.monotonic() - started:.1f} s", flush=True)
+        if r.returncode == 0:
+            java_opts.append("-XX:SharedArchiveFile=/tmp/brick.jsa")
+        else:
+            print(r.stdout[-2000:], r.stderr[-2000:])
+
+    results, timings, outcomes = [], {}, {}
+    for fn in chosen:
+        name = fn.__name__
+        path = f"{args.out}/logs/{name}.log"
+        with open(path, "w") as logfile:
+            started = time.monotonic()
+
+            def log(text, logfile=logfile, started=started):
+                logfile.write(f"[{time.monotonic() - started:7.2f}s] {text}\n")
+                logfile.flush()
+
+            lab = Lab(args.out, args.jar, log, java_opts)
+            lab.timings, lab.outcomes = timings, outcomes
+            log(f"scenario {name}: {fn.__doc__.strip()}")
+            status, detail = "pass", ""
+            try:
+                lab.reset()
+                if lab.leftovers():
+                    raise Failure(f"the host was not clean before the scenario: {lab.leftovers()}")
+                fn(lab)
+            except Failure as e:
+                status, detail = "fail", str(e)
+            except Exception:  # a bug in the scenario itself is a failure too, with its trace
+                status, detail = "fail", traceback.format_exc()
+            seconds = time.monotonic() - started
+            log(("PASS" if status == "pass" else "FAIL: " + detail))
+            if status != "pass":
+                for cmd in (["iscsiadm", "-m", "session", "-P", "3"], ["multipath", "-ll"], ["lsblk"],
+                            ["dmesg"]):
+                    lab.sh(cmd, check=False)
+            try:
+                lab.reset()
+            except Exception:
+                log("reset after the scenario failed: " + traceback.format_exc())
+        line = f"{status.upper():4} {name:32} {seconds:6.1f} s  {detail.splitlines()[0] if detail else ''}"
+        print(line, flush=True)
+        results.append({"scenario": name, "status": status, "seconds": round(seconds, 1), "detail": detail})
+
+    failed = [r for r in results if r["status"] != "pass"]
+    with open(f"{args.out}/summary.json", "w") as f:
+        json.dump({"results": results, "outcomes": outcomes, "passed": len(results) - len(failed),
+                   "failed": len(failed), "kernel": os.uname().release}, f, indent=2)
+    with open(f"{args.out}/timings.json", "w") as f:
+        json.dump(timings, f, indent=2)
+    with open(f"{args.out}/summary.txt", "w") as f:
+        for r in results:
+            first = r["detail"].splitlines()[0] if r["detail"] else ""
+            f.write(f"{r['status'].upper():4} {r['scenario']:32} {r['seconds']:6.1f} s  {first}\n")
+        f.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
