@@ -176,10 +176,38 @@ class Lab:
         """brick, whatever its exit code."""
         return self.brick(command, props, expect=None, **kwargs)
 
-    def snapshot(self, name):
-        os.makedirs(f"{self.out}/snapshots", exist_ok=True)
+    # The same commands shared/fixtures recorded, so the unit tests check these recordings the same way.
+    RECORDED_COMMANDS = (
+        "uname -r", "iscsiadm --version", "multipath -h 2>&1 | head -1",
+        "iscsiadm -m session", "iscsiadm -m session -P 3", "iscsiadm -m node", "iscsiadm -m iface",
+        "multipath -ll", "multipathd show maps", "multipathd show paths", "multipathd show maps json",
+        "dmsetup table", "dmsetup status", "dmsetup info -c", "dmsetup ls --tree", "lsscsi -t", "lsscsi -g -t -s",
+        "lsblk -o NAME,KNAME,MAJ:MIN,SIZE,TYPE,TRAN,HCTL,WWN,SERIAL,VENDOR,MODEL", "cat /proc/partitions",
+        "ls -l /dev/disk/by-id", "ls -l /dev/disk/by-path", "ls -l /dev/mapper",
+    )
+    PER_DEVICE_COMMANDS = ("blockdev --getsize64 /dev/{}", "/lib/udev/scsi_id --page 0x83 --whitelisted --device=/dev/{}",
+                           "udevadm info --query=all --name=/dev/{}")
+
+    def snapshot(self, name, note):
+        """brick snapshot of this moment, with what the tools say at the same moment, in the fixtures' layout:
+        snapshots/NAME/{sysfs.json, commands.json, NOTE.txt}."""
+        folder = f"{self.out}/snapshots/{name}"
+        os.makedirs(folder, exist_ok=True)
         self.settle()
-        self.brick("snapshot", args=["--out", f"{self.out}/snapshots/{name}.json"])
+        self.brick("snapshot", args=["--out", f"{folder}/sysfs.json"])
+        commands = []
+        devices = sorted(os.path.basename(p) for p in glob.glob("/sys/block/sd*")) + \
+            sorted((os.path.basename(p) for p in glob.glob("/sys/block/dm-*")), key=lambda n: int(n[3:]))
+        per_device = [c.format(d) for c in self.PER_DEVICE_COMMANDS for d in devices
+                      if not (d.startswith("dm-") and "scsi_id" in c)]
+        for cmd in self.RECORDED_COMMANDS + tuple(per_device):
+            r = self.sh(cmd, check=False, quiet=True)
+            commands.append({"cmd": cmd, "rc": r.rc, "stdout": r.out, "stderr": r.err,
+                             "seconds": round(r.seconds, 3)})
+        with open(f"{folder}/commands.json", "w") as f:
+            json.dump(commands, f, indent=1)
+        with open(f"{folder}/NOTE.txt", "w") as f:
+            f.write(note.strip() + "\n")
 
     # ---- the kernel's state ----
     def sessions(self):

@@ -5,6 +5,7 @@ import io.brick.cli.doctor.Finding;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.error.BrickException;
 import io.brick.core.host.HostRoot;
+import io.brick.core.port.MultipathManager;
 import io.brick.core.port.SessionManager;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Deadline;
@@ -26,7 +27,8 @@ final class DoctorCommand extends BaseCommand {
     int execute() {
         try (Brick brick = runtime(progress())) {
             HostRoot host = brick.port(HostRoot.class);
-            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), host).examine(nodeRecords(brick, host));
+            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), host)
+                    .examine(nodeRecords(brick, host), multipathPaths(brick, host));
             if (json()) {
                 printJson(document(findings));
             } else {
@@ -49,6 +51,23 @@ final class DoctorCommand extends BaseCommand {
                     .nodes(Deadline.after(java.time.Duration.ofSeconds(20), brick.port(io.brick.core.time.Clock.class)));
         } catch (BrickException | IllegalStateException e) {
             org.slf4j.LoggerFactory.getLogger(DoctorCommand.class).debug("no node records: {}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * What multipathd says of its paths ({@code multipathd show paths}), only on the running host itself, as for
+     * {@link #nodeRecords}. None when multipathd or the multipath plugin is missing.
+     */
+    static List<MultipathManager.PathStatus> multipathPaths(Brick brick, HostRoot host) {
+        if (!host.isSystem()) {
+            return List.of();
+        }
+        try {
+            return brick.port(MultipathManager.class)
+                    .paths(Deadline.after(java.time.Duration.ofSeconds(20), brick.port(io.brick.core.time.Clock.class)));
+        } catch (BrickException | IllegalStateException e) {
+            org.slf4j.LoggerFactory.getLogger(DoctorCommand.class).debug("no multipath paths: {}", e.getMessage());
             return List.of();
         }
     }

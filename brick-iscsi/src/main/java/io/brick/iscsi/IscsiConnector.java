@@ -7,6 +7,7 @@ import io.brick.core.error.CommandFailedException;
 import io.brick.core.error.DeviceNotFoundException;
 import io.brick.core.error.HostStateException;
 import io.brick.core.error.IdentityMismatchException;
+import io.brick.core.error.LoginFailedException;
 import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
@@ -46,6 +47,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -344,12 +346,35 @@ class IscsiConnector implements Connector, AutoCloseable {
             return paths;
         }
 
-        private DeviceNotFoundException notFound(List<String> failures) {
+        /**
+         * Nothing was found: when every portal failed at login, that is a login failure (a wrong CHAP secret, a
+         * target that is gone), not a missing device; otherwise the device did not appear.
+         */
+        private BrickException notFound(List<String> failures) {
+            List<LoginFailedException> logins = started.stream().map(PortalWorker::loginFailure)
+                    .flatMap(Optional::stream).toList();
+            if (!logins.isEmpty() && logins.size() == started.size()) {
+                return loginFailedEverywhere(logins, failures);
+            }
             Map<String, String> evidence = new LinkedHashMap<>();
             evidence.put("volume", describe(volume));
             evidence.put("portals", String.join("; ", failures));
             return new DeviceNotFoundException("no device of " + describe(volume) + " appeared on any portal: "
                     + String.join("; ", failures), evidence);
+        }
+
+        private LoginFailedException loginFailedEverywhere(List<LoginFailedException> logins, List<String> failures) {
+            Set<String> reasons = new LinkedHashSet<>();
+            logins.forEach(login -> reasons.add(login.reason()));
+            String reason = reasons.size() == 1 ? reasons.iterator().next() : "other";
+            Map<String, String> evidence = new LinkedHashMap<>(logins.get(0).evidence());
+            evidence.remove("portal");
+            evidence.put("volume", describe(volume));
+            evidence.put("reason", reason);
+            evidence.put("portals", String.join("; ", failures));
+            boolean retriable = logins.stream().anyMatch(LoginFailedException::retriable);
+            return new LoginFailedException("login failed on every portal of " + describe(volume) + " (" + reason
+                    + "): " + String.join("; ", failures), reason, retriable, evidence, logins.get(0));
         }
 
         private IdentityMismatchException mismatch(IdentityGuard.Verdict verdict) {
@@ -409,6 +434,7 @@ class IscsiConnector implements Connector, AutoCloseable {
         private final IscsiTarget target;
         private volatile Optional<BlockDevice> device = Optional.empty();
         private volatile Optional<String> failure = Optional.empty();
+        private volatile Optional<LoginFailedException> loginFailure = Optional.empty();
         private volatile Set<String> fresh = Set.of();
         private volatile boolean done;
 
@@ -423,6 +449,11 @@ class IscsiConnector implements Connector, AutoCloseable {
 
         Optional<String> failure() {
             return failure;
+        }
+
+        /** The login failure that ended this worker, if that is what ended it. */
+        Optional<LoginFailedException> loginFailure() {
+            return loginFailure;
         }
 
         Set<String> freshNames() {
@@ -446,6 +477,10 @@ class IscsiConnector implements Connector, AutoCloseable {
                 }
             } catch (OperationInterruptedException e) {
                 failure = Optional.of("interrupted");
+            } catch (LoginFailedException e) {
+                loginFailure = Optional.of(e);
+                failure = Optional.of(e.getMessage());
+                log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());
             } catch (BrickException e) {
                 failure = Optional.of(e.getMessage());
                 log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());

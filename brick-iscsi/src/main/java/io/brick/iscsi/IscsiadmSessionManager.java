@@ -256,6 +256,7 @@ final class IscsiadmSessionManager implements SessionManager {
     private static LoginFailedException loginTimedOut(Node node, Duration timeout, RuntimeException cause) {
         Map<String, String> evidence = evidence(node);
         evidence.put("timeoutMillis", Long.toString(timeout.toMillis()));
+        evidence.put("reason", "timeout");
         return new LoginFailedException("login to " + node + " did not finish within " + timeout.toMillis() + " ms",
                 "timeout", true, evidence, cause);
     }
@@ -273,6 +274,7 @@ final class IscsiadmSessionManager implements SessionManager {
         String message = messageLine(failure.stderr());
         Map<String, String> evidence = evidence(node);
         evidence.put("exitCode", Integer.toString(code));
+        evidence.put("reason", reason);
         evidence.put("message", message);
         String text = String.format(Locale.ROOT, "login to %s failed (%s): iscsiadm exited with %s%s", node, reason,
                 IscsiExitCodes.describe(code), message.isEmpty() ? "" : ": " + message);

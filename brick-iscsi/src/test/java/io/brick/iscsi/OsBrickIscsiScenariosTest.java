@@ -2,6 +2,7 @@ package io.brick.iscsi;
 
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
+import io.brick.core.error.LoginFailedException;
 import io.brick.core.event.EventType;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
@@ -90,8 +91,14 @@ class OsBrickIscsiScenariosTest {
         lab = SimulatedIscsi.start(dir, Latencies.realistic());
         lab.host.faults().loginRefused(P1, Faults.Reason.AUTH).loginRefused(P2, Faults.Reason.AUTH);
 
-        assertThatThrownBy(() -> lab.connector.connect(twoPortals(1))).isInstanceOf(DeviceNotFoundException.class)
-                .hasMessageContaining("auth");
+        // every portal refused the login: a typed login failure (reason auth), not a missing device
+        assertThatThrownBy(() -> lab.connector.connect(twoPortals(1))).isInstanceOf(LoginFailedException.class)
+                .hasMessageContaining("auth").satisfies(e -> {
+                    LoginFailedException login = (LoginFailedException) e;
+                    assertThat(login.reason()).isEqualTo("auth");
+                    assertThat(login.retriable()).isFalse();
+                    assertThat(login.evidence()).containsEntry("reason", "auth").containsEntry("exitCode", "24");
+                });
 
         // os-brick: _cleanup_connection(props, force=True) once; brick: the failed connect removes what it created
         List<String> commands = iscsiadm(lab.commandsSince(0));
@@ -116,7 +123,8 @@ class OsBrickIscsiScenariosTest {
         lab = SimulatedIscsi.start(labHost(), SINGLE_PATH);
         lab.host.faults().loginRefused(P1, Faults.Reason.TARGET_GONE);
 
-        assertThatThrownBy(() -> lab.connector.connect(onePortal(1))).isInstanceOf(DeviceNotFoundException.class);
+        assertThatThrownBy(() -> lab.connector.connect(onePortal(1))).isInstanceOf(LoginFailedException.class)
+                .satisfies(e -> assertThat(((LoginFailedException) e).reason()).isEqualTo("target-not-found"));
 
         assertThat(iscsiadm(lab.commandsSince(0))).contains(node(IQN, P1, "default") + " --op delete");
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
@@ -183,7 +191,7 @@ class OsBrickIscsiScenariosTest {
         lab = SimulatedIscsi.start(labHost(), SINGLE_PATH);
         lab.host.faults().loginRefused(P1, Faults.Reason.AUTH);
 
-        assertThatThrownBy(() -> lab.connector.connect(onePortal(1))).isInstanceOf(DeviceNotFoundException.class)
+        assertThatThrownBy(() -> lab.connector.connect(onePortal(1))).isInstanceOf(LoginFailedException.class)
                 .hasMessageContaining("127.0.0.1:3260").hasMessageContaining("auth");
 
         String node = node(IQN, P1, "default");
@@ -273,7 +281,8 @@ class OsBrickIscsiScenariosTest {
         lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), IscsiConnectorConfig.defaults());
         PORTALS.forEach(portal -> lab.host.faults().loginRefused(portal, Faults.Reason.AUTH));
 
-        assertThatThrownBy(() -> lab.connector.connect(conProps())).isInstanceOf(DeviceNotFoundException.class);
+        assertThatThrownBy(() -> lab.connector.connect(conProps())).isInstanceOf(LoginFailedException.class)
+                .satisfies(e -> assertThat(((LoginFailedException) e).reason()).isEqualTo("auth"));
 
         // os-brick: 3 attempts, 12 connects; brick: one login per portal
         assertThat(iscsiadm(lab.commandsSince(0))).filteredOn(line -> line.endsWith("--login")).hasSize(4);
@@ -386,9 +395,11 @@ class OsBrickIscsiScenariosTest {
         lab = SimulatedIscsi.start(dir, Latencies.realistic());
         lab.host.faults().loginRefused(P1, Faults.Reason.TARGET_GONE).loginRefused(P2, Faults.Reason.TARGET_GONE);
 
-        assertThatThrownBy(() -> lab.connector.connect(twoPortals(1))).isInstanceOf(DeviceNotFoundException.class)
-                .satisfies(failure -> assertThat(((BrickException) failure).evidence().get("portals"))
-                        .contains("127.0.0.1:3260").contains("127.0.0.2:3260").contains("target-not-found"));
+        assertThatThrownBy(() -> lab.connector.connect(twoPortals(1))).isInstanceOf(LoginFailedException.class)
+                .satisfies(failure -> assertThat(((BrickException) failure).evidence())
+                        .containsEntry("reason", "target-not-found")
+                        .hasEntrySatisfying("portals", portals -> assertThat(portals)
+                                .contains("127.0.0.1:3260").contains("127.0.0.2:3260")));
 
         assertThat(scans(lab.host)).isEmpty();
         assertThat(lab.events).filteredOn(event -> event.type() == EventType.LOGIN_FAILED).hasSize(2);

@@ -414,6 +414,37 @@ final class MultipathdMultipathManager implements MultipathManager {
         return remaining;
     }
 
+    /**
+     * {@code multipathd show paths raw format "%d|%t|%T|%m"}; none when multipathd does not answer (any exit code
+     * other than 0, or a command that could not run).
+     */
+    @Override
+    public List<PathStatus> paths(Deadline deadline) {
+        requireNonNull(deadline, "deadline is null");
+        List<String> columns = List.of("dev", "dm_st", "chk_st", "map");
+        CommandResult listing;
+        try {
+            listing = run(command("multipathd", "show", "paths", "raw", "format",
+                    MultipathdTableParser.rawFormat(List.of("%d", "%t", "%T", "%m"))), config.commandTimeout(), deadline);
+        } catch (CommandFailedException | CommandTimeoutException e) {
+            log.debug("multipathd show paths could not run: {}", e.getMessage());
+            return List.of();
+        }
+        if (listing.exitCode() != 0) {
+            log.debug("multipathd show paths answered with exit code {}: {}", listing.exitCode(),
+                    toolMessage(listing.stdout(), listing.stderr()));
+            return List.of();
+        }
+        List<PathStatus> paths = new ArrayList<>();
+        for (Map<String, String> row : MultipathdTableParser.parseRaw(listing.stdout(), columns)) {
+            if (row.get("dev").isEmpty()) {
+                continue;
+            }
+            paths.add(new PathStatus(row.get("dev"), row.get("dm_st"), row.get("chk_st"), row.get("map")));
+        }
+        return List.copyOf(paths);
+    }
+
     // ------------------------------------------------------------------------------------------- helpers
 
     /** Runs a command with the limit capped by the deadline; none once the deadline has passed. */

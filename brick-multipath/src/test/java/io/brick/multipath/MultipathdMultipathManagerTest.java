@@ -14,6 +14,7 @@ import io.brick.core.port.CommandResult;
 import io.brick.core.port.CommandRunner;
 import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.TopologyProvider;
+import io.brick.core.port.MultipathManager;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.Retrier;
 import io.brick.sysfs.SysfsPlugin;
@@ -465,6 +466,42 @@ class MultipathdMultipathManagerTest {
         host.faults().multipathdDown();
 
         assertThat(manager.forgetPaths(map().slaves(), deadline())).isEmpty();
+    }
+
+    // ------------------------------------------------------------------------------------------- paths
+
+    @Test
+    void pathsAreWhatMultipathdSaysOfThem() {
+        List<String> slaves = map().slaves();
+
+        assertThat(manager.paths(deadline())).extracting(MultipathManager.PathStatus::device).containsAll(slaves);
+        assertThat(manager.paths(deadline())).allSatisfy(path -> {
+            assertThat(path.dmState()).isEqualTo("active");
+            assertThat(path.checkerState()).isEqualTo("ready");
+            assertThat(path.map()).isEqualTo(RecordedLab.LUN1_WWID);
+            assertThat(path.failed()).isFalse();
+        });
+    }
+
+    @Test
+    void aLunDeletedOnTheTargetFailsItsPathsInMultipathdWhileSysfsStillSaysRunning() {
+        List<String> slaves = map().slaves();
+        host.storage().target(RecordedLab.TARGET).deleteLun(1);
+
+        assertThat(manager.paths(deadline())).filteredOn(path -> slaves.contains(path.device())).hasSize(2)
+                .allSatisfy(path -> {
+                    assertThat(path.dmState()).isEqualTo("failed");
+                    assertThat(path.checkerState()).isEqualTo("faulty");
+                    assertThat(path.failed()).isTrue();
+                });
+        assertThat(slaves).allSatisfy(name -> assertThat(topology.device(name).orElseThrow().state().usable()).isTrue());
+    }
+
+    @Test
+    void pathsWithMultipathdDownAreNone() {
+        host.faults().multipathdDown();
+
+        assertThat(manager.paths(deadline())).isEmpty();
     }
 
     // ------------------------------------------------------------------------------------------- names

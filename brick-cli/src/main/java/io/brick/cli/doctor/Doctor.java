@@ -6,6 +6,7 @@ import io.brick.core.model.IscsiSession;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Portal;
 import io.brick.core.model.Topology;
+import io.brick.core.port.MultipathManager;
 import io.brick.core.port.SessionManager;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
@@ -78,6 +79,24 @@ public final class Doctor {
      * that logged out but did not delete the record, which makes iscsid log in again at boot.
      */
     public List<Finding> examine(List<SessionManager.Node> nodeRecords) {
+        return examine(nodeRecords, List.of());
+    }
+
+    /**
+     * {@link #examine(List)}, and the paths multipathd reports failed ({@code multipathd show paths}; the caller runs
+     * that): a LUN the target no longer reports keeps a {@code running} device in sysfs, but its path checker finds
+     * it faulty and dm-multipath fails it. Such a path is a {@code failed-path}, and a map whose every path is failed
+     * is a {@code map-without-active-path}.
+     */
+    public List<Finding> examine(List<SessionManager.Node> nodeRecords, List<MultipathManager.PathStatus> paths) {
+        requireNonNull(nodeRecords, "nodeRecords is null");
+        requireNonNull(paths, "paths is null");
+        Map<String, MultipathManager.PathStatus> failedPaths = new HashMap<>();
+        for (MultipathManager.PathStatus path : paths) {
+            if (path.failed()) {
+                failedPaths.put(path.device(), path);
+            }
+        }
         Topology host = topology.topology();
         List<Finding> findings = new ArrayList<>();
         Map<String, BlockDevice> devices = new HashMap<>();
@@ -89,11 +108,12 @@ public final class Doctor {
             maps.put(map.kernelName(), map);
         }
         for (BlockDevice device : host.devices()) {
-            failedPath(device).ifPresent(findings::add);
+            failedPath(device).or(() -> failedInMultipath(device, failedPaths.get(device.name())))
+                    .ifPresent(findings::add);
             findings.addAll(phantoms(device, maps));
         }
         for (MultipathMap map : host.multipathMaps()) {
-            mapWithoutActivePath(map, devices).ifPresent(findings::add);
+            mapWithoutActivePath(map, devices, failedPaths).ifPresent(findings::add);
         }
         for (IscsiSession session : host.iscsiSessions()) {
             emptySession(session).ifPresent(findings::add);
@@ -130,6 +150,19 @@ public final class Doctor {
                         + "/device/delete"));
     }
 
+    private static Optional<Finding> failedInMultipath(BlockDevice device, MultipathManager.PathStatus status) {
+        if (status == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding("failed-path", device.name(),
+                device.name() + " (" + device.hctl() + wwidText(device.wwid()) + ") is " + device.state().kernelName()
+                        + " in sysfs but multipathd finds it " + status.dmState() + " (checker " + status.checkerState()
+                        + ") in map " + status.map() + ": the target may no longer report this LUN",
+                "check the LUN on the storage and the session of host" + device.hctl().host()
+                        + "; if the LUN is gone for good, flush its map and remove the path: echo 1 > /sys/block/"
+                        + device.name() + "/device/delete"));
+    }
+
     private static List<Finding> phantoms(BlockDevice device, Map<String, MultipathMap> maps) {
         List<Finding> found = new ArrayList<>();
         if (device.wwid().isEmpty()) {
@@ -151,7 +184,8 @@ public final class Doctor {
         return found;
     }
 
-    private Optional<Finding> mapWithoutActivePath(MultipathMap map, Map<String, BlockDevice> devices) {
+    private Optional<Finding> mapWithoutActivePath(MultipathMap map, Map<String, BlockDevice> devices,
+                                                   Map<String, MultipathManager.PathStatus> failedPaths) {
         if (map.wwid().isEmpty()) {
             return Optional.empty();
         }
@@ -165,10 +199,15 @@ public final class Doctor {
         List<String> states = new ArrayList<>();
         for (String slave : map.slaves()) {
             Optional<BlockDevice> device = Optional.ofNullable(devices.get(slave)).or(() -> topology.device(slave));
-            if (device.isEmpty() || device.get().state().usable()) {
+            if (device.isEmpty()) {
                 return Optional.empty();
             }
-            states.add(slave + " " + device.get().state().kernelName());
+            MultipathManager.PathStatus status = failedPaths.get(slave);
+            if (device.get().state().usable() && status == null) {
+                return Optional.empty();
+            }
+            states.add(slave + " " + (status == null ? device.get().state().kernelName()
+                    : status.dmState() + " (checker " + status.checkerState() + ")"));
         }
         return Optional.of(new Finding("map-without-active-path", subject,
                 "multipath map " + map.name() + " (" + subject + ") has no usable path: " + String.join(", ", states),

@@ -2,6 +2,7 @@ package io.brick.cli.doctor;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.host.HostRoot;
+import io.brick.core.port.MultipathManager;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.DeviceState;
 import io.brick.core.port.TopologyProvider;
@@ -140,6 +141,42 @@ class DoctorTest {
             assertThat(findings.get(2).subject()).isEqualTo("dm-0");
             assertThat(findings.get(2).detail()).contains("sda", "sdb");
             assertThat(findings.get(2).suggestion()).contains("multipath -f " + RecordedLab.LUN1_WWID);
+        }
+    }
+
+    @Test
+    void aLunDeletedOnTheTargetIsFoundThroughMultipathdWhileSysfsStillSaysRunning() {
+        try (SimulatedHost host = RecordedLab.attach(RecordedLab.host(dir, Latencies.zero()), 2)) {
+            List<String> slaves = List.of("sda", "sdb");
+            List<MultipathManager.PathStatus> paths = slaves.stream()
+                    .map(name -> new MultipathManager.PathStatus(name, "failed", "faulty", RecordedLab.LUN1_WWID))
+                    .toList();
+            Doctor doctor = new Doctor(topology(host.hostRoot()), host.hostRoot());
+
+            assertThat(doctor.examine(List.of(), List.of())).as("sysfs alone sees nothing").isEmpty();
+            List<Finding> findings = doctor.examine(List.of(), paths);
+
+            assertThat(kinds(findings)).containsExactly("failed-path", "failed-path", "map-without-active-path");
+            assertThat(findings.get(0).subject()).isEqualTo("sda");
+            assertThat(findings.get(0).detail()).contains("running", "failed", "faulty", RecordedLab.LUN1_WWID);
+            assertThat(findings.get(2).subject()).isEqualTo("dm-0");
+            assertThat(findings.get(2).detail()).contains("sda failed (checker faulty)", "sdb failed (checker faulty)");
+        }
+    }
+
+    @Test
+    void oneFailedPathOfTwoIsAFailedPathButTheMapStillHasAnActiveOne() {
+        try (SimulatedHost host = RecordedLab.attach(RecordedLab.host(dir, Latencies.zero()), 2)) {
+            List<MultipathManager.PathStatus> paths = List.of(
+                    new MultipathManager.PathStatus("sda", "active", "ready", RecordedLab.LUN1_WWID),
+                    new MultipathManager.PathStatus("sdb", "failed", "faulty", RecordedLab.LUN1_WWID));
+
+            List<Finding> findings = new Doctor(topology(host.hostRoot()), host.hostRoot()).examine(List.of(), paths);
+
+            assertThat(findings).singleElement().satisfies(finding -> {
+                assertThat(finding.kind()).isEqualTo("failed-path");
+                assertThat(finding.subject()).isEqualTo("sdb");
+            });
         }
     }
 

@@ -8,6 +8,8 @@ import io.brick.core.time.Deadline;
 import java.util.Collection;
 import java.util.List;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * dm-multipath through {@code multipathd} and {@code multipath}. It acts; map state (which map holds which paths,
  * its WWID, its size) is read from sysfs through {@link TopologyProvider}, and waiting for a map to form is
@@ -52,4 +54,37 @@ public interface MultipathManager {
      * those ({@code multipathd del path}). Returns the paths that had to be removed by hand.
      */
     List<String> forgetPaths(Collection<String> kernelNames, Deadline deadline);
+
+    /**
+     * What multipathd says of every path it monitors ({@code multipathd show paths}): the kernel's dm state of the
+     * path and multipathd's path checker's verdict. sysfs does not show a path that dm-multipath failed (a LUN the
+     * target no longer reports stays {@code running} there); this does. Empty when multipathd does not answer.
+     */
+    default List<PathStatus> paths(Deadline deadline) {
+        return List.of();
+    }
+
+    /**
+     * One path as multipathd sees it.
+     *
+     * @param device the path's kernel name ({@code sdc})
+     * @param dmState dm-multipath's state of the path: {@code active}, {@code failed}, or {@code undef}
+     * @param checkerState the path checker's verdict: {@code ready}, {@code faulty}, {@code ghost}, {@code shaky},
+     *                     {@code i/o pending}, ...
+     * @param map the name of the map holding it, or {@code [orphan]}
+     */
+    record PathStatus(String device, String dmState, String checkerState, String map) {
+        public PathStatus {
+            requireNonNull(device, "device is null");
+            requireNonNull(dmState, "dmState is null");
+            requireNonNull(checkerState, "checkerState is null");
+            requireNonNull(map, "map is null");
+        }
+
+        /** Whether dm-multipath failed the path, or the checker finds it faulty or down. */
+        public boolean failed() {
+            return dmState.equals("failed") || checkerState.equals("faulty") || checkerState.equals("down")
+                    || checkerState.equals("shaky");
+        }
+    }
 }

@@ -413,6 +413,11 @@ final class Kernel {
         checkTarget(action, map.kernelName, map.wwid, Optional.empty());
     }
 
+    /** Whether the device's target still reports its LUN (a path checker's TUR to a deleted LUN fails). */
+    boolean targetReports(Device device) {
+        return storage.find(device.iqn).flatMap(target -> target.lunState(device.lun)).isPresent();
+    }
+
     private Optional<String> currentWwid(Device device) {
         return storage.find(device.iqn).flatMap(target -> target.lunState(device.lun))
                 .map(Target.LunState::reportedWwid);

@@ -482,11 +482,16 @@ final class MultipathTools {
         if (kernel.mapHolding(path.name).isEmpty()) {
             return "undef";
         }
-        return path.state == DeviceState.RUNNING ? "active" : "failed";
+        return checkerUp(path) ? "active" : "failed";
     }
 
-    private static String checker(Kernel.Device path) {
-        return path.state == DeviceState.RUNNING ? "ready" : "faulty";
+    private String checker(Kernel.Device path) {
+        return checkerUp(path) ? "ready" : "faulty";
+    }
+
+    /** The TUR checker: the device must be running and its target must still report the LUN. */
+    private boolean checkerUp(Kernel.Device path) {
+        return path.state == DeviceState.RUNNING && kernel.targetReports(path);
     }
 
     private static String devState(Kernel.Device path) {
