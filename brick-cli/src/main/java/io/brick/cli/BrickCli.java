@@ -1,11 +1,15 @@
 package io.brick.cli;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,6 +24,10 @@ public final class BrickCli {
     public static final int FAILED = 1;
     /** Exit code: bad usage or invalid input; nothing was done. */
     public static final int BAD_INPUT = 2;
+
+    /** The commands, in the order of the usage. */
+    private static final List<String> COMMANDS = List.of("connect", "disconnect", "extend", "paths", "topology",
+            "doctor", "connector-properties", "snapshot", "demo");
 
     private BrickCli() {
     }
@@ -50,23 +58,55 @@ public final class BrickCli {
     static int run(String[] args, PrintStream out, PrintStream err, InputStream in, RuntimeFactory factory) {
         requireNonNull(args, "args is null");
         CliContext context = new CliContext(out, err, in, factory, System.console() != null);
-        CommandLine line = commandLine(context);
+        CommandLine line = commandLine(context, args);
         return line.execute(args);
     }
 
-    /** The picocli command tree, wired to {@code context}. */
+    /** The picocli command tree with every command, wired to {@code context}. */
     static CommandLine commandLine(CliContext context) {
-        RootCommand root = new RootCommand(context);
-        CommandLine line = new CommandLine(root);
-        line.addSubcommand("connect", new ConnectCommand(context));
-        line.addSubcommand("disconnect", new DisconnectCommand(context));
-        line.addSubcommand("extend", new ExtendCommand(context));
-        line.addSubcommand("paths", new PathsCommand(context));
-        line.addSubcommand("topology", new TopologyCommand(context));
-        line.addSubcommand("doctor", new DoctorCommand(context));
-        line.addSubcommand("connector-properties", new ConnectorPropertiesCommand(context));
-        line.addSubcommand("snapshot", new SnapshotCommand(context));
-        line.addSubcommand("demo", new DemoCommand(context));
+        return configure(new CommandLine(new RootCommand(context)), context, COMMANDS);
+    }
+
+    /**
+     * The command tree for {@code args}: when they name a command, only that one is built (picocli reflects over
+     * every command it is given, a good part of a short run's start-up); otherwise, for the usage, every command.
+     */
+    static CommandLine commandLine(CliContext context, String[] args) {
+        CommandLine line = new CommandLine(new RootCommand(context));
+        Optional<String> named = commandName(line.getCommandSpec(), args);
+        return configure(line, context, named.isPresent() ? List.of(named.get()) : COMMANDS);
+    }
+
+    /**
+     * The command {@code args} name: their first argument that is neither an option of {@code root} nor an option's
+     * value. Empty when that is not a command's name, or when the arguments hold anything this reading could take
+     * differently from picocli ({@code --}, an {@code @file}, an unknown option).
+     */
+    static Optional<String> commandName(CommandSpec root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--") || arg.startsWith("@")) {
+                return Optional.empty();
+            }
+            if (!arg.startsWith("-") || arg.equals("-")) {
+                return COMMANDS.contains(arg) ? Optional.of(arg) : Optional.empty();
+            }
+            int equals = arg.indexOf('=');
+            OptionSpec option = root.findOption(equals < 0 ? arg : arg.substring(0, equals));
+            if (option == null) {
+                return Optional.empty();
+            }
+            if (equals < 0 && option.arity().max() > 0) {
+                i++;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static CommandLine configure(CommandLine line, CliContext context, List<String> commands) {
+        for (String name : commands) {
+            line.addSubcommand(name, command(name, context));
+        }
         line.setOut(new PrintWriter(context.out(), true, StandardCharsets.UTF_8));
         line.setErr(new PrintWriter(context.err(), true, StandardCharsets.UTF_8));
         line.setExecutionExceptionHandler((problem, failed, parsed) -> {
@@ -80,5 +120,20 @@ public final class BrickCli {
             return BAD_INPUT;
         });
         return line;
+    }
+
+    private static BaseCommand command(String name, CliContext context) {
+        return switch (name) {
+            case "connect" -> new ConnectCommand(context);
+            case "disconnect" -> new DisconnectCommand(context);
+            case "extend" -> new ExtendCommand(context);
+            case "paths" -> new PathsCommand(context);
+            case "topology" -> new TopologyCommand(context);
+            case "doctor" -> new DoctorCommand(context);
+            case "connector-properties" -> new ConnectorPropertiesCommand(context);
+            case "snapshot" -> new SnapshotCommand(context);
+            case "demo" -> new DemoCommand(context);
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
     }
 }
