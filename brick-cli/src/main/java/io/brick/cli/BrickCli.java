@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -68,39 +67,42 @@ public final class BrickCli {
     }
 
     /**
-     * The command tree for {@code args}: when they name a command, only that one is built (picocli reflects over
-     * every command it is given, a good part of a short run's start-up); otherwise, for the usage, every command.
+     * The command tree for {@code args}, with only the commands they need (picocli reflects over every command it
+     * is given, a good part of a short run's start-up): see {@link #commandsFor}.
      */
     static CommandLine commandLine(CliContext context, String[] args) {
         CommandLine line = new CommandLine(new RootCommand(context));
-        Optional<String> named = commandName(line.getCommandSpec(), args);
-        return configure(line, context, named.isPresent() ? List.of(named.get()) : COMMANDS);
+        return configure(line, context, commandsFor(line.getCommandSpec(), args));
     }
 
     /**
-     * The command {@code args} name: their first argument that is neither an option of {@code root} nor an option's
-     * value. Empty when that is not a command's name, or when the arguments hold anything this reading could take
-     * differently from picocli ({@code --}, an {@code @file}, an unknown option).
+     * The commands to build for {@code args}, read as picocli reads them: options of {@code root} (with their values)
+     * up to the first other argument. That argument names a command: that command only. There is none: no command
+     * ({@code --version}, or no command given), except for {@code --help}, whose usage lists them all. Anything this
+     * reading could take differently from picocli ({@code --}, an {@code @file}, an unknown option, an argument that
+     * names no command): every command, as before.
      */
-    static Optional<String> commandName(CommandSpec root, String[] args) {
+    static List<String> commandsFor(CommandSpec root, String[] args) {
+        boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--") || arg.startsWith("@")) {
-                return Optional.empty();
+                return COMMANDS;
             }
             if (!arg.startsWith("-") || arg.equals("-")) {
-                return COMMANDS.contains(arg) ? Optional.of(arg) : Optional.empty();
+                return COMMANDS.contains(arg) ? List.of(arg) : COMMANDS;
             }
             int equals = arg.indexOf('=');
             OptionSpec option = root.findOption(equals < 0 ? arg : arg.substring(0, equals));
             if (option == null) {
-                return Optional.empty();
+                return COMMANDS;
             }
+            help |= option.usageHelp();
             if (equals < 0 && option.arity().max() > 0) {
                 i++;
             }
         }
-        return Optional.empty();
+        return help ? COMMANDS : List.of();
     }
 
     private static CommandLine configure(CommandLine line, CliContext context, List<String> commands) {

@@ -9,7 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,24 +19,31 @@ class CommandSelectionTest {
 
     @Test
     void theCommandIsTheFirstArgumentThatIsNeitherARootOptionNorItsValue() {
-        assertThat(name("--json", "doctor", "--root", "/x")).contains("doctor");
-        assertThat(name("--root", "doctor", "topology")).contains("topology");
-        assertThat(name("--root=doctor", "topology")).contains("topology");
-        assertThat(name("-v", "--timeout", "5", "--lock-dir", "/l", "connect", "-p", "iscsi")).contains("connect");
-        assertThat(name("connector-properties")).contains("connector-properties");
+        assertThat(commands("--json", "doctor", "--root", "/x")).containsExactly("doctor");
+        assertThat(commands("--root", "doctor", "topology")).containsExactly("topology");
+        assertThat(commands("--root=doctor", "topology")).containsExactly("topology");
+        assertThat(commands("-v", "--timeout", "5", "--lock-dir", "/l", "connect", "-p", "iscsi"))
+                .containsExactly("connect");
+        assertThat(commands("connector-properties", "--help")).containsExactly("connector-properties");
+    }
+
+    @Test
+    void onlyRootOptionsNeedNoCommandUnlessTheUsageIsAskedFor() {
+        assertThat(commands()).isEmpty();
+        assertThat(commands("--version")).isEmpty();
+        assertThat(commands("-V", "--json")).isEmpty();
+        assertThat(commands("--root")).isEmpty();
+        assertThat(commands("--help")).hasSize(9);
+        assertThat(commands("-V", "-h")).hasSize(9);
     }
 
     @Test
     void anythingElseBuildsEveryCommand() {
-        assertThat(name()).isEmpty();
-        assertThat(name("--help")).isEmpty();
-        assertThat(name("--version")).isEmpty();
-        assertThat(name("doctr")).isEmpty();
-        assertThat(name("--", "doctor")).isEmpty();
-        assertThat(name("@args.txt")).isEmpty();
-        assertThat(name("-vh", "doctor")).isEmpty();
-        assertThat(name("--bogus", "doctor")).isEmpty();
-        assertThat(name("--root")).isEmpty();
+        assertThat(commands("doctr")).hasSize(9);
+        assertThat(commands("--", "doctor")).hasSize(9);
+        assertThat(commands("@args.txt")).hasSize(9);
+        assertThat(commands("-vh", "doctor")).hasSize(9);
+        assertThat(commands("--bogus", "doctor")).hasSize(9);
     }
 
     @Test
@@ -61,14 +67,19 @@ class CommandSelectionTest {
                 new String[] {"doctr"},
                 new String[] {"--help"},
                 new String[] {"disconnect", "-p", "iscsi"},
-                new String[] {"-V"});
+                new String[] {"-V"},
+                new String[] {"--version", "--json"},
+                new String[] {},
+                new String[] {"--json"},
+                new String[] {"-V", "doctr"},
+                new String[] {"--version", "--root"});
         for (String[] args : lines) {
             assertThat(answer(false, args)).as(String.join(" ", args)).isEqualTo(answer(true, args));
         }
     }
 
-    private Optional<String> name(String... args) {
-        return BrickCli.commandName(root, args);
+    private List<String> commands(String... args) {
+        return BrickCli.commandsFor(root, args);
     }
 
     private static CliContext context(ByteArrayOutputStream out, ByteArrayOutputStream err) {
