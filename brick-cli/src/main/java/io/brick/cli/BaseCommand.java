@@ -1,13 +1,11 @@
 package io.brick.cli;
 
 import ch.qos.logback.classic.Level;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.InvalidInputException;
 import io.brick.core.error.UnsupportedProtocolException;
+import io.brick.core.json.Json;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Protocol;
 import io.brick.core.time.Clock;
@@ -38,7 +36,6 @@ abstract class BaseCommand implements Callable<Integer> {
     RootCommand root;
 
     final CliContext context;
-    private final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     BaseCommand(CliContext context) {
         this.context = requireNonNull(context, "context is null");
@@ -113,23 +110,16 @@ abstract class BaseCommand implements Callable<Integer> {
         return Protocol.of(name);
     }
 
-    /** Prints {@code document} as JSON on stdout. */
+    /** Prints {@code document} as indented JSON on stdout (brick-core's writer: no JSON library to load). */
     void printJson(Map<String, ?> document) {
+        String text;
         try {
-            context.out().println(mapper.writeValueAsString(document));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the result as JSON: " + e.getOriginalMessage(), e);
+            text = Json.writePretty(document);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot write the result as JSON: " + e.getMessage(), e);
         }
+        context.out().println(text);
         context.out().flush();
-    }
-
-    /** {@code document} as JSON text. */
-    String toJson(Object document) {
-        try {
-            return mapper.writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the result as JSON: " + e.getOriginalMessage(), e);
-        }
     }
 
     static long millis(Clock clock, long startNanos) {

@@ -1,12 +1,7 @@
 package io.brick.cli.snapshot;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.brick.core.host.HostRoot;
+import io.brick.core.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +24,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,7 +89,7 @@ public final class SnapshotWriter {
     public String toJson() {
         Path sys = Path.of(root.sys()).toAbsolutePath().normalize();
         Path dev = Path.of(root.dev()).toAbsolutePath().normalize();
-        Map<String, ObjectNode> entries = new TreeMap<>();
+        Map<String, Map<String, Object>> entries = new TreeMap<>();
         List<String> absent = new ArrayList<>();
         Set<Path> targets = new TreeSet<>();
         List<Path> linkDirectories = new ArrayList<>();
@@ -134,7 +130,7 @@ public final class SnapshotWriter {
             walked.add(hostPath(sys, "/sys", walkRoot));
             walk(entries, sys, walkRoot);
         }
-        Map<String, ObjectNode> devEntries = new TreeMap<>();
+        Map<String, Map<String, Object>> devEntries = new TreeMap<>();
         for (String name : DEV_DIRECTORIES) {
             Path directory = dev.resolve(name);
             if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
@@ -155,27 +151,19 @@ public final class SnapshotWriter {
         addParents(entries, "/sys");
         addParents(devEntries, "/dev");
 
-        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        Map<String, Object> document = new LinkedHashMap<>();
         document.put("format", FORMAT);
         document.put("kernel", kernel());
-        ArrayNode walkedNode = document.putArray("walked");
-        walked.forEach(walkedNode::add);
-        ArrayNode absentNode = document.putArray("absent");
-        absent.forEach(absentNode::add);
-        ObjectNode entriesNode = document.putObject("entries");
-        entries.forEach(entriesNode::set);
-        ObjectNode devNode = document.putObject("dev");
-        devEntries.forEach(devNode::set);
+        document.put("walked", walked);
+        document.put("absent", absent);
+        document.put("entries", entries);
+        document.put("dev", devEntries);
         log.info("snapshot of {}: {} sysfs entries, {} /dev entries, {} trees walked", root.sys(), entries.size(),
                 devEntries.size(), walked.size());
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the snapshot as JSON", e);
-        }
+        return Json.writePretty(document) + "\n";
     }
 
-    private void walk(Map<String, ObjectNode> entries, Path sys, Path directory) {
+    private void walk(Map<String, Map<String, Object>> entries, Path sys, Path directory) {
         put(entries, sys, "/sys", directory, directory());
         for (Path entry : list(directory)) {
             BasicFileAttributes attributes;
@@ -191,7 +179,7 @@ public final class SnapshotWriter {
                 put(entries, sys, "/sys", entry, link(readLink(entry)));
             } else if (attributes.isDirectory()) {
                 if (entry.getFileName().toString().equals("power")) {
-                    ObjectNode skipped = directory();
+                    Map<String, Object> skipped = directory();
                     skipped.put("skipped", true);
                     put(entries, sys, "/sys", entry, skipped);
                 } else {
@@ -204,8 +192,8 @@ public final class SnapshotWriter {
     }
 
     /** A file entry: its mode, and its content unless it is write-only. */
-    private static ObjectNode file(Path file) {
-        ObjectNode node = node("f");
+    private static Map<String, Object> file(Path file) {
+        Map<String, Object> node = node("f");
         Optional<Integer> mode = mode(file);
         mode.ifPresent(bits -> node.put("mode", String.format(Locale.ROOT, "%04o", bits)));
         if (mode.isPresent() && (mode.get() & 0444) == 0) {
@@ -315,7 +303,7 @@ public final class SnapshotWriter {
     }
 
     /** Adds {@code {"t":"d"}} for every directory above an entry, up to {@code top} itself. */
-    private static void addParents(Map<String, ObjectNode> entries, String top) {
+    private static void addParents(Map<String, Map<String, Object>> entries, String top) {
         if (entries.isEmpty()) {
             return;
         }
@@ -331,7 +319,8 @@ public final class SnapshotWriter {
         }
     }
 
-    private static void put(Map<String, ObjectNode> entries, Path base, String top, Path path, ObjectNode entry) {
+    private static void put(Map<String, Map<String, Object>> entries, Path base, String top, Path path,
+                            Map<String, Object> entry) {
         entries.put(hostPath(base, top, path), entry);
     }
 
@@ -362,18 +351,18 @@ public final class SnapshotWriter {
         }
     }
 
-    private static ObjectNode directory() {
+    private static Map<String, Object> directory() {
         return node("d");
     }
 
-    private static ObjectNode link(String target) {
-        ObjectNode node = node("l");
+    private static Map<String, Object> link(String target) {
+        Map<String, Object> node = node("l");
         node.put("target", target);
         return node;
     }
 
-    private static ObjectNode node(String type) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
+    private static Map<String, Object> node(String type) {
+        Map<String, Object> node = new LinkedHashMap<>();
         node.put("t", type);
         return node;
     }
