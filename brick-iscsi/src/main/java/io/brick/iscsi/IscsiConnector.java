@@ -279,7 +279,9 @@ class IscsiConnector implements Connector, AutoCloseable {
                 Optional<MultipathMap> map = assembly.awaitMap(wwid, () -> acceptedPaths(wwid), config.nudgeAfter(),
                         mapDeadline);
                 if (map.isPresent()) {
-                    return new AttachedVolume(map.get().path(), Optional.of(wwid), Optional.of(wwid));
+                    MultipathMap complete = assembly.awaitPaths(map.get(), () -> acceptedPaths(wwid),
+                            config.nudgeAfter(), mapDeadline);
+                    return new AttachedVolume(complete.path(), Optional.of(wwid), Optional.of(wwid));
                 }
                 if (volume.enforceMultipath()) {
                     throw new HostStateException("multipathd formed no map for " + describe(volume) + " within "

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +93,59 @@ public final class MultipathAssembly {
                 log.debug("no multipath map of {} formed within {} ms (paths {}{})", wwid, since(clock, start).toMillis(),
                         current, nudged ? ", multipathd was told of them" : "");
                 return Optional.empty();
+            }
+            sleeper.sleep(left.compareTo(POLL_INTERVAL) < 0 ? left : POLL_INTERVAL);
+        }
+    }
+
+    /**
+     * After the map formed: waits until every path device of the volume found so far is in it, telling multipathd of
+     * the missing ones after {@code nudgeAfter}, so that the map returned holds every path that exists (multipathd
+     * adds a new path on its uevent, a moment after the map formed over the first). Gives up at the deadline and
+     * returns the map as it then is: the missing paths may still join.
+     *
+     * @param map the map that formed
+     * @param paths the volume's path devices so far (asked again at every poll)
+     * @param nudgeAfter how long to wait before telling multipathd about the missing paths
+     * @param deadline when to stop waiting
+     * @return the map, read again
+     */
+    public MultipathMap awaitPaths(MultipathMap map, Supplier<List<String>> paths, Duration nudgeAfter,
+                                   Deadline deadline) {
+        requireNonNull(map, "map is null");
+        requireNonNull(paths, "paths is null");
+        requireNonNull(nudgeAfter, "nudgeAfter is null");
+        requireNonNull(deadline, "deadline is null");
+        Clock clock = deadline.clock();
+        long start = clock.nanoTime();
+        boolean nudged = false;
+        MultipathMap current = map;
+        while (true) {
+            current = topology.multipathMap(current.kernelName()).orElse(current);
+            List<String> missing = new ArrayList<>(paths.get());
+            missing.removeAll(current.slaves());
+            if (missing.isEmpty()) {
+                return current;
+            }
+            if (!nudged && multipath.isPresent() && since(clock, start).compareTo(nudgeAfter) >= 0) {
+                log.debug("paths {} are not in map {} yet: telling multipathd", missing, current.kernelName());
+                for (String path : missing) {
+                    try {
+                        multipath.get().addPath(DevicePath.ofKernelName(path), deadline.sub(NUDGE_LIMIT));
+                    } catch (OperationInterruptedException interrupted) {
+                        throw interrupted;
+                    } catch (BrickException failure) {
+                        log.debug("adding path {} to multipathd failed (ignored): {}", path, failure.getMessage());
+                    }
+                }
+                nudged = true;
+                continue;
+            }
+            Duration left = deadline.remaining();
+            if (left.isZero()) {
+                log.debug("paths {} did not join map {} within {} ms; returning it over {}", missing,
+                        current.kernelName(), since(clock, start).toMillis(), current.slaves());
+                return current;
             }
             sleeper.sleep(left.compareTo(POLL_INTERVAL) < 0 ? left : POLL_INTERVAL);
         }

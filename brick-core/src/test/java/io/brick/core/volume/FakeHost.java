@@ -151,6 +151,7 @@ final class FakeHost {
 
         @Override
         public Optional<MultipathMap> multipathMap(String kernelName) {
+            onPoll.run();
             return Optional.ofNullable(maps.get(kernelName));
         }
 

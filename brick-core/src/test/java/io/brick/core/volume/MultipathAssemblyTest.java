@@ -167,4 +167,47 @@ class MultipathAssemblyTest {
         assertThat(found).isPresent();
         assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(1));
     }
+
+    // ------------------------------------------------------------------------------------------- awaitPaths
+
+    private MultipathMap awaitPaths(MultipathMap formed, Duration budget) {
+        return assembly(Optional.of(host.multipath())).awaitPaths(formed, () -> List.copyOf(paths), NUDGE_AFTER,
+                Deadline.after(budget, clock));
+    }
+
+    @Test
+    void aMapHoldingEveryFoundPathIsReturnedWithoutWaiting() {
+        MultipathMap map = host.addMap("dm-0", VOLUME, "sda", "sdb");
+
+        assertThat(awaitPaths(map, Duration.ofSeconds(10)).slaves()).containsExactly("sda", "sdb");
+        assertThat(clock.sleeps()).isEmpty();
+        assertThat(host.calls()).isEmpty();
+    }
+
+    @Test
+    void aPathThatJoinsTheMapAfterItFormedIsWaitedFor() {
+        MultipathMap formed = host.addMap("dm-0", VOLUME, "sda");
+        long at = clock.nanoTime() + Duration.ofMillis(300).toNanos();
+        host.onPoll = () -> {
+            if (clock.nanoTime() >= at) {
+                host.addMap("dm-0", VOLUME, "sda", "sdb");
+            }
+        };
+
+        MultipathMap complete = awaitPaths(formed, Duration.ofSeconds(10));
+
+        assertThat(complete.slaves()).containsExactly("sda", "sdb");
+        assertThat(host.calls()).as("joined before nudgeAfter: no nudge").isEmpty();
+    }
+
+    @Test
+    void aPathThatDoesNotJoinIsNudgedOnceAndTheMapIsReturnedAsItIsAtTheDeadline() {
+        MultipathMap formed = host.addMap("dm-0", VOLUME, "sda");
+
+        MultipathMap returned = awaitPaths(formed, Duration.ofSeconds(3));
+
+        assertThat(returned.slaves()).containsExactly("sda");
+        assertThat(host.calls()).containsExactly("addPath /dev/sdb");
+        assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(Duration.ofSeconds(3).toNanos());
+    }
 }
