@@ -257,8 +257,8 @@ final class FcConnector implements Connector {
          */
         private Found awaitDevices() {
             Deadline wait = deadline.sub(config.deviceWait());
-            Duration interval = FIRST_RESCAN_INTERVAL;
-            long nextScan = clock.nanoTime();
+            long start = clock.nanoTime();
+            Duration nextScan = Duration.ZERO;
             Optional<Long> firstScan = Optional.empty();
             Set<String> reported = new HashSet<>();
             while (true) {
@@ -298,11 +298,12 @@ final class FcConnector implements Connector {
                     }
                     throw notFound(paths);
                 }
-                if (clock.nanoTime() - nextScan >= 0 && (verdict.accepted().isEmpty() || !confirmed)) {
+                if (clock.nanoTime() - start >= nextScan.toNanos() && (verdict.accepted().isEmpty() || !confirmed)) {
                     rescanHosts();
                     firstScan = firstScan.or(() -> Optional.of(clock.nanoTime()));
-                    nextScan = clock.nanoTime() + interval.toNanos();
-                    interval = interval.multipliedBy(2);
+                    Duration since = Duration.ofNanos(clock.nanoTime() - start);
+                    nextScan = since.compareTo(FIRST_RESCAN_INTERVAL) < 0 ? FIRST_RESCAN_INTERVAL
+                            : since.multipliedBy(2);
                 }
                 sleeper.sleep(wait.cap(POLL));
             }
