@@ -268,6 +268,19 @@ class OsBrickLinuxFcScenariosTest {
         assertThat(located.found()).containsExactly(scan(6, 0, 1, 1));
     }
 
+    /** os-brick bug (§9.10 item 10): its grep finds several remote ports and then none; brick scans each. */
+    @Test
+    void every_remote_port_of_the_wwpn_is_scanned_not_only_the_first() {
+        fixture(false);
+        // the same target port seen a second time, on channel 1 (what os-brick's dirname of a two-line grep loses)
+        lab.host.sysfs().fcRemotePort(6, 1, 5, port -> port.portName(T0).scsiTargetId(5));
+
+        FcRescan.Located located = lab.rescan().locate(lab.hba(6), List.of(new FcTarget(T0, Lun.of(1))));
+
+        assertThat(located.found()).containsExactly(scan(6, 0, 0, 1), scan(6, 1, 5, 1));
+        assertThat(located.notFound()).isEmpty();
+    }
+
     // ------------------------------------------------------------------ rescan_hosts
 
     @Test
