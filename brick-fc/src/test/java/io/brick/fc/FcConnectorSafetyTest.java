@@ -1,6 +1,7 @@
 package io.brick.fc;
 
 import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.error.HostStateException;
 import io.brick.core.error.IdentityMismatchException;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventType;
@@ -9,7 +10,9 @@ import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Wwid;
+import io.brick.core.volume.DisconnectPlan;
 import io.brick.testkit.host.FaultKind;
+import io.brick.testkit.host.SimulatedHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,13 +164,31 @@ class FcConnectorSafetyTest {
     }
 
     @Test
+    void a_failed_connect_removes_the_devices_it_made() {
+        SimulatedHost host = SimulatedHost.builder(dir).findMultipaths(true).build();
+        host.fabric().hba(6, HBA6, "50014380186af83d").zone(HBA6, T0);
+        host.fabric().targetPort(T0).lun(1, WWID, 1L << 30);
+        FcConnectorConfig defaults = FcConnectorConfig.defaults();
+        // one path under find_multipaths yes forms no map, and multipathd is never nudged within the map wait
+        lab = SimulatedFc.start(host, new FcConnectorConfig(true, defaults.connectTimeout(), defaults.deviceWait(),
+                Duration.ofSeconds(3), Duration.ofSeconds(60), defaults.disconnectTimeout(), defaults.extendTimeout()));
+
+        assertThatThrownBy(() -> lab.connector.connect(props("""
+                {"target_wwn": "%s", "target_lun": 1, "enforce_multipath": true}""".formatted(T0))))
+                .isInstanceOf(HostStateException.class).hasMessageContaining("multipath is enforced");
+
+        assertThat(lab.scans()).containsExactly("host6 '0 0 1'");
+        assertThat(lab.host.oracle().leftovers(Wwid.of(WWID)).isEmpty()).as("the device it made is gone").isTrue();
+    }
+
+    @Test
     void a_dry_run_disconnect_plans_the_flush_and_removals_and_changes_nothing() {
         lab = SimulatedFc.start(SimulatedFc.fixture(dir, false));
         AttachedVolume attached = lab.connector.connect(SimulatedFc.bothPorts());
         int commands = lab.host.oracle().commandLog().size();
         int writes = lab.host.oracle().sysfsWrites().size();
 
-        var plan = lab.connector.planDisconnect(SimulatedFc.bothPorts(), Optional.of(attached));
+        DisconnectPlan plan = lab.connector.planDisconnect(SimulatedFc.bothPorts(), Optional.of(attached));
 
         assertThat(plan.flush()).singleElement().asString().startsWith("dm-0");
         assertThat(plan.remove()).hasSize(4);

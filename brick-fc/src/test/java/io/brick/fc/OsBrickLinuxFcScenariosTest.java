@@ -2,7 +2,6 @@ package io.brick.fc;
 
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.FcHost;
 import io.brick.core.model.FcRemotePort;
@@ -15,7 +14,6 @@ import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
-import io.brick.testkit.host.SimulatedHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 import static io.brick.fc.SimulatedFc.HBA6;
 import static io.brick.fc.SimulatedFc.HBA7;
