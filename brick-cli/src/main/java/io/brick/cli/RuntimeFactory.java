@@ -5,6 +5,8 @@ import io.brick.core.event.EventListener;
 import io.brick.core.host.HostRoot;
 import io.brick.core.host.LockDirectory;
 import io.brick.exec.ExecPlugin;
+import io.brick.fc.FcConnectorConfig;
+import io.brick.fc.FcPlugin;
 import io.brick.iscsi.IscsiConnectorConfig;
 import io.brick.iscsi.IscsiPlugin;
 import io.brick.multipath.MultipathPlugin;
@@ -18,14 +20,17 @@ interface RuntimeFactory {
     /** A runtime reporting its progress to {@code listener}. */
     Brick create(RuntimeOptions options, EventListener listener);
 
-    /** The production runtime: brick-exec, brick-sysfs, brick-multipath and brick-iscsi over the real host. */
+    /** The production runtime: brick-exec, brick-sysfs, brick-multipath, brick-iscsi and brick-fc over the real host. */
     static RuntimeFactory real() {
         return (options, listener) -> {
             IscsiConnectorConfig config = options.timeout()
                     .map(timeout -> withTimeout(IscsiConnectorConfig.defaults(), timeout))
                     .orElse(IscsiConnectorConfig.defaults());
+            FcConnectorConfig fcConfig = options.timeout().map(FcConnectorConfig.defaults()::withTimeout)
+                    .orElse(FcConnectorConfig.defaults());
             Brick.Builder builder = Brick.builder()
-                    .plugins(new ExecPlugin(), new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(config))
+                    .plugins(new ExecPlugin(), new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(config),
+                            new FcPlugin(fcConfig))
                     .eventListener(listener);
             options.root().ifPresent(root -> builder.hostRoot(HostRoot.under(root.toAbsolutePath().normalize().toString())));
             options.lockDir().ifPresent(dir -> builder.lockDirectory(new LockDirectory(dir.toAbsolutePath().normalize().toString())));

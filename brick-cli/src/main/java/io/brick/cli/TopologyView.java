@@ -53,12 +53,14 @@ final class TopologyView {
         }
         lines.add("FC hosts: " + (topology.fcHosts().isEmpty() ? "none" : ""));
         for (FcHost h : topology.fcHosts()) {
-            lines.add(String.format(Locale.ROOT, "  host%d port %s node %s %s", h.hostNumber(), h.portName(), h.nodeName(),
-                    h.portState()));
+            lines.add(String.format(Locale.ROOT, "  host%d port %s node %s %s at %s", h.hostNumber(), h.portName(),
+                    h.nodeName(), h.portState(), h.devicePath()));
         }
         for (FcRemotePort r : topology.fcRemotePorts()) {
-            lines.add(String.format(Locale.ROOT, "  %s host%d port %s node %s %s", r.name(), r.hostNumber(), r.portName(),
-                    r.nodeName(), r.portState()));
+            lines.add(String.format(Locale.ROOT, "  %s host%d port %s node %s %s%s", r.name(), r.hostNumber(),
+                    r.portName(), r.nodeName(), r.portState(),
+                    r.scsiTargetId() < 0 ? " (no SCSI target)" : " target " + r.hostNumber() + ":" + r.channel() + ":"
+                            + r.scsiTargetId()));
         }
         return lines;
     }
@@ -119,6 +121,7 @@ final class TopologyView {
         map.put("portName", h.portName());
         map.put("nodeName", h.nodeName());
         map.put("portState", h.portState());
+        map.put("devicePath", h.devicePath());
         return map;
     }
 

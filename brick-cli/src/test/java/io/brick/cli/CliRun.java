@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.lock.ProcessLocks;
+import io.brick.fc.FcConnectorConfig;
+import io.brick.fc.FcPlugin;
 import io.brick.iscsi.IscsiPlugin;
 import io.brick.multipath.MultipathPlugin;
 import io.brick.sysfs.SysfsPlugin;
@@ -34,7 +36,9 @@ record CliRun(int exitCode, String out, String err) {
         return (options, listener) -> Brick.builder()
                 .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(
                         options.timeout().map(t -> RuntimeFactory.withTimeout(io.brick.iscsi.IscsiConnectorConfig.defaults(), t))
-                                .orElse(io.brick.iscsi.IscsiConnectorConfig.defaults())))
+                                .orElse(io.brick.iscsi.IscsiConnectorConfig.defaults())),
+                        new FcPlugin(options.timeout().map(FcConnectorConfig.defaults()::withTimeout)
+                                .orElse(FcConnectorConfig.defaults())))
                 .hostRoot(host.hostRoot()).commandRunner(host.commandRunner())
                 .clock(host.clock()).sleeper(host.clock()).processLocks(ProcessLocks.none())
                 .eventListener(listener).build();

@@ -4,9 +4,11 @@ import io.brick.core.error.HostStateException;
 import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DevicePath;
 import io.brick.core.model.DeviceState;
 import io.brick.core.model.FcHost;
 import io.brick.core.model.FcRemotePort;
+import io.brick.core.model.FcTransportTarget;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Iqn;
 import io.brick.core.model.IscsiSession;
@@ -52,7 +54,8 @@ import static java.util.Objects.requireNonNull;
  *   {@code device} → {@code H:C:T:L} ({@code wwid} or {@code vpd_pg83}, {@code state}, {@code vendor}, {@code model});</li>
  *   <li>a map: {@code block/dm-N} ({@code dm/name}, {@code dm/uuid}, {@code slaves/}, {@code size}), and
  *   {@code /dev/disk/by-id/dm-uuid-mpath-WWID} → {@code dm-N};</li>
- *   <li>Fibre Channel: {@code class/fc_host/hostN} and {@code class/fc_remote_ports/rport-H:C-N}.</li>
+ *   <li>Fibre Channel: {@code class/fc_host/hostN}, {@code class/fc_remote_ports/rport-H:C-N} and
+ *   {@code class/fc_transport/targetH:C:T}.</li>
  * </ul>
  * {@link #topology()} lists the SCSI devices of iSCSI and Fibre Channel hosts only (not local ATA or SAS disks).
  * An HBA or remote port whose names cannot be read is skipped with a warning, as os-brick does.
@@ -387,6 +390,20 @@ final class SysfsTopologyProvider implements TopologyProvider {
         return List.copyOf(links);
     }
 
+    @Override
+    public Optional<String> resolveDevLink(DevicePath link) {
+        requireNonNull(link, "link is null");
+        Optional<Path> devReal = files.devReal();
+        if (devReal.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Path> target = files.realInDev(files.dev(link.path().substring("/dev/".length())));
+        if (target.isEmpty() || target.get().getParent() == null || !target.get().getParent().equals(devReal.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(target.get().getFileName().toString());
+    }
+
     // ---------------------------------------------------------------- multipath
 
     @Override
@@ -541,13 +558,64 @@ final class SysfsTopologyProvider implements TopologyProvider {
             String portName = wwn(HostFiles.readText(dir.resolve("port_name")));
             String nodeName = wwn(HostFiles.readText(dir.resolve("node_name")));
             String portState = HostFiles.readText(dir.resolve("port_state")).strip();
-            int targetId = optionalInt(dir, "scsi_target_id").orElse(-1);
+            int targetId = scsiTargetId(dir);
             return Optional.of(new FcRemotePort(name, hostNumber, channel, portName, nodeName, portState, targetId));
         } catch (IOException e) {
             if (!HostFiles.isDirectory(dir)) {
                 throw new Gone(dir);
             }
             log.warn("Fibre Channel remote port {} skipped: {} ({})", name, HostFiles.reason(e), dir);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A remote port's {@code scsi_target_id}; {@code -1} (not a SCSI target) when it is missing, unreadable or not a
+     * number, as os-brick treats an unreadable one: the port is then simply not used for a targeted scan.
+     */
+    private static int scsiTargetId(Path dir) {
+        Optional<String> text = lenientText(dir, "scsi_target_id");
+        if (text.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(text.get().strip());
+        } catch (NumberFormatException e) {
+            log.debug("{}/scsi_target_id holds '{}', not a number: not a SCSI target", dir, text.get().strip());
+            return -1;
+        }
+    }
+
+    @Override
+    public List<FcTransportTarget> fcTransportTargets(int hostNumber) {
+        List<FcTransportTarget> targets = new ArrayList<>();
+        for (String name : HostFiles.list(files.sys("class", "fc_transport"))) {
+            Matcher matcher = TARGET.matcher(name);
+            if (matcher.matches() && Integer.parseInt(matcher.group(1)) == hostNumber) {
+                ScsiTarget target = new ScsiTarget(hostNumber, Integer.parseInt(matcher.group(2)),
+                        Integer.parseInt(matcher.group(3)));
+                absentIfGone(() -> readTransportTarget(name, target)).ifPresent(targets::add);
+            }
+        }
+        targets.sort(Comparator.comparing(FcTransportTarget::target, Comparator.comparingInt(ScsiTarget::channel)
+                .thenComparingInt(ScsiTarget::target)));
+        return List.copyOf(targets);
+    }
+
+    private Optional<FcTransportTarget> readTransportTarget(String name, ScsiTarget target) {
+        Optional<Path> attributes = files.realInSys(files.sys("class", "fc_transport", name));
+        if (attributes.isEmpty()) {
+            return Optional.empty();
+        }
+        Path dir = attributes.get();
+        try {
+            return Optional.of(new FcTransportTarget(target, wwn(HostFiles.readText(dir.resolve("port_name"))),
+                    wwn(HostFiles.readText(dir.resolve("node_name")))));
+        } catch (IOException e) {
+            if (!HostFiles.isDirectory(dir)) {
+                throw new Gone(dir);
+            }
+            log.debug("Fibre Channel target {} skipped: {} ({})", name, HostFiles.reason(e), dir);
             return Optional.empty();
         }
     }

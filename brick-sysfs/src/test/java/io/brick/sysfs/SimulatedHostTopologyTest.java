@@ -127,4 +127,34 @@ class SimulatedHostTopologyTest {
         assertThat(host.oracle().leftovers().isEmpty()).as("%s", host.oracle().leftovers()).isTrue();
         assertThat(host.oracle().dataLossEvents()).isEmpty();
     }
+
+    @Test
+    void a_simulated_fibre_channel_fabric_reads_as_hosts_remote_ports_transport_targets_and_by_path_links() {
+        host = SimulatedHost.builder(dir.resolve("fc")).latencies(Latencies.zero()).build();
+        host.fabric().hba(6, "50014380186AF83C", "50014380186af83d").zone("50014380186af83c", "514f0c50023f6c00");
+        host.fabric().targetPort("514f0c50023f6c00").lun(1, WWID.value(), 1L << 30);
+        SysfsTopologyProvider topology = new SysfsTopologyProvider(host.hostRoot());
+        assertThat(topology.fcTransportTargets(6)).as("no LUN yet").isEmpty();
+
+        new SysfsScsiScanner(host.hostRoot()).scan(6, OptionalInt.of(0), OptionalInt.of(0), Lun.of(1));
+        host.settle();
+
+        assertThat(topology.fcHosts()).singleElement().satisfies(hba -> {
+            assertThat(hba.portName()).isEqualTo("50014380186af83c");
+            assertThat(hba.devicePath()).isEqualTo("/sys/devices/pci0000:00/0000:00:03.0/0000:05:00.6/host6");
+        });
+        assertThat(topology.fcRemotePorts(6)).singleElement().satisfies(port -> {
+            assertThat(port.portName()).isEqualTo("514f0c50023f6c00");
+            assertThat(port.scsiTargetId()).isZero();
+        });
+        assertThat(topology.fcTransportTargets(6)).singleElement().satisfies(target -> {
+            assertThat(target.target()).isEqualTo(new io.brick.core.model.ScsiTarget(6, 0, 0));
+            assertThat(target.portName()).isEqualTo("514f0c50023f6c00");
+        });
+        assertThat(topology.deviceAt(Hctl.parse("6:0:0:1"))).map(device -> device.wwid().orElseThrow()).contains(WWID);
+        assertThat(topology.resolveDevLink(io.brick.core.model.DevicePath.of(
+                "/dev/disk/by-path/pci-0000:05:00.6-fc-0x514f0c50023f6c00-lun-1"))).contains("sda");
+        assertThat(topology.resolveDevLink(io.brick.core.model.DevicePath.of("/dev/disk/by-path/nothing"))).isEmpty();
+        assertThat(topology.topology().devices()).as("FC hosts' devices are in the topology").hasSize(1);
+    }
 }

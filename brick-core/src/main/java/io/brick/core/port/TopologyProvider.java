@@ -2,7 +2,9 @@ package io.brick.core.port;
 
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.FcHost;
+import io.brick.core.model.DevicePath;
 import io.brick.core.model.FcRemotePort;
+import io.brick.core.model.FcTransportTarget;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.IscsiSession;
 import io.brick.core.model.Lun;
@@ -70,6 +72,24 @@ public interface TopologyProvider {
 
     /** The remote ports one HBA sees, sorted by name. */
     List<FcRemotePort> fcRemotePorts(int hostNumber);
+
+    /**
+     * The SCSI targets of one HBA as {@code /sys/class/fc_transport/targetH:C:T} lists them (only targets that have a
+     * LUN on this host), sorted by channel and target. Providers that do not read {@code fc_transport} answer with an
+     * empty list; a Fibre Channel connector then finds the targets through {@link #fcRemotePorts(int)}.
+     */
+    default List<FcTransportTarget> fcTransportTargets(int hostNumber) {
+        return List.of();
+    }
+
+    /**
+     * The kernel name of the device a {@code /dev} link resolves to ({@code /dev/disk/by-path/pci-...-lun-1} →
+     * {@code sdc}), if the link exists and resolves to a device directly under {@code /dev}. Providers that do not
+     * read {@code /dev} answer empty.
+     */
+    default Optional<String> resolveDevLink(DevicePath link) {
+        return Optional.empty();
+    }
 
     /** Everything at once. */
     Topology topology();

@@ -145,12 +145,17 @@ public final class Faults {
             kernel.processWrites();
             kernel.oracle.fire(FaultKind.ALL_PATHS_DOWN, wwid);
             Set<String> portals = new LinkedHashSet<>();
+            Set<String> fcPorts = new LinkedHashSet<>();
             for (Kernel.Device device : kernel.devices.values()) {
                 if (device.wwid.equals(wwid)) {
-                    portals.add(kernel.sessions.get(device.sid).portal);
+                    kernel.portalOf(device).ifPresent(portals::add);
+                    if (device.fcTarget != null) {
+                        fcPorts.add(device.fcTarget);
+                    }
                 }
             }
             portals.forEach(kernel::pathDown);
+            fcPorts.forEach(port -> kernel.fabric.find(port).ifPresent(kernel::fcPortDown));
         }
         return this;
     }
@@ -168,6 +173,51 @@ public final class Faults {
             kernel.oracle.fire(FaultKind.REUSE_LUN, targetIqn + " LUN " + lun + " -> " + newWwid);
         }
         return this;
+    }
+
+    /**
+     * A Fibre Channel target port goes down now: every HBA's remote port of it is {@code Blocked} and its devices
+     * {@code blocked}, {@code transport-offline} after {@code fast_io_fail_tmo} (5 s), and removed at
+     * {@code dev_loss_tmo} (60 s) unless the port is back by then.
+     */
+    public Faults fcPortDown(String targetWwpn) {
+        synchronized (clock) {
+            FcTargetPort port = fcPort(targetWwpn);
+            kernel.processWrites();
+            kernel.oracle.fire(FaultKind.PATH_DOWN, "FC target port " + port.wwpn());
+            kernel.fcPortDown(port);
+        }
+        return this;
+    }
+
+    /** The Fibre Channel target port is back now: the HBAs zoned with it log in again, its devices run. */
+    public Faults fcPortUp(String targetWwpn) {
+        synchronized (clock) {
+            FcTargetPort port = fcPort(targetWwpn);
+            kernel.processWrites();
+            kernel.oracle.fire(FaultKind.PATH_UP, "FC target port " + port.wwpn());
+            kernel.fcPortUp(port);
+        }
+        return this;
+    }
+
+    /** Gives a Fibre Channel LUN number to a new volume now ({@link FcTargetPort#reuseLun}, keeping the size). */
+    public Faults fcReuseLun(String targetWwpn, int lun, String newWwid) {
+        requireNonNull(newWwid, "newWwid is null");
+        synchronized (clock) {
+            FcTargetPort port = fcPort(targetWwpn);
+            long size = port.lunState(lun).orElseThrow(() -> new IllegalStateException(port.wwpn() + " has no LUN "
+                    + lun)).sizeBytes();
+            port.reuseLun(lun, newWwid, size);
+            kernel.oracle.fire(FaultKind.REUSE_LUN, port.wwpn() + " LUN " + lun + " -> " + newWwid);
+        }
+        return this;
+    }
+
+    private FcTargetPort fcPort(String wwpn) {
+        String normalised = FcTargetPort.normalise(wwpn);
+        return kernel.fabric.find(normalised)
+                .orElseThrow(() -> new IllegalStateException("no FC target port " + normalised));
     }
 
     /** Devices appear that much later after a scan. */

@@ -40,6 +40,7 @@ final class Kernel {
     final Latencies latencies;
     final Oracle oracle;
     final Faults faults;
+    final Fabric fabric;
     final String initiatorName;
     final String localAddress;
     final boolean findMultipaths;
@@ -52,18 +53,22 @@ final class Kernel {
     final Map<String, MapState> maps = new LinkedHashMap<>();
     final Set<String> wwidsFile = new LinkedHashSet<>();
     final Set<String> portalsDown = new LinkedHashSet<>();
+    final Map<Integer, HbaState> hbas = new TreeMap<>();
+    final Map<String, RportState> rports = new LinkedHashMap<>();
+    boolean fcScanOnLogin = true;
     private final Set<String> pendingMaps = new LinkedHashSet<>();
     private final Map<Path, Watch> watches = new LinkedHashMap<>();
     private final String defaultScan;
     private int nextHost;
     private int nextSid = 1;
 
-    Kernel(FakeSysfs sysfs, SimulatedClock clock, Storage storage, Latencies latencies, Oracle oracle, Faults faults,
-           String initiatorName, String localAddress, boolean findMultipaths, boolean multipathdRunning,
+    Kernel(FakeSysfs sysfs, SimulatedClock clock, Storage storage, Fabric fabric, Latencies latencies, Oracle oracle,
+           Faults faults, String initiatorName, String localAddress, boolean findMultipaths, boolean multipathdRunning,
            int firstHostNumber, String defaultScan) {
         this.sysfs = sysfs;
         this.clock = clock;
         this.storage = storage;
+        this.fabric = fabric;
         this.latencies = latencies;
         this.oracle = oracle;
         this.faults = faults;
@@ -392,6 +397,255 @@ final class Kernel {
                 .anyMatch(each -> each != null && each.state == DeviceState.RUNNING);
     }
 
+    // ------------------------------------------------------------------------------------------- Fibre Channel
+
+    /** Adds an HBA (link up) and logs it in to the target ports it is zoned with. */
+    void addHba(int host, String wwpn, String wwnn, String devicePath) {
+        if (hbas.containsKey(host) || sessions.values().stream().anyMatch(each -> each.host == host)) {
+            throw new IllegalStateException("host" + host + " exists already");
+        }
+        sysfs.fcHost(host, h -> h.pciPath(devicePath).portName(wwpn).nodeName(wwnn));
+        hbas.put(host, new HbaState(host, wwpn, wwnn));
+        nextHost = Math.max(nextHost, host + 1);
+        watch(sysfs.scsiHostDirectory(host).resolve("scan"), new Watch(WatchKind.SCAN, host, ""));
+        log.debug("FC host{} {} added at {}", host, wwpn, devicePath);
+        fabricChanged();
+    }
+
+    /** Logs every HBA whose link is up in to every zoned target port (remote ports that are not there or not up). */
+    void fabricChanged() {
+        for (HbaState hba : hbas.values()) {
+            if (!hba.online) {
+                continue;
+            }
+            for (FcTargetPort port : fabric.zonedWith(hba.wwpn)) {
+                if (!port.down) {
+                    rportLogin(hba, port);
+                }
+            }
+        }
+    }
+
+    private void rportLogin(HbaState hba, FcTargetPort port) {
+        Optional<RportState> existing = rports.values().stream()
+                .filter(each -> each.host == hba.host && each.targetWwpn.equals(port.wwpn())).findFirst();
+        RportState rport;
+        if (existing.isPresent()) {
+            rport = existing.get();
+            if (rport.state.equals("Online")) {
+                return;
+            }
+            rport.state = "Online";
+            rport.generation++;
+            sysfs.fcRemotePortState(rport.host, rport.channel, rport.number, "Online");
+            for (Device device : devicesBehind(rport)) {
+                if (device.state != DeviceState.OFFLINE) {
+                    setState(device, DeviceState.RUNNING);
+                }
+            }
+        } else {
+            int number = hba.nextPort++;
+            rport = new RportState("rport-" + hba.host + ":0-" + number, hba.host, 0, number, port.wwpn());
+            sysfs.fcRemotePort(hba.host, 0, number, p -> p.portName(port.wwpn()).nodeName(port.wwnn())
+                    .scsiTargetId(number).portId(String.format(java.util.Locale.ROOT, "0x%06x", 0x010200 + number)));
+            rports.put(rport.name, rport);
+        }
+        log.debug("{} logged in to {}", rport.name, port.wwpn());
+        if (fcScanOnLogin) {
+            for (Target.LunState lun : port.visibleLuns(hba.wwpn)) {
+                scheduleFcDevice(rport, port.kernelLun(lun.number()));
+            }
+        }
+    }
+
+    private void fcScanWritten(HbaState hba, String[] fields, String value, String path) {
+        if ("-".equals(fields[2])) {
+            oracle.busWideScan(path, value);
+        }
+        if (!hba.online) {
+            return;
+        }
+        for (RportState rport : List.copyOf(rports.values())) {
+            if (rport.host != hba.host || !rport.state.equals("Online")
+                    || !matches(fields[0], rport.channel) || !matches(fields[1], rport.number)) {
+                continue;
+            }
+            Optional<FcTargetPort> port = fabric.find(rport.targetWwpn);
+            if (port.isEmpty()) {
+                continue;
+            }
+            if ("-".equals(fields[2])) {
+                for (Target.LunState lun : port.get().visibleLuns(hba.wwpn)) {
+                    scheduleFcDevice(rport, port.get().kernelLun(lun.number()));
+                }
+                continue;
+            }
+            long lun;
+            try {
+                lun = Long.parseUnsignedLong(fields[2]);
+            } catch (NumberFormatException e) {
+                log.debug("scan of host{} ignored: bad LUN '{}'", hba.host, fields[2]);
+                return;
+            }
+            if (port.get().visibleLun(lun, hba.wwpn).isPresent()) {
+                scheduleFcDevice(rport, lun);
+            }
+        }
+    }
+
+    private static boolean matches(String field, int value) {
+        return "-".equals(field) || field.equals(Integer.toString(value));
+    }
+
+    private void scheduleFcDevice(RportState rport, long kernelLun) {
+        Duration delay = latencies.scan();
+        Optional<Duration> slow = faults.slowUdev();
+        if (slow.isPresent()) {
+            delay = delay.plus(slow.get());
+            oracle.fire(FaultKind.SLOW_UDEV, rport.name + " LUN " + kernelLun + " +" + slow.get().toMillis() + " ms");
+        }
+        long generation = rport.generation;
+        clock.schedule(delay, () -> fcDeviceAppears(rport, generation, kernelLun));
+    }
+
+    private void fcDeviceAppears(RportState rport, long generation, long kernelLun) {
+        HbaState hba = hbas.get(rport.host);
+        if (hba == null || !hba.online || rports.get(rport.name) != rport || rport.generation != generation
+                || !rport.state.equals("Online")) {
+            return;
+        }
+        Hctl hctl = new Hctl(rport.host, rport.channel, rport.number, kernelLun);
+        if (deviceAt(hctl).isPresent()) {
+            return; // the kernel keeps the device it has at that address, whatever the LUN is now
+        }
+        Optional<FcTargetPort> port = fabric.find(rport.targetWwpn);
+        Optional<Target.LunState> found = port.flatMap(each -> each.visibleLun(kernelLun, hba.wwpn));
+        if (found.isEmpty()) {
+            return;
+        }
+        Target.LunState lun = found.get();
+        String name = sysfs.nextDiskName();
+        sysfs.scsiDevice(hctl, name, d -> d.wwid(lun.reportedWwid()).sizeBytes(lun.sizeBytes()).vendor(lun.vendor())
+                .model(lun.model()));
+        Device device = new Device(name, hctl, 0, "0x" + port.get().wwnn(), lun.number(), lun.reportedWwid(),
+                lun.generation(), lun.sizeBytes());
+        device.vendor = lun.vendor();
+        device.model = lun.model();
+        device.fcTarget = rport.targetWwpn;
+        device.rport = rport.name;
+        devices.put(name, device);
+        Path dir = sysfs.scsiDeviceDirectory(name);
+        watch(dir.resolve("delete"), new Watch(WatchKind.DELETE, rport.host, name));
+        watch(dir.resolve("rescan"), new Watch(WatchKind.RESCAN, rport.host, name));
+        watch(dir.resolve("state"), new Watch(WatchKind.STATE, rport.host, name));
+        log.debug("device {} appeared at {} ({}) behind {}", name, hctl, device.wwid, rport.name);
+        pathAdded(device);
+    }
+
+    List<Device> devicesBehind(RportState rport) {
+        return devices.values().stream().filter(each -> rport.name.equals(each.rport)).toList();
+    }
+
+    /** A target port goes down: every remote port of it blocks (see {@link #rportDown}). */
+    void fcPortDown(FcTargetPort port) {
+        port.down = true;
+        for (RportState rport : List.copyOf(rports.values())) {
+            if (rport.targetWwpn.equals(port.wwpn())) {
+                rportDown(rport);
+            }
+        }
+    }
+
+    /** A target port is back: the HBAs zoned with it log in again. */
+    void fcPortUp(FcTargetPort port) {
+        port.down = false;
+        fabricChanged();
+    }
+
+    /**
+     * A remote port is lost: {@code Blocked}, its devices {@code blocked}; {@code transport-offline} at
+     * {@code fast_io_fail_tmo} (5 s); at {@code dev_loss_tmo} (60 s) its devices are removed (unflushed data is lost)
+     * and the port is {@code Not Present}.
+     */
+    private void rportDown(RportState rport) {
+        if (!rport.state.equals("Online")) {
+            return;
+        }
+        rport.state = "Blocked";
+        long generation = ++rport.generation;
+        sysfs.fcRemotePortState(rport.host, rport.channel, rport.number, "Blocked");
+        for (Device device : devicesBehind(rport)) {
+            setState(device, DeviceState.BLOCKED);
+        }
+        clock.schedule(Duration.ofSeconds(5), () -> {
+            if (rport.generation == generation) {
+                devicesBehind(rport).forEach(device -> setState(device, DeviceState.TRANSPORT_OFFLINE));
+            }
+        });
+        clock.schedule(Duration.ofSeconds(60), () -> {
+            if (rport.generation == generation && rports.get(rport.name) == rport) {
+                for (Device device : devicesBehind(rport)) {
+                    removeDevice(device, "dev_loss_tmo of " + rport.name, false);
+                }
+                rport.state = "Not Present";
+                sysfs.fcRemotePortState(rport.host, rport.channel, rport.number, "Not Present");
+            }
+        });
+    }
+
+    /** An HBA's link goes down (its remote ports are lost) or comes back (it logs in again). */
+    void hbaLink(int host, boolean up) {
+        HbaState hba = hbas.get(host);
+        if (hba == null) {
+            throw new IllegalStateException("no FC host" + host);
+        }
+        hba.online = up;
+        sysfs.fcHostPortState(host, up ? "Online" : "Linkdown");
+        if (up) {
+            fabricChanged();
+        } else {
+            for (RportState rport : List.copyOf(rports.values())) {
+                if (rport.host == host) {
+                    rportDown(rport);
+                }
+            }
+        }
+    }
+
+    /** An FC HBA. */
+    static final class HbaState {
+        final int host;
+        final String wwpn;
+        final String wwnn;
+        boolean online = true;
+        int nextPort;
+
+        HbaState(int host, String wwpn, String wwnn) {
+            this.host = host;
+            this.wwpn = wwpn;
+            this.wwnn = wwnn;
+        }
+    }
+
+    /** A remote port an HBA logged in to. */
+    static final class RportState {
+        final String name;
+        final int host;
+        final int channel;
+        final int number;
+        final String targetWwpn;
+        String state = "Online";
+        long generation;
+
+        RportState(String name, int host, int channel, int number, String targetWwpn) {
+            this.name = name;
+            this.host = host;
+            this.channel = channel;
+            this.number = number;
+            this.targetWwpn = targetWwpn;
+        }
+    }
+
     // ------------------------------------------------------------------------------------------- the oracle's checks
 
     /** Records a wrong-device event when {@code action} aims at a device that is not one of the volumes in operation. */
@@ -419,8 +673,20 @@ final class Kernel {
     }
 
     private Optional<String> currentWwid(Device device) {
-        return storage.find(device.iqn).flatMap(target -> target.lunState(device.lun))
-                .map(Target.LunState::reportedWwid);
+        return lunOf(device).map(Target.LunState::reportedWwid);
+    }
+
+    /** What the storage holds now at a device's LUN: the iSCSI target's, or the FC target port's. */
+    Optional<Target.LunState> lunOf(Device device) {
+        if (device.fcTarget != null) {
+            return fabric.find(device.fcTarget).flatMap(port -> port.lunState(device.lun));
+        }
+        return storage.find(device.iqn).flatMap(target -> target.lunState(device.lun));
+    }
+
+    /** The portal of an iSCSI device's session; empty for a Fibre Channel device. */
+    Optional<String> portalOf(Device device) {
+        return Optional.ofNullable(sessions.get(device.sid)).map(session -> session.portal);
     }
 
     // ------------------------------------------------------------------------------------------- sysfs writes
@@ -448,6 +714,9 @@ final class Kernel {
                 watches.remove(file);
                 continue;
             } catch (IOException e) {
+                if (Files.isDirectory(file)) {
+                    continue; // a test made the attribute unwritable (a directory in its place): nothing was written
+                }
                 throw new UncheckedIOException(e);
             }
             String value = text.strip();
@@ -486,6 +755,10 @@ final class Kernel {
         String[] fields = value.split("\\s+");
         if (fields.length != 3) {
             log.debug("scan of host{} ignored: '{}' is not 'C T L'", host, value);
+            return;
+        }
+        if (hbas.containsKey(host)) {
+            fcScanWritten(hbas.get(host), fields, value, path);
             return;
         }
         Optional<SessionState> session = sessions.values().stream().filter(each -> each.host == host).findFirst();
@@ -538,7 +811,7 @@ final class Kernel {
             return;
         }
         checkTarget("rescan", name, device.wwid, Optional.of(device));
-        storage.find(device.iqn).flatMap(target -> target.lunState(device.lun)).ifPresent(lun -> {
+        lunOf(device).ifPresent(lun -> {
             device.sizeBytes = lun.sizeBytes();
             sysfs.sizeBytes(name, lun.sizeBytes());
         });
@@ -728,6 +1001,10 @@ final class Kernel {
         boolean dirty;
         int openCount;
         boolean removing;
+        /** The FC target port's WWPN for a Fibre Channel device (then {@code lun} is the array's LUN number); else null. */
+        String fcTarget;
+        /** The remote port a Fibre Channel device is behind; else null. */
+        String rport;
 
         Device(String name, Hctl hctl, int sid, String iqn, int lun, String wwid, long generation, long sizeBytes) {
             this.name = name;

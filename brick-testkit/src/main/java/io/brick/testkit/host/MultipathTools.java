@@ -81,7 +81,7 @@ final class MultipathTools {
         Kernel.MapState map = found.get();
         kernel.checkMap("multipath -f", map);
         List<String> portals = map.slaves.stream().map(kernel.devices::get)
-                .map(device -> kernel.sessions.get(device.sid).portal).toList();
+                .flatMap(device -> kernel.portalOf(device).stream()).toList();
         for (String portal : kernel.faults.takeDownDuringFlush(portals)) {
             kernel.oracle.fire(FaultKind.PATH_DOWN_DURING_FLUSH, portal + " while flushing " + map.kernelName);
             kernel.pathDown(portal);

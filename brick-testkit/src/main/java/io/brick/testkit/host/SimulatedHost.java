@@ -12,9 +12,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A whole Linux host in one deterministic model, for brick's tests, the demo and the benchmarks: the kernel (SCSI
- * hosts, iSCSI sessions, devices, device-mapper maps) materialised as a {@link FakeSysfs} tree that brick's
+ * hosts, iSCSI sessions, Fibre Channel HBAs and remote ports, devices, device-mapper maps) materialised as a {@link FakeSysfs} tree that brick's
  * production sysfs reader reads unchanged; the tools (iscsiadm, multipath, multipathd, dmsetup, blockdev) as a
- * {@link CommandRunner}; the storage array behind it; a {@link SimulatedClock} that every wait uses; injectable
+ * {@link CommandRunner}; the storage array behind it (iSCSI targets in {@link #storage()}, the FC fabric in
+ * {@link #fabric()}); a {@link SimulatedClock} that every wait uses; injectable
  * {@link Faults}; and an {@link Oracle} that sees data loss, wrong-device actions and leftovers.
  * <pre>{@code
  * SimulatedHost host = SimulatedHost.builder(dir).seed(42).latencies(Latencies.realistic()).build();
@@ -38,6 +39,7 @@ public final class SimulatedHost implements AutoCloseable {
     private final FakeSysfs sysfs;
     private final SimulatedClock clock;
     private final Storage storage;
+    private final Fabric fabric;
     private final Faults faults;
     private final Oracle oracle;
     private final Kernel kernel;
@@ -47,13 +49,15 @@ public final class SimulatedHost implements AutoCloseable {
         this.clock = new SimulatedClock();
         this.sysfs = FakeSysfs.create(builder.dir).initiatorName(builder.initiatorName);
         this.storage = new Storage(clock);
+        this.fabric = new Fabric(clock);
         this.oracle = new Oracle(clock);
         this.faults = new Faults(clock, builder.seed);
-        this.kernel = new Kernel(sysfs, clock, storage, builder.latencies, oracle, faults, builder.initiatorName,
+        this.kernel = new Kernel(sysfs, clock, storage, fabric, builder.latencies, oracle, faults, builder.initiatorName,
                 builder.localAddress, builder.findMultipaths, builder.multipathd, builder.firstHostNumber,
                 builder.defaultScan);
         oracle.kernel(kernel);
         faults.kernel(kernel);
+        fabric.kernel(kernel);
         clock.settleHook(kernel::processWrites);
         this.runner = new SimulatedCommandRunner(kernel);
         if (builder.multiThreaded) {
@@ -69,6 +73,11 @@ public final class SimulatedHost implements AutoCloseable {
     /** The storage array: targets, portals, LUNs. */
     public Storage storage() {
         return storage;
+    }
+
+    /** The Fibre Channel side: the host's HBAs, the storage's target ports and LUNs, and the zoning. */
+    public Fabric fabric() {
+        return fabric;
     }
 
     /** The tools, answering the argv brick sends. */

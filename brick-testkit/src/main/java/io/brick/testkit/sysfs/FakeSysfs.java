@@ -91,6 +91,7 @@ public final class FakeSysfs {
     private static final Pattern DISK_NAME = Pattern.compile("sd[a-z]{1,4}");
     private static final Pattern DM_NAME = Pattern.compile("dm-(\\d{1,6})");
     private static final Pattern WWN = Pattern.compile("(0x)?[0-9a-fA-F]{16}");
+    private static final Pattern PCI_ADDRESS = Pattern.compile("[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]");
     private static final Pattern LIO_WWID = Pattern.compile("36001405([0-9a-f]{25})");
     private static final int SG_MAJOR = 21;
     private static final int BSG_MAJOR = 248;
@@ -442,8 +443,7 @@ public final class FakeSysfs {
                     .orElseThrow(() -> new IllegalStateException("host" + hctl.host() + " has no remote port with "
                             + "channel " + hctl.channel() + " and SCSI target id " + hctl.target()));
             parent = port.dir;
-            String pciPath = host.pciPath.get();
-            byPath = "pci-" + pciPath.substring(pciPath.lastIndexOf('/') + 1) + "-fc-" + port.portName + "-lun-" + lun;
+            byPath = fcByPathPrefix(host.pciPath.get()) + "-fc-" + port.portName + "-lun-" + lun;
             iscsiName = Optional.empty();
             fcPort = Optional.of(port);
         }
@@ -978,6 +978,35 @@ public final class FakeSysfs {
 
     private Optional<DmMap> mapNamed(String kernelName) {
         return maps.values().stream().filter(each -> each.kernelName.equals(kernelName)).findFirst();
+    }
+
+    /**
+     * The start of an FC LUN's {@code /dev/disk/by-path} name as udev's {@code path_id} makes it from the HBA's device
+     * path: {@code pci-<the PCI function the HBA hangs off>}, with {@code platform-<device>-} before it for a PCI bus
+     * under a platform device. Elements from a {@code net} directory on (an FCoE HBA's {@code net/ens2f2/ctlr_2})
+     * are not PCI devices and are skipped: {@code pci0000:20/0000:20:03.0/0000:21:00.2/net/ens2f2/ctlr_2} gives
+     * {@code pci-0000:21:00.2}; {@code platform/smb/smb:motherboard/80040000000.peu0-c0/pci0000:00/0000:00:03.0/0000:05:00.3}
+     * gives {@code platform-80040000000.peu0-c0-pci-0000:05:00.3}.
+     */
+    static String fcByPathPrefix(String pciPath) {
+        String[] parts = pciPath.split("/");
+        String pci = null;
+        String platform = null;
+        for (int index = 0; index < parts.length; index++) {
+            String part = parts[index];
+            if (part.startsWith("net")) {
+                break;
+            }
+            if (PCI_ADDRESS.matcher(part).matches()) {
+                pci = part;
+            } else if (part.startsWith("pci") && index > 0 && parts[0].equals("platform") && platform == null) {
+                platform = parts[index - 1];
+            }
+        }
+        if (pci == null) {
+            throw new IllegalArgumentException("'" + pciPath + "' names no PCI device (dddd:bb:dd.f)");
+        }
+        return (platform == null ? "" : "platform-" + platform + "-") + "pci-" + pci;
     }
 
     /** {@code naa.} + hex for a {@code 3} WWID, {@code eui.} for {@code 2}, {@code t10.} for {@code 1}. */
