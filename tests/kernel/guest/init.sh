@@ -31,7 +31,7 @@ poweroff() {
 trap poweroff EXIT
 
 stamp "modules"
-modprobe -a target_core_mod target_core_file iscsi_target_mod iscsi_tcp sd_mod dm_multipath dm_mod scsi_dh_alua
+modprobe -a target_core_mod target_core_file target_core_iblock iscsi_target_mod iscsi_tcp sd_mod dm_multipath dm_mod scsi_dh_alua loop
 mount -t configfs configfs /sys/kernel/config 2>/dev/null || true
 
 # The initiator's fixed identity and the settings the lab relies on (see shared/real-kernel-lab.md).

@@ -669,7 +669,7 @@ final class Kernel {
 
     /** Whether the device's target still reports its LUN (a path checker's TUR to a deleted LUN fails). */
     boolean targetReports(Device device) {
-        return storage.find(device.iqn).flatMap(target -> target.lunState(device.lun)).isPresent();
+        return lunOf(device).isPresent();
     }
 
     private Optional<String> currentWwid(Device device) {
