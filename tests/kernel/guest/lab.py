@@ -9,6 +9,7 @@ import json
 import os
 import re
 import subprocess
+import threading
 import time
 
 INITIATOR = "iqn.1993-08.org.debian:01:labinitiator"
@@ -52,6 +53,7 @@ class Lab:
         self.log = log
         self.java_opts = java_opts
         self.seq = 0
+        self.seq_lock = threading.Lock()
 
     # ---- commands ----
     def sh(self, argv, check=True, timeout=120, input=None, quiet=False):
@@ -141,15 +143,17 @@ class Lab:
 
     # ---- brick ----
     def brick(self, command, props=None, args=(), expect=0, protocol="iscsi", device_info=None, timeout=600):
-        self.seq += 1
+        with self.seq_lock:  # brick runs from several threads at once (four_in_parallel): one file each
+            self.seq += 1
+            seq = self.seq
         argv = ["java", *self.java_opts, "-jar", self.jar, "--json", "-v", command]
         if props is not None:
-            path = f"/tmp/props-{self.seq}.json"
+            path = f"/tmp/props-{seq}.json"
             with open(path, "w") as f:
                 json.dump(props, f)
             argv += ["-p", protocol, "--properties", path]
         if device_info is not None:
-            path = f"/tmp/device-info-{self.seq}.json"
+            path = f"/tmp/device-info-{seq}.json"
             with open(path, "w") as f:
                 json.dump(device_info, f)
             argv += ["--device-info", path]
@@ -256,7 +260,8 @@ class Lab:
             if value:
                 left[name] = value
         lsblk = self.sh(["lsblk", "-n", "-o", "NAME,TYPE"], quiet=True).out
-        extra = [line for line in lsblk.splitlines() if not line.startswith("vda")]
+        # vda is the guest's root disk, loopN the lab's own block backstores (extend).
+        extra = [line for line in lsblk.splitlines() if not line.startswith(("vda", "loop"))]
         if extra:
             left["lsblk"] = extra
         return left

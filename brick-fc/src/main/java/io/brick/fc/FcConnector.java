@@ -503,7 +503,7 @@ final class FcConnector implements Connector {
             }
         }
         if (map.isEmpty() && volumeWwid.isPresent()) {
-            map = topology.multipathMapByWwid(volumeWwid.get());
+            map = IdentityGuard.mapOfWwid(topology, volumeWwid.get(), verdict.rejected());
         }
         return new VolumeDevices(describe(volume), volumeWwid, volumePaths, map, verdict.rejected());
     }

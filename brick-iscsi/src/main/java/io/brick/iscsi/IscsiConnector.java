@@ -668,7 +668,7 @@ class IscsiConnector implements Connector, AutoCloseable {
             }
         }
         if (map.isEmpty() && volumeWwid.isPresent()) {
-            map = topology.multipathMapByWwid(volumeWwid.get());
+            map = IdentityGuard.mapOfWwid(topology, volumeWwid.get(), verdict.rejected());
         }
         return new VolumeDevices(describe(volume), volumeWwid, paths, map, verdict.rejected());
     }

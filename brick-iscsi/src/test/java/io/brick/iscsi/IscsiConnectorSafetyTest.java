@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.brick.core.port.TopologyProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,28 @@ class IscsiConnectorSafetyTest {
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(properties.asMap());
         data.put("scsi_wwn", wwid);
         return ConnectionProperties.of(data);
+    }
+
+    @Test
+    void a_disconnect_whose_properties_and_device_info_name_two_volumes_touches_neither() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        AttachedVolume lun0 = lab.connector.connect(twoPortals(0));
+        AttachedVolume lun1 = lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        int maps = lab.brick.port(TopologyProvider.class).multipathMaps().size();
+        int devices = lab.brick.port(TopologyProvider.class).topology().devices().size();
+        assertThat(maps).isEqualTo(2);
+
+        // LUN 0's properties with LUN 1's device_info (crossed inputs, as four parallel detaches once had them)
+        assertThatThrownBy(() -> lab.connector.disconnect(twoPortals(0), Optional.of(lun1), DisconnectOptions.SAFE))
+                .isInstanceOf(IdentityMismatchException.class);
+
+        assertThat(lab.brick.port(TopologyProvider.class).multipathMaps()).hasSize(maps);
+        assertThat(lab.brick.port(TopologyProvider.class).topology().devices()).hasSize(devices);
+        assertThat(lab.host.oracle().dataLossEvents()).isEmpty();
+        lab.connector.disconnect(twoPortals(0), Optional.of(lun0), DisconnectOptions.SAFE);
+        lab.connector.disconnect(twoPortals(1), Optional.of(lun1), DisconnectOptions.SAFE);
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
     }
 
     @Test

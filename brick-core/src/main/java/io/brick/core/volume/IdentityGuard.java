@@ -2,7 +2,9 @@ package io.brick.core.volume;
 
 import io.brick.core.error.IdentityMismatchException;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Wwid;
+import io.brick.core.port.TopologyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,5 +132,35 @@ public final class IdentityGuard {
 
     private static String describe(BlockDevice device) {
         return device.name() + " at " + device.hctl() + " has " + device.wwid().map(Wwid::value).orElse("no WWID");
+    }
+
+    /**
+     * The map of the volume's WWID, for a disconnect in which none of the volume's paths leads to a map (a map left
+     * by an earlier, partial disconnect: its paths already removed). Refused when devices of another WWID sit at the
+     * volume's addresses and the map of the WWID has paths, which are then at other addresses: the connection
+     * properties and the WWID the caller gave ({@code device_info}, {@code scsi_wwn}) name two different volumes, and
+     * acting on either could remove another volume's map. (The kernel lane met it: four parallel detaches whose
+     * inputs were crossed flushed each other's maps.)
+     *
+     * @param topology where to look the map up
+     * @param wwid the volume's WWID
+     * @param rejected the devices found at the volume's addresses that are not of that WWID
+     * @throws IdentityMismatchException when the two name different volumes
+     */
+    public static Optional<MultipathMap> mapOfWwid(TopologyProvider topology, Wwid wwid, List<BlockDevice> rejected) {
+        requireNonNull(topology, "topology is null");
+        requireNonNull(wwid, "wwid is null");
+        requireNonNull(rejected, "rejected is null");
+        Optional<MultipathMap> map = topology.multipathMapByWwid(wwid);
+        if (map.isPresent() && !map.get().slaves().isEmpty() && !rejected.isEmpty()) {
+            BlockDevice there = rejected.get(0);
+            log.warn("{} at {} has WWID {}, but the volume's WWID is {}, whose map {} holds {} at other addresses: "
+                    + "the properties and the WWID given name two volumes; nothing is touched", there.name(),
+                    there.hctl(), there.wwid().map(Wwid::value).orElse("none"), wwid.value(), map.get().kernelName(),
+                    map.get().slaves());
+            throw new IdentityMismatchException(wwid.value(), there.wwid().map(Wwid::value).orElse("none"),
+                    there.hctl().toString(), there.name());
+        }
+        return map;
     }
 }
