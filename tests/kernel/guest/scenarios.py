@@ -8,6 +8,7 @@ snapshots/<name>.json (brick snapshot recordings).
 """
 import argparse
 import concurrent.futures
+import glob
 import hashlib
 import json
 import os
@@ -383,9 +384,8 @@ def timings(lab):
         brick_runs.append({"connect_ms": c.doc["elapsedMillis"], "connect_process_s": round(c.seconds, 2),
                            "disconnect_ms": d.doc["elapsedMillis"], "disconnect_process_s": round(d.seconds, 2),
                            "connect_phases": c.doc.get("phases", []), "disconnect_phases": d.doc.get("phases", [])})
-    kernel_runs = [kernel_floor(lab, lun) for _ in range(3)]
     lab.timings["brick_two_portals"] = brick_runs
-    lab.timings["kernel_two_portals"] = kernel_runs
+    lab.timings["kernel_two_portals"] = [kernel_floor(lab, lun) for _ in range(3)]
 
 
 def kernel_floor(lab, lun):
@@ -407,8 +407,9 @@ def kernel_floor(lab, lun):
     for n, portal in enumerate((P1, P2)):
         timed(f"login_{n + 1}_ms", lambda p=portal: lab.sh(
             ["iscsiadm", "-m", "node", "-T", TARGET, "-p", f"{p}:3260", "--login"], quiet=True))
-    hosts = sorted(os.path.basename(os.path.dirname(os.path.dirname(os.path.realpath(s))))
-                   for s in __import__("glob").glob("/sys/class/iscsi_session/session*/device"))
+    # /sys/class/iscsi_session/sessionN/device -> /sys/devices/platform/hostH/sessionN
+    hosts = sorted(os.path.basename(os.path.dirname(os.path.realpath(s)))
+                   for s in glob.glob("/sys/class/iscsi_session/session*/device"))
     scan_start = time.monotonic()
     for host in hosts:
         lab.write(f"/sys/class/scsi_host/{host}/scan", f"0 0 {lun.number}")

@@ -79,6 +79,115 @@ class RecordingsTopologyTest {
         assertThat(topology.multipathMaps()).isEmpty();
     }
 
+    // ------------------------------------------------------------------------------ the kernel lane's recordings
+
+    @Test
+    void lab_single_portal_attached() {
+        Topology topology = checkAgainstTools(Recordings.LAB_SINGLE_PORTAL_ATTACHED);
+
+        assertThat(topology.iscsiSessions()).singleElement()
+                .satisfies(session -> assertThat(session.persistentPortal()).contains(Portal.parse("127.0.0.1:3260")));
+        assertThat(topology.multipathMaps()).singleElement().satisfies(map -> {
+            assertThat(map.slaves()).containsExactly("sda");
+            assertThat(map.wwid()).contains(Wwid.of("3600140541aaea35f367a00bf868ece3e"));
+        });
+    }
+
+    @Test
+    void lab_two_portals_attached() {
+        Topology topology = checkAgainstTools(Recordings.LAB_TWO_PORTALS_ATTACHED);
+
+        assertThat(topology.iscsiSessions()).hasSize(2);
+        assertThat(topology.multipathMaps()).singleElement().satisfies(map -> {
+            assertThat(map.slaves()).containsExactlyInAnyOrder("sda", "sdb");
+            assertThat(map.wwid()).contains(Wwid.of("36001405b7713b5544972bc14c21a6ebd"));
+        });
+    }
+
+    @Test
+    void lab_two_portals_after_disconnect() {
+        Topology topology = checkAgainstTools(Recordings.LAB_TWO_PORTALS_AFTER_DISCONNECT);
+
+        assertThat(topology.iscsiSessions()).isEmpty();
+        assertThat(topology.devices()).isEmpty();
+        assertThat(topology.multipathMaps()).isEmpty();
+    }
+
+    @Test
+    void lab_two_luns_one_disconnected() {
+        Topology topology = checkAgainstTools(Recordings.LAB_TWO_LUNS_ONE_DISCONNECTED);
+
+        // LUN 1 gone, both sessions and LUN 2 (both paths, its map) kept
+        assertThat(topology.iscsiSessions()).hasSize(2);
+        assertThat(topology.devices()).extracting(device -> device.hctl().lunValue())
+                .containsOnly(Lun.of(2));
+        assertThat(topology.multipathMaps()).singleElement().satisfies(map -> {
+            assertThat(map.slaves()).hasSize(2);
+            assertThat(map.wwid()).contains(Wwid.of("3600140584cdd8871f74acb7283533c34"));
+        });
+    }
+
+    @Test
+    void lab_doctor_leftover() {
+        // LUN 2 deleted on the target: multipathd failed its paths (sdc, sdd) while sysfs still says running and
+        // still holds the WWID read at scan time; scsi_id's fresh INQUIRY gets nothing from a LUN that is gone
+        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_DOCTOR_LEFTOVER, dir);
+        ToolOutputs tools = fixture.tools();
+        SysfsTopologyProvider provider = fixture.topology();
+        Topology topology = provider.topology();
+        checkSessions(provider, topology, tools);
+        checkMaps(provider, topology, tools);
+
+        assertThat(topology.devices()).hasSize(4).allSatisfy(device -> assertThat(device.state().usable()).isTrue());
+        Wwid lun2 = Wwid.of("36001405c91730775addd643a66a7f3a9");
+        assertThat(topology.devices()).filteredOn(device -> device.hctl().lunValue().equals(Lun.of(2)))
+                .hasSize(2).allSatisfy(device -> {
+                    assertThat(device.wwid()).contains(lun2);
+                    assertThat(tools.scsiId(device.name())).isEmpty();
+                });
+        assertThat(topology.devices()).filteredOn(device -> device.hctl().lunValue().equals(Lun.of(1)))
+                .hasSize(2).allSatisfy(device ->
+                        assertThat(device.wwid().map(Wwid::value)).isEqualTo(tools.scsiId(device.name())));
+        assertThat(topology.multipathMaps()).hasSize(2);
+    }
+
+    @Test
+    void lab_lun_reused_stale_device() {
+        // LUN 1 recreated on the target with a new WWID: sysfs keeps the WWID of the scan (the old one); scsi_id's
+        // fresh INQUIRY answers the new one. Only a device scanned after the change shows the new WWID in sysfs.
+        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_LUN_REUSED_STALE_DEVICE, dir);
+        ToolOutputs tools = fixture.tools();
+        SysfsTopologyProvider provider = fixture.topology();
+        Topology topology = provider.topology();
+        checkSessions(provider, topology, tools);
+        checkMaps(provider, topology, tools);
+
+        assertThat(topology.devices()).singleElement().satisfies(device -> {
+            assertThat(device.wwid()).contains(Wwid.of("360014055ecb3303bfae46e352e4c9da1"));
+            assertThat(tools.scsiId(device.name())).contains("36001405fad0f83e70f92803c05db7cbc");
+        });
+        assertThat(topology.multipathMaps()).singleElement()
+                .satisfies(map -> assertThat(map.wwid()).contains(Wwid.of("360014055ecb3303bfae46e352e4c9da1")));
+    }
+
+    @Test
+    void lab_path_down_before_force() {
+        // the portal of both LUNs was deleted on the target: the session is FAILED, multipathd failed both paths;
+        // a disconnect without --force left everything in place
+        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_PATH_DOWN_BEFORE_FORCE, dir);
+        ToolOutputs tools = fixture.tools();
+        SysfsTopologyProvider provider = fixture.topology();
+        Topology topology = provider.topology();
+
+        assertThat(topology.iscsiSessions()).singleElement().satisfies(session -> {
+            assertThat(session.state()).isNotEqualTo("LOGGED_IN");
+            assertThat(session.persistentPortal()).contains(Portal.parse("127.0.0.1:3260"));
+        });
+        assertThat(topology.devices()).extracting(BlockDevice::name).containsExactlyInAnyOrderElementsOf(
+                tools.lsscsi().keySet());
+        assertThat(topology.multipathMaps()).hasSize(2).allSatisfy(map -> assertThat(map.slaves()).hasSize(1));
+    }
+
     private Topology checkAgainstTools(String recording) {
         RecordedFixture fixture = RecordedFixture.load(recording, dir);
         ToolOutputs tools = fixture.tools();

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class DoctorTest {
     private static final String PORTAL1 = RecordedLab.PORTALS.get(0);
@@ -162,6 +163,26 @@ class DoctorTest {
             assertThat(findings.get(2).subject()).isEqualTo("dm-0");
             assertThat(findings.get(2).detail()).contains("sda failed (checker faulty)", "sdb failed (checker faulty)");
         }
+    }
+
+    @Test
+    void onTheKernelLanesRecordingOfADeletedLunTheDoctorNamesItsPathsAndMapFromWhatMultipathdSaid() {
+        Snapshot lab = Snapshot.load(Recordings.LAB_DOCTOR_LEFTOVER);
+        HostRoot root = lab.materialise(dir.resolve("lab"));
+        // "multipathd show paths" of the same moment: hcil dev dev_t pri dm_st chk_st dev_st next_check
+        List<MultipathManager.PathStatus> paths = lab.command("multipathd show paths").orElseThrow().stdout()
+                .lines().skip(1).filter(line -> !line.isBlank()).map(line -> line.trim().split("\\s+"))
+                .map(f -> new MultipathManager.PathStatus(f[1], f[4], f[5], "?")).toList();
+        assertThat(paths).filteredOn(MultipathManager.PathStatus::failed).extracting(MultipathManager.PathStatus::device)
+                .containsExactlyInAnyOrder("sdc", "sdd");
+        Doctor doctor = new Doctor(topology(root), root);
+
+        assertThat(doctor.examine(List.of(), List.of())).as("sysfs alone: every device running").isEmpty();
+        List<Finding> findings = doctor.examine(List.of(), paths);
+
+        assertThat(findings).extracting(Finding::kind, Finding::subject).containsExactlyInAnyOrder(
+                tuple("failed-path", "sdc"), tuple("failed-path", "sdd"), tuple("map-without-active-path", "dm-1"));
+        assertThat(findings).allSatisfy(finding -> assertThat(finding.detail()).doesNotContain("360014057fdb7aa65a4cfe2b4204c9177"));
     }
 
     @Test

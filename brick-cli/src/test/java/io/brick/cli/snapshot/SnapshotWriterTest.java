@@ -33,7 +33,9 @@ class SnapshotWriterTest {
     Path dir;
 
     static List<String> recordings() {
-        return Recordings.all();
+        List<String> all = new ArrayList<>(Recordings.all());
+        all.addAll(Recordings.lab());
+        return all;
     }
 
     private static Topology topology(HostRoot root) {
