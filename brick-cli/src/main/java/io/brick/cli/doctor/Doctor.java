@@ -39,15 +39,17 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@code phantom-device}: a SCSI device held by a multipath map whose WWID differs from the map's: the stale
  *   device of a LUN number the array gave to another volume;</li>
  *   <li>{@code failed-path}: a SCSI device of an iSCSI or FC host whose state is not {@code running}
- *   ({@code blocked}, {@code offline}, {@code transport-offline}, ...);</li>
+ *   ({@code blocked}, {@code offline}, {@code transport-offline}, ...), or, when the caller passes what
+ *   {@code multipathd show paths} said, a path multipathd has failed (a LUN the target no longer reports stays
+ *   {@code running} in sysfs);</li>
  *   <li>{@code map-without-active-path}: a multipath map with no path, or whose every path is unusable (a path
  *   device brick cannot read as a SCSI device, e.g. NVMe, counts as usable: the doctor does not judge it);</li>
  *   <li>{@code empty-session}: an iSCSI session without any SCSI device;</li>
  *   <li>{@code dangling-link}: a link in {@code /dev/disk/by-id} or {@code /dev/disk/by-path} whose target does
  *   not exist.</li>
  * </ul>
- * Not checked: open-iscsi node records without a session, since only {@code iscsiadm} knows them and the doctor
- * runs no command.
+ * The doctor runs no command: node records without a session ({@code iscsiadm -m node}) and multipathd's path
+ * states are checked only when the caller passes them ({@link #examine(List, List)}; the CLI does on the running host).
  */
 public final class Doctor {
     private static final Logger log = LoggerFactory.getLogger(Doctor.class);
