@@ -9,7 +9,7 @@
 #                     snapshots/*.json (brick snapshot recordings), console.log (the guest's serial console)
 #   BRICK_LAB_JAR     the brick.jar to test (default brick-cli/target/brick.jar; built with mvn if missing)
 #   BRICK_LAB_CACHE   where the guest image is cached (default ~/.cache/brick/kernel-lab)
-#   BRICK_LAB_TIMEOUT seconds before the guest is killed (default 1200)
+#   BRICK_LAB_TIMEOUT seconds before the guest is killed (default 1500)
 #
 # Exit 0 only when every scenario passed. On a failure the guest's console log is printed.
 set -euo pipefail
@@ -18,7 +18,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 out="${BRICK_LAB_OUT:-$repo/target/kernel-lab}"
 jar="${BRICK_LAB_JAR:-$repo/brick-cli/target/brick.jar}"
-limit="${BRICK_LAB_TIMEOUT:-1200}"
+limit="${BRICK_LAB_TIMEOUT:-1500}"
 
 log() { echo "kernel-lab: $*" >&2; }
 

@@ -166,7 +166,7 @@ class Lab:
         if r.out.strip():
             self.log("  stdout: " + r.out.strip().replace("\n", "\n  "))
         if r.err.strip():
-            self.log("  stderr (last 6000 chars): " + r.err.strip()[-6000:].replace("\n", "\n  "))
+            self.log("  stderr (last 30000 chars): " + r.err.strip()[-30000:].replace("\n", "\n  "))
         try:
             doc = json.loads(r.out) if r.out.strip() else None
         except ValueError:
