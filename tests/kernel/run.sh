@@ -68,6 +68,14 @@ elapsed=$(( $(date +%s) - started ))
 guest_rc="$(cat "$out/exit-code" 2>/dev/null || echo none)"
 if [ -f "$out/summary.txt" ]; then
     cat "$out/summary.txt" >&2
+elif [ -f "$out/scenarios.out" ]; then
+    # killed or crashed before the summary: what had finished, and the scenario that was running
+    cat "$out/scenarios.out" >&2
+    running="$(ls -t "$out"/logs/*.log 2>/dev/null | head -n 1 || true)"
+    if [ -n "$running" ]; then
+        log "---- the scenario running when the guest stopped: $running (last 200 lines) ----"
+        tail -n 200 "$running" >&2
+    fi
 fi
 if [ "$qemu_rc" != 0 ] || [ "$guest_rc" != 0 ]; then
     log "FAILED after ${elapsed} s (qemu exit $qemu_rc, scenarios exit $guest_rc; 137 = killed after ${limit} s)"
