@@ -3,7 +3,6 @@ package io.brick.fc;
 import io.brick.core.connector.Connector;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
-import io.brick.core.error.CommandFailedException;
 import io.brick.core.error.DeviceNotFoundException;
 import io.brick.core.error.HostStateException;
 import io.brick.core.error.IdentityMismatchException;
@@ -15,7 +14,6 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
-import io.brick.core.model.DeviceState;
 import io.brick.core.model.FcHost;
 import io.brick.core.model.FcRemotePort;
 import io.brick.core.model.Hctl;
@@ -36,6 +34,7 @@ import io.brick.core.volume.IdentityGuard;
 import io.brick.core.volume.MultipathAssembly;
 import io.brick.core.volume.TransportCleanup;
 import io.brick.core.volume.VolumeDevices;
+import io.brick.core.volume.VolumeResize;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +100,7 @@ final class FcConnector implements Connector {
     private final DeviceFlusher flusher;
     private final Optional<MultipathManager> multipath;
     private final DisconnectPipeline pipeline;
+    private final VolumeResize resize;
     private final MultipathAssembly assembly;
     private final LockManager locks;
     private final EventPublisher events;
@@ -125,6 +125,7 @@ final class FcConnector implements Connector {
         this.events = requireNonNull(events, "events is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.sleeper = requireNonNull(sleeper, "sleeper is null");
+        this.resize = new VolumeResize(this.topology, this.flusher, this.multipath, this.sleeper, this.events);
         this.host = requireNonNull(host, "host is null");
         this.config = requireNonNull(config, "config is null");
         this.rescan = new FcRescan(topology);
@@ -522,67 +523,7 @@ final class FcConnector implements Connector {
         Deadline deadline = Deadline.after(config.extendTimeout(), clock);
         try (Locks held = lock(volume, deadline)) {
             VolumeDevices devices = volumeDevices(volume, paths(volume, hbas()), volume.expectedWwid());
-            if (devices.paths().isEmpty()) {
-                log.warn("Couldn't find any volume paths on the host to extend volume for {}", describe(volume));
-                throw new DeviceNotFoundException("Could not find any paths for the volume " + describe(volume)
-                        + " on this host to extend", Map.of("volume", describe(volume)));
-            }
-            List<String> down = devices.paths().stream().filter(path -> path.state() != DeviceState.RUNNING)
-                    .map(path -> path.name() + " " + path.state().kernelName()).toList();
-            if (!down.isEmpty()) {
-                throw new HostStateException("All paths need to be up to extend " + describe(volume) + ": "
-                        + String.join(", ", down), true, Map.of("down", String.join(",", down)), null);
-            }
-            EventPublisher.Phase resize = events.started(EventType.RESIZE, describe(volume));
-            for (BlockDevice path : devices.paths()) {
-                flusher.rescan(path.name());
-            }
-            long size = awaitAgreedSize(devices, deadline);
-            if (devices.map().isPresent()) {
-                MultipathMap map = devices.map().get();
-                multipath.orElseThrow(() -> new HostStateException(describe(volume) + " is multipathed but no "
-                        + "multipath manager is installed", false, Map.of("map", map.kernelName()), null))
-                        .resizeMap(map, deadline);
-                size = awaitMapSize(map, size, deadline);
-            }
-            resize.finished(EventType.RESIZE, Map.of("sizeBytes", Long.toString(size)));
-            log.info("extended {} to {} bytes", describe(volume), size);
-            return size;
-        }
-    }
-
-    /** Waits until every path reports the same size after the rescan (one short settle pause first). */
-    private long awaitAgreedSize(VolumeDevices devices, Deadline deadline) {
-        Deadline wait = deadline.sub(Duration.ofSeconds(30));
-        sleeper.sleep(wait.cap(POLL));
-        while (true) {
-            Map<String, Long> sizes = new LinkedHashMap<>();
-            for (BlockDevice path : devices.paths()) {
-                sizes.put(path.name(), topology.device(path.name()).map(BlockDevice::sizeBytes).orElse(-1L));
-            }
-            Set<Long> distinct = new HashSet<>(sizes.values());
-            if (distinct.size() == 1 && !distinct.contains(-1L)) {
-                return distinct.iterator().next();
-            }
-            if (wait.expired()) {
-                throw new HostStateException("the paths of " + devices.description() + " disagree on the size after "
-                        + "a rescan: " + sizes, true, Map.of("sizes", sizes.toString()), null);
-            }
-            sleeper.sleep(wait.cap(POLL));
-        }
-    }
-
-    private long awaitMapSize(MultipathMap map, long pathSize, Deadline deadline) {
-        while (true) {
-            long size = topology.multipathMap(map.kernelName()).map(MultipathMap::sizeBytes).orElse(-1L);
-            if (size == pathSize) {
-                return size;
-            }
-            if (deadline.expired()) {
-                throw new CommandFailedException("multipathd resize map " + map.name(), 0,
-                        "", "the map is " + size + " bytes, its paths " + pathSize, true);
-            }
-            sleeper.sleep(deadline.cap(POLL));
+            return resize.extend(devices, deadline);
         }
     }
 
