@@ -303,6 +303,13 @@ class Lab:
         uuid = read(f"/sys/block/{name}/dm/uuid")
         if uuid != f"mpath-{wwid}":
             raise Failure(f"{path} ({name}) has dm uuid {uuid}, expected mpath-{wwid}")
+        # connect returns once one good path forms the map; a path whose device appears a moment later joins it
+        # when multipathd handles its uevent (brick's documented contract): give it that moment.
+        try:
+            self.wait_for(f"{paths} paths in {name}",
+                          lambda: len(os.listdir(f"/sys/block/{name}/slaves")) >= paths, timeout=20, interval=0.1)
+        except Failure:
+            pass
         slaves = sorted(os.listdir(f"/sys/block/{name}/slaves"))
         if len(slaves) != paths:
             raise Failure(f"{name} has paths {slaves}, expected {paths}")
