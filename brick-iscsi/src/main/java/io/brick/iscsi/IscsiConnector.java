@@ -70,8 +70,10 @@ import static java.util.Objects.requireNonNull;
  * scans only this LUN ({@code C T L}, or {@code - - L} while the session has no target yet) and polls sysfs every
  * {@value #POLL_MILLIS} ms for the device, rescanning at 1, 2, 4, 8 ... s. As soon as one device of the volume's WWID
  * exists, the connect waits for multipathd's map (nudging it with {@code multipath -a} / {@code multipathd add path}
- * if it is slow) and returns the map: it does not wait for portals that have not answered; their workers go on within
- * their own time limits and their paths join the map when they come. If no map forms within
+ * if it is slow), lets every portal that has answered its login scan (bounded by the map wait: a worker waiting for
+ * its (portal, IQN) lock or between login and scan is waited for, since a process exiting then would leave that
+ * session logged in with the LUN never scanned), and returns the map: it does not wait for portals still in their
+ * login; their workers go on within their own time limits and their paths join the map when they come. If no map forms within
  * {@link IscsiConnectorConfig#mapWait()}, the single device is returned with a WARN, as os-brick does.
  *
  * <p><b>Connect, single path.</b> The targets are tried in order; a target that yields no device is cleaned up (log
@@ -280,6 +282,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                 Optional<MultipathMap> map = assembly.awaitMap(wwid, () -> acceptedPaths(wwid), config.nudgeAfter(),
                         mapDeadline);
                 if (map.isPresent()) {
+                    awaitSettled(mapDeadline);
                     MultipathMap complete = assembly.awaitPaths(map.get(), () -> acceptedPaths(wwid),
                             config.nudgeAfter(), mapDeadline);
                     return new AttachedVolume(complete.path(), Optional.of(wwid), Optional.of(wwid));
@@ -336,6 +339,35 @@ class IscsiConnector implements Connector, AutoCloseable {
                 }
                 deadline.check("a device of " + describe(volume), Map.of());
                 sleeper.sleep(deadline.cap(POLL));
+            }
+        }
+
+        /**
+         * Waits (bounded) until every portal has given what it is going to give soon: its worker has ended, found its
+         * device, or scanned twice without it; or is still in its login command (an unanswering portal is never
+         * waited for). A worker waiting for its (portal, IQN) lock, held by another connect of the same target, or
+         * between its login and its scan is waited for: were the connect to return then, a process that exits right
+         * after (the CLI) would leave that session logged in with the LUN never scanned, a path lost for good.
+         */
+        private void awaitSettled(Deadline wait) {
+            while (true) {
+                List<PortalWorker> pending = started.stream().filter(worker -> !worker.settled()).toList();
+                if (pending.isEmpty()) {
+                    List<String> loggingIn = started.stream().filter(PortalWorker::loggingIn)
+                            .map(worker -> worker.target.portal().toString()).toList();
+                    if (!loggingIn.isEmpty()) {
+                        log.info("{}: returning before portal(s) {} answered their login; their paths join the map "
+                                + "if they come while this process runs", describe(volume), loggingIn);
+                    }
+                    return;
+                }
+                if (wait.expired()) {
+                    log.warn("{}: portal(s) {} gave no device within the map wait ({} ms); returning the map without "
+                            + "them", describe(volume), pending.stream().map(worker -> worker.target.portal().toString())
+                            .toList(), config.mapWait().toMillis());
+                    return;
+                }
+                sleeper.sleep(wait.cap(POLL));
             }
         }
 
@@ -440,6 +472,8 @@ class IscsiConnector implements Connector, AutoCloseable {
         private volatile Optional<LoginFailedException> loginFailure = Optional.empty();
         private volatile Set<String> fresh = Set.of();
         private volatile boolean done;
+        private volatile boolean loggingIn;
+        private volatile int scans;
 
         PortalWorker(Attempt attempt, IscsiTarget target) {
             this.attempt = attempt;
@@ -465,6 +499,16 @@ class IscsiConnector implements Connector, AutoCloseable {
 
         boolean done() {
             return done;
+        }
+
+        /** In the login command now: the portal has not answered yet. */
+        boolean loggingIn() {
+            return loggingIn;
+        }
+
+        /** Ended, found its device, scanned twice without finding it, or waiting on its login (see awaitSettled). */
+        boolean settled() {
+            return done || loggingIn || device.isPresent() || scans >= 2;
         }
 
         @Override
@@ -506,11 +550,14 @@ class IscsiConnector implements Connector, AutoCloseable {
             sessions.updateNode(node, NODE_SETTINGS, attempt.volume.chap(), attempt.deadline);
             EventPublisher.Phase login = events.started(EventType.LOGIN_STARTED, target.portal().toString(),
                     Map.of("target", target.iqn().value()));
+            loggingIn = true;
             try {
                 sessions.login(node, attempt.deadline);
             } catch (BrickException e) {
                 login.failed(EventType.LOGIN_FAILED, e, Map.of("target", target.iqn().value()));
                 throw e;
+            } finally {
+                loggingIn = false;
             }
             Deadline appears = attempt.deadline.sub(SESSION_APPEARS);
             while (true) {
@@ -534,9 +581,11 @@ class IscsiConnector implements Connector, AutoCloseable {
             long start = clock.nanoTime();
             Duration interval = FIRST_RESCAN;
             long nextScan = start;
+            int scanCount = 0;
             while (!attempt.stopped) {
                 if (clock.nanoTime() - nextScan >= 0) {
                     scan(session);
+                    scanCount++;
                     nextScan = clock.nanoTime() + interval.toNanos();
                     interval = interval.multipliedBy(2);
                 }
@@ -544,6 +593,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                 if (device.isPresent()) {
                     return found(device, true);
                 }
+                scans = scanCount;
                 if (wait.expired()) {
                     return Optional.empty();
                 }

@@ -97,6 +97,36 @@ class IscsiConnectorTest {
     }
 
     @Test
+    void a_portal_whose_lock_another_connect_holds_is_waited_for_so_its_path_is_in_the_map_returned() throws Exception {
+        // Another process's connect of the same target holds the second portal's lock for 3 s (the real kernel's
+        // four_in_parallel): had the connect returned on the first path, a CLI exiting right after would leave that
+        // portal's session without this LUN ever scanned.
+        java.util.concurrent.atomic.AtomicReference<SimulatedIscsi> holder = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
+        io.brick.core.lock.ProcessLocks otherProcess = (key, deadline) -> {
+            if (held.get() && key.contains("127.0.0.2")) {
+                holder.get().host.clock().sleep(Duration.ofSeconds(3));
+            }
+            return () -> { };
+        };
+        lab = SimulatedIscsi.start(dir, Latencies.realistic(), otherProcess);
+        holder.set(lab);
+        lab.connector.connect(twoPortals(0));
+        awaitBothPaths();
+        held.set(true);
+
+        AttachedVolume attached = lab.connector.connect(twoPortals(1));
+
+        String map = attached.path().name();
+        List<String> slaves;
+        try (var list = Files.list(lab.host.root().resolve("sys/block/" + map + "/slaves"))) {
+            slaves = list.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+        assertThat(attached.scsiWwn()).contains(Wwid.of(LUN1));
+        assertThat(slaves).as("the map returned has both portals' paths").hasSize(2);
+    }
+
+    @Test
     void a_busy_map_without_force_stops_the_disconnect_before_anything_is_removed() {
         lab = SimulatedIscsi.start(dir, Latencies.realistic());
         AttachedVolume attached = lab.connector.connect(twoPortals(1));

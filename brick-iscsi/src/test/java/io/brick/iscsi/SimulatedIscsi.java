@@ -32,11 +32,15 @@ final class SimulatedIscsi implements AutoCloseable {
     final List<BrickEvent> events = new CopyOnWriteArrayList<>();
 
     private SimulatedIscsi(SimulatedHost host, IscsiConnectorConfig config) {
+        this(host, config, ProcessLocks.none());
+    }
+
+    private SimulatedIscsi(SimulatedHost host, IscsiConnectorConfig config, ProcessLocks processLocks) {
         this.host = host;
         this.brick = Brick.builder()
                 .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(config))
                 .hostRoot(host.hostRoot()).commandRunner(host.commandRunner())
-                .clock(host.clock()).sleeper(host.clock()).processLocks(ProcessLocks.none())
+                .clock(host.clock()).sleeper(host.clock()).processLocks(processLocks)
                 .eventListener(events::add)
                 .build();
         this.connector = brick.connector(Protocol.ISCSI);
@@ -48,6 +52,11 @@ final class SimulatedIscsi implements AutoCloseable {
 
     static SimulatedIscsi start(SimulatedHost host, IscsiConnectorConfig config) {
         return new SimulatedIscsi(host, config);
+    }
+
+    /** With the given inter-process locks: another process's connect holding a lock, simulated. */
+    static SimulatedIscsi start(Path dir, Latencies latencies, ProcessLocks processLocks) {
+        return new SimulatedIscsi(RecordedLab.host(dir, latencies), IscsiConnectorConfig.defaults(), processLocks);
     }
 
     /** Both lab portals, LUN {@code lun}, as os-brick's plural keys. */
