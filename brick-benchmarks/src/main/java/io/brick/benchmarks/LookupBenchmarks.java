@@ -42,8 +42,11 @@ import java.util.concurrent.TimeUnit;
 public class LookupBenchmarks {
     private static final int PICKS = 4096;
 
-    /** targets x portals x LUNs per target: 1,024, 16,384 and 65,536 disks over 16 sessions. */
-    @Param({"8x2x64", "8x2x1024", "8x2x4096"})
+    /**
+     * targets x portals x LUNs per target: 1,024, 16,384 and 65,536 disks over 16 sessions; and 16,384 disks over
+     * 1,024 sessions (one target per 16 volumes), where what grows is the number of sessions.
+     */
+    @Param({"8x2x64", "8x2x1024", "8x2x4096", "512x2x16"})
     public String shape;
 
     /** {@code brick}: the sysfs topology provider; {@code naive}: the walk-everything baseline. */
@@ -153,7 +156,7 @@ public class LookupBenchmarks {
      */
     private List<Object> brickVolumeDevices(Portal portal, Iqn iqn, Lun lun) {
         List<Object> found = new ArrayList<>();
-        for (IscsiSession session : topology.iscsiSessions()) {
+        for (IscsiSession session : topology.iscsiSessions(iqn)) {
             if (session.connects(portal, iqn)) {
                 Optional<BlockDevice> device = topology.sessionDevice(session.sessionId(), lun);
                 device.ifPresent(found::add);
