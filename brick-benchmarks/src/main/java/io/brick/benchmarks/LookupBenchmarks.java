@@ -2,6 +2,7 @@ package io.brick.benchmarks;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DevicePath;
 import io.brick.core.model.Iqn;
 import io.brick.core.model.IscsiSession;
 import io.brick.core.model.Lun;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The lookups: {@code sessionDevice} (the disk of one session and LUN), {@code holderMap} (the map of a disk),
  * {@code wwid} (a disk's WWID), {@code volumeDevices} (every disk of one portal, IQN and LUN, as a disconnect finds
- * them: the sessions to that portal and target, then the LUN in each), {@code topology} (everything).
+ * them: the sessions to that portal and target, then the LUN in each), {@code byIdLink} (the device a by-id link
+ * names), {@code topology} (everything).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +61,8 @@ public class LookupBenchmarks {
     private final int[] sessions = new int[PICKS];
     private final int[] luns = new int[PICKS];
     private final String[] disks = new String[PICKS];
+    private final String[] maps = new String[PICKS];
+    private final DevicePath[] byIdLinks = new DevicePath[PICKS];
     private final Portal[] portals = new Portal[PICKS];
     private final Iqn[] iqns = new Iqn[PICKS];
     private int next;
@@ -78,6 +82,8 @@ public class LookupBenchmarks {
             sessions[index] = host.session(target, portal);
             luns[index] = lun;
             disks[index] = host.disk(target, portal, lun);
+            maps[index] = host.map(target, lun);
+            byIdLinks[index] = DevicePath.of("/dev/disk/by-id/scsi-" + HostShape.wwid(target, lun));
             portals[index] = new Portal(HostShape.address(portal), 3260);
             iqns[index] = Iqn.of(HostShape.iqn(target));
         }
@@ -139,6 +145,28 @@ public class LookupBenchmarks {
             return requireOne(naive.volumeDevices(portals[index].host(), iqns[index].value(), luns[index]));
         }
         return requireOne(brickVolumeDevices(portals[index], iqns[index], Lun.of(luns[index])));
+    }
+
+    /**
+     * Which device a {@code /dev/disk/by-id} link names (a detach deciding which single path to flush). {@code brick}:
+     * the link resolved ({@code resolveDevLink}); {@code naive}: brick's former way, listing the links of a device
+     * ({@code diskByIdLinks}, a walk over every link in by-id) and looking for the one given.
+     */
+    @Benchmark
+    public Object byIdLink() {
+        int index = pick();
+        if (naive()) {
+            List<String> links = topology.diskByIdLinks(maps[index]);
+            if (!links.contains(byIdLinks[index].name())) {
+                throw new IllegalStateException(maps[index] + " has no link " + byIdLinks[index]);
+            }
+            return links;
+        }
+        String name = topology.resolveDevLink(byIdLinks[index]).orElseThrow();
+        if (!name.equals(maps[index])) {
+            throw new IllegalStateException(byIdLinks[index] + " resolves to " + name + ", not " + maps[index]);
+        }
+        return name;
     }
 
     @Benchmark
