@@ -911,7 +911,7 @@ class IscsiConnector implements Connector, AutoCloseable {
 
     /** Sessions to that portal and target (portals compare case-insensitively), logged in or not. */
     private List<IscsiSession> sessionsTo(Portal portal, Iqn iqn) {
-        return topology.iscsiSessions().stream().filter(session -> session.connects(portal, iqn)).toList();
+        return topology.iscsiSessions(iqn).stream().filter(session -> session.connects(portal, iqn)).toList();
     }
 
     private Optional<IscsiSession> findSession(Portal portal, Iqn iqn, String transport) {

@@ -236,6 +236,18 @@ class SysfsTopologyProviderTest {
     }
 
     @Test
+    void sessions_of_one_target_are_the_full_listing_filtered_by_target_name_in_any_case() throws IOException {
+        io.brick.core.model.Iqn lab = io.brick.core.model.Iqn.of("IQN.2003-01.org.linux-iscsi.LABVM:target1");
+        Files.writeString(fixture.sys("devices/platform/host3/session2/iscsi_session/session2/targetname"),
+                "iqn.2003-01.org.linux-iscsi.labvm:other\n");
+
+        assertThat(provider.iscsiSessions(lab)).containsExactly(provider.iscsiSession(1).orElseThrow());
+        assertThat(provider.iscsiSessions(io.brick.core.model.Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:other")))
+                .extracting(s -> s.sessionId()).containsExactly(2);
+        assertThat(provider.iscsiSessions(io.brick.core.model.Iqn.of("iqn.2003-01.org.example:none"))).isEmpty();
+    }
+
+    @Test
     void a_session_without_a_target_name_yet_is_not_reported() throws IOException {
         Files.writeString(fixture.sys("devices/platform/host3/session2/iscsi_session/session2/targetname"), "(null)\n");
 

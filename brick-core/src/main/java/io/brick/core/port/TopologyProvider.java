@@ -6,6 +6,7 @@ import io.brick.core.model.DevicePath;
 import io.brick.core.model.FcRemotePort;
 import io.brick.core.model.FcTransportTarget;
 import io.brick.core.model.Hctl;
+import io.brick.core.model.Iqn;
 import io.brick.core.model.IscsiSession;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
@@ -27,6 +28,16 @@ import java.util.Optional;
 public interface TopologyProvider {
     /** All iSCSI sessions, sorted by id. */
     List<IscsiSession> iscsiSessions();
+
+    /**
+     * The sessions to one target ({@link Iqn#matches}: IQNs compare case-insensitively), logged in or not, sorted by
+     * id. The same sessions as {@link #iscsiSessions()} filtered by target name; a provider can answer it without
+     * reading every session in full (sysfs reads each session's target name, then only the matching sessions).
+     */
+    default List<IscsiSession> iscsiSessions(Iqn target) {
+        java.util.Objects.requireNonNull(target, "target is null");
+        return iscsiSessions().stream().filter(session -> session.targetName().matches(target)).toList();
+    }
 
     /** The session {@code sessionN}, if it exists. */
     Optional<IscsiSession> iscsiSession(int sessionId);

@@ -20,8 +20,9 @@ import static java.util.Objects.requireNonNull;
  *   <li>No connect result: nothing (os-brick: no {@code path_used}, no flush).</li>
  *   <li>{@code /dev/sdX} (a kernel name): that path, if it is one of the volume's; otherwise nothing (another
  *   device directly under {@code /dev}).</li>
- *   <li>A {@code /dev/disk/by-id} link that sysfs' view lists for one of the paths
- *   ({@link TopologyProvider#diskByIdLinks}): that path.</li>
+ *   <li>A {@code /dev/disk/by-id} link that resolves to one of the paths ({@link TopologyProvider#resolveDevLink};
+ *   for a provider that does not resolve links, one that {@link TopologyProvider#diskByIdLinks} lists for a path):
+ *   that path.</li>
  *   <li>A multipath path ({@code /dev/dm-N}, a name holding {@code mpath}, {@code /dev/mapper/<the volume's WWID>}, or
  *   a connect result with a {@code multipath_id}): nothing, the map is gone (os-brick's {@code was_multipath}).</li>
  *   <li>Any other path is a link over the device (a {@code by-path} link, a {@code /dev/mapper/crypt-...} device over a
@@ -67,7 +68,16 @@ final class UsedPath {
         }
         if (path.startsWith(BY_ID)) {
             String link = used.name();
-            for (BlockDevice device : volume.paths()) {
+            // the link's own target first: one lookup, where listing every device's links walks all of by-id
+            Optional<String> target = path.equals(BY_ID + link) ? topology.resolveDevLink(used) : Optional.empty();
+            if (target.isPresent()) {
+                for (BlockDevice device : volume.paths()) {
+                    if (device.name().equals(target.get())) {
+                        return new Decision(List.of(device), path + " resolves to " + device.name());
+                    }
+                }
+            }
+            for (BlockDevice device : target.isPresent() ? List.<BlockDevice>of() : volume.paths()) {
                 if (topology.diskByIdLinks(device.name()).contains(link)) {
                     return new Decision(List.of(device), path + " resolves to " + device.name());
                 }

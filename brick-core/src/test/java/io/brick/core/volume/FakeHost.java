@@ -58,6 +58,10 @@ final class FakeHost {
     boolean mapOutlivesPaths;
     Duration flushTakes = Duration.ZERO;
     Duration removalTakes = Duration.ZERO;
+    /** Whether the topology resolves {@code /dev/disk/by-id} links itself ({@code resolveDevLink}), as sysfs does. */
+    boolean resolvesLinks;
+    /** How often {@code diskByIdLinks} (on a real host a walk over every by-id link) was asked. */
+    int byIdWalks;
     /** Run on every holder lookup (lets a test form a map while a wait polls). */
     Runnable onPoll = () -> { };
 
@@ -172,7 +176,18 @@ final class FakeHost {
 
         @Override
         public List<String> diskByIdLinks(String kernelName) {
+            byIdWalks++;
             return List.copyOf(links.getOrDefault(kernelName, List.of()));
+        }
+
+        @Override
+        public Optional<String> resolveDevLink(io.brick.core.model.DevicePath link) {
+            if (!resolvesLinks || !link.path().startsWith("/dev/disk/by-id/")) {
+                return Optional.empty();
+            }
+            String name = link.path().substring("/dev/disk/by-id/".length());
+            return links.entrySet().stream().filter(entry -> entry.getValue().contains(name)).map(Map.Entry::getKey)
+                    .findFirst();
         }
 
         @Override

@@ -29,17 +29,26 @@ class UsedPathTest {
             "/dev/sdz|",
     })
     void requiresFlush(String used, String expected) {
-        FakeHost host = new FakeHost(new ManualClock());
-        BlockDevice sda = host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        BlockDevice sdb = host.addDevice("sdb", "3:0:0:1", Optional.empty());
-        VolumeDevices volume = new VolumeDevices("v", Optional.of(VOLUME), List.of(sda, sdb), Optional.empty(), List.of());
+        for (boolean resolvesLinks : new boolean[] {false, true}) {
+            FakeHost host = new FakeHost(new ManualClock());
+            host.resolvesLinks = resolvesLinks;
+            BlockDevice sda = host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+            BlockDevice sdb = host.addDevice("sdb", "3:0:0:1", Optional.empty());
+            VolumeDevices volume = new VolumeDevices("v", Optional.of(VOLUME), List.of(sda, sdb), Optional.empty(),
+                    List.of());
 
-        UsedPath.Decision decision = UsedPath.decide(volume,
-                Optional.of(new AttachedVolume(DevicePath.of(used), Optional.of(VOLUME), Optional.empty())), host.topology());
+            UsedPath.Decision decision = UsedPath.decide(volume,
+                    Optional.of(new AttachedVolume(DevicePath.of(used), Optional.of(VOLUME), Optional.empty())),
+                    host.topology());
 
-        List<String> names = expected == null ? List.of() : Arrays.asList(expected.split(" "));
-        assertThat(decision.flush()).extracting(BlockDevice::name).containsExactlyElementsOf(names);
-        assertThat(decision.reason()).contains(used);
+            List<String> names = expected == null ? List.of() : Arrays.asList(expected.split(" "));
+            assertThat(decision.flush()).as("topology resolves links: %s", resolvesLinks).extracting(BlockDevice::name)
+                    .containsExactlyElementsOf(names);
+            assertThat(decision.reason()).contains(used);
+            if (resolvesLinks && decision.reason().contains(" resolves to ")) {
+                assertThat(host.byIdWalks).as("a resolved link needs no walk over every link").isZero();
+            }
+        }
     }
 
     @ParameterizedTest

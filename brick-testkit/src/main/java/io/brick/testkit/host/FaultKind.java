@@ -6,6 +6,8 @@ public enum FaultKind {
     LOGIN_REFUSED,
     /** A login that never answers, until the command's timeout. */
     LOGIN_HANGS,
+    /** A login to one portal that takes longer than usual. */
+    SLOW_LOGIN,
     /** A login that fails now and then (the seed decides when). */
     FLAKY_LOGIN,
     /** A portal's path going down right after a login to it. */

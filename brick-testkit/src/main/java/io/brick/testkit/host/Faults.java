@@ -36,6 +36,7 @@ public final class Faults {
     private final Map<String, Reason> refused = new LinkedHashMap<>();
     private final Set<String> hanging = new LinkedHashSet<>();
     private final Map<String, Double> flaky = new LinkedHashMap<>();
+    private final Map<String, Duration> slowLogins = new LinkedHashMap<>();
     private final Set<String> downAfterLogin = new LinkedHashSet<>();
     private final Set<String> downDuringFlush = new LinkedHashSet<>();
     private final Set<String> busyMaps = new LinkedHashSet<>();
@@ -70,6 +71,19 @@ public final class Faults {
         requireNonNull(portal, "portal is null");
         synchronized (clock) {
             hanging.add(portal);
+        }
+        return this;
+    }
+
+    /** Every login to that portal takes {@code delay} longer (a slow or distant portal); its result is unchanged. */
+    public Faults slowLogin(String portal, Duration delay) {
+        requireNonNull(portal, "portal is null");
+        requireNonNull(delay, "delay is null");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a delay is not negative: " + delay);
+        }
+        synchronized (clock) {
+            slowLogins.put(portal, delay);
         }
         return this;
     }
@@ -286,6 +300,7 @@ public final class Faults {
             refused.clear();
             hanging.clear();
             flaky.clear();
+            slowLogins.clear();
             downAfterLogin.clear();
             downDuringFlush.clear();
             busyMaps.clear();
@@ -305,6 +320,10 @@ public final class Faults {
 
     boolean hangs(String portal) {
         return hanging.contains(portal);
+    }
+
+    Optional<Duration> slowLogin(String portal) {
+        return Optional.ofNullable(slowLogins.get(portal));
     }
 
     boolean flakyFails(String portal) {

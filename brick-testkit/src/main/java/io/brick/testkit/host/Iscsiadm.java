@@ -70,6 +70,11 @@ final class Iscsiadm {
                 kernel.oracle.fire(FaultKind.LOGIN_HANGS, portal.get());
                 latency = Invocation.FOREVER;
             }
+            Optional<Duration> slowLogin = portal.flatMap(kernel.faults::slowLogin);
+            if (slowLogin.isPresent() && !latency.equals(Invocation.FOREVER)) {
+                kernel.oracle.fire(FaultKind.SLOW_LOGIN, portal.get());
+                latency = latency.plus(slowLogin.get());
+            }
         }
         Optional<Duration> slow = kernel.faults.slowIscsiadm();
         if (slow.isPresent()) {

@@ -55,6 +55,24 @@ class SimulatedFaultsTest {
     }
 
     @Test
+    void a_slow_login_to_one_portal_takes_longer_and_still_logs_in() {
+        lab = new Lab(dir);
+        lab.host.faults().slowLogin(P2, java.time.Duration.ofSeconds(5));
+        lab.node(P1, "--op", "new");
+        lab.node(P2, "--op", "new");
+
+        java.time.Duration before = lab.host.clock().elapsed();
+        assertThat(lab.node(P1, "--login").exitCode()).isZero();
+        java.time.Duration fast = lab.host.clock().elapsed().minus(before);
+        before = lab.host.clock().elapsed();
+        assertThat(lab.node(P2, "--login").exitCode()).isZero();
+        java.time.Duration slow = lab.host.clock().elapsed().minus(before);
+
+        assertThat(slow.minus(fast)).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(lab.host.oracle().firedByKind()).containsEntry(FaultKind.SLOW_LOGIN, 1);
+    }
+
+    @Test
     void a_flaky_login_fails_some_of_the_time_as_the_seed_says() {
         List<Integer> first = flakyCodes(7);
         assertThat(first).contains(0, 8);

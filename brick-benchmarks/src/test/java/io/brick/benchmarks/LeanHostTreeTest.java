@@ -1,0 +1,115 @@
+package io.brick.benchmarks;
+
+import io.brick.core.bootstrap.Brick;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.Iqn;
+import io.brick.core.model.Lun;
+import io.brick.core.model.MultipathMap;
+import io.brick.core.model.Portal;
+import io.brick.core.model.Topology;
+import io.brick.core.model.Wwid;
+import io.brick.core.port.TopologyProvider;
+import io.brick.testkit.sysfs.FakeSysfs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lean benchmark tree is the testkit's FakeSysfs tree as brick reads it, and the walk-everything baseline answers
+ * every lookup as brick does.
+ */
+class LeanHostTreeTest {
+    private static final HostShape SHAPE = new HostShape(2, 2, 3);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void brick_reads_the_same_topology_from_the_lean_tree_as_from_the_fake_sysfs_of_the_same_host() {
+        Path lean = dir.resolve("lean");
+        LeanHostTree.write(lean, SHAPE);
+        FakeSysfs fake = FakeSysfs.create(dir.resolve("fake"));
+        for (int target = 0; target < SHAPE.targets(); target++) {
+            String iqn = HostShape.iqn(target);
+            for (int portal = 0; portal < SHAPE.portals(); portal++) {
+                int session = SHAPE.session(target, portal);
+                String address = HostShape.address(portal);
+                fake.iscsiSession(HostShape.hostOf(session), session, spec -> spec.target(iqn).portal(address, 3260));
+            }
+            for (int lun = 0; lun < SHAPE.lunsPerTarget(); lun++) {
+                String wwid = HostShape.wwid(target, lun);
+                String[] disks = new String[SHAPE.portals()];
+                for (int portal = 0; portal < SHAPE.portals(); portal++) {
+                    disks[portal] = SHAPE.disk(target, portal, lun);
+                    fake.scsiDevice(HostShape.hostOf(SHAPE.session(target, portal)) + ":0:0:" + lun, disks[portal],
+                            spec -> spec.wwid(wwid));
+                }
+                fake.multipathMap(SHAPE.map(target, lun), spec -> spec.wwid(wwid).slaves(disks));
+            }
+        }
+
+        Topology fromLean;
+        Topology fromFake;
+        try (Brick leanRuntime = Hosts.sysfsRuntime(lean); Brick fakeRuntime = Hosts.sysfsRuntime(fake.root())) {
+            fromLean = Hosts.topology(leanRuntime).topology();
+            fromFake = Hosts.topology(fakeRuntime).topology();
+            assertThat(Hosts.topology(leanRuntime).multipathMapByWwid(Wwid.of(HostShape.wwid(1, 2))))
+                    .isEqualTo(Hosts.topology(fakeRuntime).multipathMapByWwid(Wwid.of(HostShape.wwid(1, 2))))
+                    .map(MultipathMap::kernelName).contains(SHAPE.map(1, 2));
+        }
+        assertThat(fromLean).isEqualTo(fromFake);
+        assertThat(fromLean.iscsiSessions()).hasSize(SHAPE.sessions());
+        assertThat(fromLean.devices()).hasSize(SHAPE.devices());
+        assertThat(fromLean.multipathMaps()).hasSize(SHAPE.maps());
+    }
+
+    @Test
+    void the_walk_everything_baseline_answers_each_lookup_as_brick_does() {
+        LeanHostTree.write(dir, SHAPE);
+        NaiveHostScan naive = new NaiveHostScan(dir);
+        try (Brick brick = Hosts.sysfsRuntime(dir)) {
+            TopologyProvider topology = Hosts.topology(brick);
+            for (int target = 0; target < SHAPE.targets(); target++) {
+                for (int portal = 0; portal < SHAPE.portals(); portal++) {
+                    for (int lun = 0; lun < SHAPE.lunsPerTarget(); lun++) {
+                        int session = SHAPE.session(target, portal);
+                        String disk = SHAPE.disk(target, portal, lun);
+                        BlockDevice device = topology.sessionDevice(session, Lun.of(lun)).orElseThrow();
+                        assertThat(device.name()).isEqualTo(disk);
+                        assertThat(naive.sessionDevice(session, lun)).map(NaiveHostScan.Disk::name).contains(disk);
+                        assertThat(topology.holderMap(disk)).map(MultipathMap::kernelName)
+                                .contains(SHAPE.map(target, lun));
+                        assertThat(naive.holderMap(disk)).map(NaiveHostScan.Map::name)
+                                .contains(SHAPE.map(target, lun));
+                        assertThat(topology.wwid(disk)).contains(Wwid.of(HostShape.wwid(target, lun)));
+                        assertThat(naive.wwid(disk)).contains("naa." + HostShape.wwid(target, lun).substring(1));
+                        Portal at = new Portal(HostShape.address(portal), 3260);
+                        Iqn iqn = Iqn.of(HostShape.iqn(target));
+                        assertThat(topology.iscsiSessions(iqn)).filteredOn(each -> each.connects(at, iqn))
+                                .extracting(each -> each.sessionId()).containsExactly(session);
+                        assertThat(naive.volumeDevices(at.host(), HostShape.iqn(target), lun))
+                                .extracting(NaiveHostScan.Disk::name).containsExactly(disk);
+                    }
+                }
+            }
+            NaiveHostScan.Snapshot all = naive.scan();
+            Topology topologyAll = topology.topology();
+            assertThat(all.disks()).extracting(NaiveHostScan.Disk::name)
+                    .containsExactlyInAnyOrderElementsOf(topologyAll.devices().stream().map(BlockDevice::name).toList());
+            assertThat(all.maps()).hasSize(topologyAll.multipathMaps().size());
+            assertThat(all.sessions()).hasSize(topologyAll.iscsiSessions().size());
+        }
+    }
+
+    @Test
+    void disk_names_follow_the_kernels_order() {
+        assertThat(List.of(0, 25, 26, 701, 702).stream().map(HostShape::diskName))
+                .containsExactly("sda", "sdz", "sdaa", "sdzz", "sdaaa");
+        assertThat(HostShape.parse("8x2x64")).isEqualTo(new HostShape(8, 2, 64));
+        assertThat(new HostShape(8, 2, 4096).devices()).isEqualTo(65_536);
+    }
+}
