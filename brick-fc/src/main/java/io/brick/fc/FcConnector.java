@@ -482,37 +482,7 @@ final class FcConnector implements Connector {
      * map holding them (or the map of the WWID).
      */
     private VolumeDevices volumeDevices(FcVolume volume, List<FcPath> paths, Optional<Wwid> wwid) {
-        List<BlockDevice> found = dedupe(paths.stream().map(FcPath::device).toList());
-        IdentityGuard.Verdict verdict = IdentityGuard.judge(found, Set.of(), wwid);
-        if (verdict.conflict().isPresent()) {
-            BlockDevice first = found.get(0);
-            throw new IdentityMismatchException(wwid.map(Wwid::value).orElse("one WWID for every path"),
-                    verdict.conflict().get(), first.hctl().toString(), first.name());
-        }
-        List<BlockDevice> volumePaths = new ArrayList<>(verdict.accepted());
-        volumePaths.addAll(verdict.undecided());
-        volumePaths.sort(java.util.Comparator.comparing(BlockDevice::hctl, java.util.Comparator
-                .comparingInt(Hctl::host).thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
-                .thenComparing(Hctl::lun, Long::compareUnsigned)));
-        Optional<Wwid> volumeWwid = verdict.wwid().or(() -> wwid);
-        Optional<MultipathMap> map = Optional.empty();
-        for (BlockDevice path : volumePaths) {
-            map = topology.holderMap(path.name())
-                    .filter(candidate -> volumeWwid.isEmpty() || candidate.wwid().equals(volumeWwid));
-            if (map.isPresent()) {
-                break;
-            }
-        }
-        if (map.isEmpty() && volumeWwid.isPresent()) {
-            map = IdentityGuard.mapOfWwid(topology, volumeWwid.get(), verdict.rejected());
-        }
-        return new VolumeDevices(describe(volume), volumeWwid, volumePaths, map, verdict.rejected());
-    }
-
-    private static List<BlockDevice> dedupe(List<BlockDevice> devices) {
-        Map<String, BlockDevice> byName = new LinkedHashMap<>();
-        devices.forEach(device -> byName.putIfAbsent(device.name(), device));
-        return List.copyOf(byName.values());
+        return VolumeDevices.judge(describe(volume), paths.stream().map(FcPath::device).toList(), wwid, topology);
     }
 
     // ------------------------------------------------------------------------------------------------- extend

@@ -37,13 +37,11 @@ import io.brick.core.volume.IdentityGuard;
 import io.brick.core.volume.MultipathAssembly;
 import io.brick.core.volume.VolumeDevices;
 import io.brick.core.volume.VolumeResize;
-import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -700,34 +698,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                 topology.sessionDevice(session.sessionId(), target.lun()).ifPresent(found::add);
             }
         }
-        found.sort(Comparator.comparing(BlockDevice::name));
-        IdentityGuard.Verdict verdict = IdentityGuard.judge(dedupe(found), Set.of(), wwid);
-        if (verdict.conflict().isPresent()) {
-            BlockDevice first = found.get(0);
-            throw new IdentityMismatchException(wwid.map(Wwid::value).orElse("one WWID for every path"),
-                    verdict.conflict().get(), first.hctl().toString(), first.name());
-        }
-        List<BlockDevice> paths = new ArrayList<>(verdict.accepted());
-        paths.addAll(verdict.undecided());
-        Optional<Wwid> volumeWwid = verdict.wwid().or(() -> wwid);
-        Optional<MultipathMap> map = Optional.empty();
-        for (BlockDevice path : paths) {
-            map = topology.holderMap(path.name())
-                    .filter(candidate -> volumeWwid.isEmpty() || candidate.wwid().equals(volumeWwid));
-            if (map.isPresent()) {
-                break;
-            }
-        }
-        if (map.isEmpty() && volumeWwid.isPresent()) {
-            map = IdentityGuard.mapOfWwid(topology, volumeWwid.get(), verdict.rejected());
-        }
-        return new VolumeDevices(describe(volume), volumeWwid, paths, map, verdict.rejected());
-    }
-
-    private static List<BlockDevice> dedupe(List<BlockDevice> devices) {
-        Map<String, BlockDevice> byName = new LinkedHashMap<>();
-        devices.forEach(device -> byName.putIfAbsent(device.name(), device));
-        return List.copyOf(byName.values());
+        return VolumeDevices.judge(describe(volume), found, wwid, topology);
     }
 
     private static Set<String> names(VolumeDevices devices) {

@@ -1,11 +1,19 @@
 package io.brick.core.volume;
 
+import io.brick.core.error.IdentityMismatchException;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.Hctl;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Wwid;
+import io.brick.core.port.TopologyProvider;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,6 +36,59 @@ public record VolumeDevices(String description, Optional<Wwid> wwid, List<BlockD
         paths = List.copyOf(paths);
         requireNonNull(map, "map is null");
         rejected = List.copyOf(rejected);
+    }
+
+    /**
+     * Judges the devices a transport found at the volume's addresses (its LUN in every session, on every HBA) and
+     * finds the map holding them: the one step every transport's disconnect and extend starts from.
+     * <ul>
+     *     <li>Devices of two WWIDs with no caller's WWID to tell them apart: {@link IdentityMismatchException}.</li>
+     *     <li>Devices of another WWID than the caller's (or than the others'): {@code rejected}, never paths.</li>
+     *     <li>Devices whose WWID cannot be read: kept as paths (undecided), as they sit at the volume's address.</li>
+     *     <li>The map: the first path's holder of the volume's WWID; failing that, the map of the WWID itself, unless
+     *     the devices at the addresses have another WWID and that map has paths elsewhere
+     *     ({@link IdentityGuard#mapOfWwid}).</li>
+     * </ul>
+     *
+     * @param description how to name the volume in messages
+     * @param found the devices found, in any order, possibly repeated
+     * @param expected the caller's WWID ({@code scsi_wwn} / {@code multipath_id}), if given
+     * @param topology where to look for the maps
+     * @throws IdentityMismatchException when the devices disagree on their WWID and nothing says which is right
+     */
+    public static VolumeDevices judge(String description, List<BlockDevice> found, Optional<Wwid> expected,
+                                      TopologyProvider topology) {
+        requireNonNull(description, "description is null");
+        requireNonNull(found, "found is null");
+        requireNonNull(expected, "expected is null");
+        requireNonNull(topology, "topology is null");
+        Map<String, BlockDevice> byName = new LinkedHashMap<>();
+        found.stream().sorted(Comparator.comparing(BlockDevice::name))
+                .forEach(device -> byName.putIfAbsent(device.name(), device));
+        List<BlockDevice> devices = List.copyOf(byName.values());
+        IdentityGuard.Verdict verdict = IdentityGuard.judge(devices, Set.of(), expected);
+        if (verdict.conflict().isPresent()) {
+            BlockDevice first = devices.get(0);
+            throw new IdentityMismatchException(expected.map(Wwid::value).orElse("one WWID for every path"),
+                    verdict.conflict().get(), first.hctl().toString(), first.name());
+        }
+        List<BlockDevice> paths = new ArrayList<>(verdict.accepted());
+        paths.addAll(verdict.undecided());
+        paths.sort(Comparator.comparing(BlockDevice::hctl, Comparator.comparingInt(Hctl::host)
+                .thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
+                .thenComparing(Hctl::lun, Long::compareUnsigned)));
+        Optional<Wwid> wwid = verdict.wwid().or(() -> expected);
+        Optional<MultipathMap> map = Optional.empty();
+        for (BlockDevice path : paths) {
+            map = topology.holderMap(path.name()).filter(candidate -> wwid.isEmpty() || candidate.wwid().equals(wwid));
+            if (map.isPresent()) {
+                break;
+            }
+        }
+        if (map.isEmpty() && wwid.isPresent()) {
+            map = IdentityGuard.mapOfWwid(topology, wwid.get(), verdict.rejected());
+        }
+        return new VolumeDevices(description, wwid, paths, map, verdict.rejected());
     }
 
     /** Whether nothing of the volume is on the host. */

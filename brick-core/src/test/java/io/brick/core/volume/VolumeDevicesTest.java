@@ -1,0 +1,68 @@
+package io.brick.core.volume;
+
+import io.brick.core.error.IdentityMismatchException;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.Wwid;
+import io.brick.core.time.ManualClock;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static io.brick.core.volume.FakeHost.STALE;
+import static io.brick.core.volume.FakeHost.VOLUME;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@link VolumeDevices#judge}: the one identity step every transport's disconnect and extend start from. */
+class VolumeDevicesTest {
+    private static final String NAME = "iqn.2003-01.org.example:t1 LUN 1";
+
+    private final FakeHost host = new FakeHost(new ManualClock());
+
+    @Test
+    void the_volumes_paths_are_deduplicated_sorted_by_hctl_and_a_stale_device_is_rejected() {
+        BlockDevice sdb = host.addDevice("sdb", "2:0:0:1", Optional.of(VOLUME));
+        BlockDevice sda = host.addDevice("sda", "3:0:0:1", Optional.of(VOLUME));
+        BlockDevice stale = host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        host.addMap("dm-0", VOLUME, "sda", "sdb");
+
+        VolumeDevices devices = VolumeDevices.judge(NAME, List.of(sda, stale, sdb, sda), Optional.of(VOLUME),
+                host.topology());
+
+        assertThat(devices.paths()).containsExactly(sdb, sda);
+        assertThat(devices.rejected()).containsExactly(stale);
+        assertThat(devices.wwid()).contains(VOLUME);
+        assertThat(devices.map()).hasValueSatisfying(map -> assertThat(map.kernelName()).isEqualTo("dm-0"));
+    }
+
+    @Test
+    void devices_of_two_wwids_with_no_caller_wwid_are_an_identity_mismatch() {
+        BlockDevice sda = host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        BlockDevice stale = host.addDevice("sdb", "3:0:0:1", Optional.of(STALE));
+
+        assertThatThrownBy(() -> VolumeDevices.judge(NAME, List.of(sda, stale), Optional.empty(), host.topology()))
+                .isInstanceOf(IdentityMismatchException.class);
+    }
+
+    @Test
+    void a_map_of_another_wwid_holding_a_path_is_not_the_volumes() {
+        BlockDevice sda = host.addDevice("sda", "2:0:0:1", Optional.empty());
+        host.addMap("dm-3", STALE, "sda");
+
+        VolumeDevices devices = VolumeDevices.judge(NAME, List.of(sda), Optional.of(VOLUME), host.topology());
+
+        assertThat(devices.paths()).as("no WWID readable: kept at the volume's address").containsExactly(sda);
+        assertThat(devices.map()).isEmpty();
+    }
+
+    @Test
+    void with_no_device_left_the_map_of_the_wwid_is_still_found() {
+        host.addMap("dm-0", VOLUME);
+
+        VolumeDevices devices = VolumeDevices.judge(NAME, List.of(), Optional.of(VOLUME), host.topology());
+
+        assertThat(devices.paths()).isEmpty();
+        assertThat(devices.map()).hasValueSatisfying(map -> assertThat(map.wwid()).contains(Wwid.of(VOLUME.value())));
+    }
+}
