@@ -10,6 +10,8 @@
 #   BRICK_LAB_JAR     the brick.jar to test (default brick-cli/target/brick.jar; built with mvn if missing)
 #   BRICK_LAB_CACHE   where the guest image is cached (default ~/.cache/brick/kernel-lab)
 #   BRICK_LAB_TIMEOUT seconds before the guest is killed (default 1500)
+#   BRICK_LAB_SOAK_CYCLES cycles of the long soak, run only when named (default 50):
+#                     BRICK_LAB_TIMEOUT=5400 tests/kernel/run.sh soak
 #
 # Exit 0 only when every scenario passed. On a failure the guest's console log is printed.
 set -euo pipefail
@@ -47,6 +49,9 @@ cp "$jar" "$jardir/brick.jar"
          rm -f "$jardir/classes.lst"; }
 if [ $# -gt 0 ]; then
     (IFS=,; echo "$*") > "$out/only"
+fi
+if [ -n "${BRICK_LAB_SOAK_CYCLES:-}" ]; then
+    echo "$BRICK_LAB_SOAK_CYCLES" > "$out/soak_cycles"
 fi
 
 log "booting $kver (scenarios: ${*:-all}); results in $out"

@@ -8,6 +8,8 @@ snapshots/<name>.json (brick snapshot recordings).
 """
 import argparse
 import concurrent.futures
+import random
+import threading
 import glob
 import hashlib
 import json
@@ -19,13 +21,20 @@ import sys
 import time
 import traceback
 
-from lab import Failure, Lab, Lun, P1, P2, TARGET, props_for, read
+from lab import Failure, Lab, Lun, P1, P2, TARGET, props_for, read, sysfs_wwid
 
 SCENARIOS = []
+# Run only when named (tests/kernel/run.sh soak): too long for CI.
+NAMED_ONLY = []
 
 
 def scenario(fn):
     SCENARIOS.append(fn)
+    return fn
+
+
+def named_only(fn):
+    NAMED_ONLY.append(fn)
     return fn
 
 
@@ -430,6 +439,107 @@ def kernel_floor(lab, lun):
     return t
 
 
+class Flapper:
+    """Takes one portal down and up again, over and over, from the target side (seeded intervals), until stopped."""
+
+    def __init__(self, lab, portal, seed, up=(4.0, 10.0), down=(2.0, 6.0)):
+        self.lab, self.portal, self.random = lab, portal, random.Random(seed)
+        self.up, self.down = up, down
+        self.stop_event = threading.Event()
+        self.flaps = 0
+        self.thread = threading.Thread(target=self.run, name="flapper", daemon=True)
+
+    def run(self):
+        while not self.stop_event.wait(self.random.uniform(*self.up)):
+            self.lab.delete_portal(self.portal)
+            self.flaps += 1
+            self.lab.log(f"flap {self.flaps}: {self.portal} down")
+            self.stop_event.wait(self.random.uniform(*self.down))
+            self.lab.add_portal(self.portal)
+            self.lab.log(f"flap {self.flaps}: {self.portal} up")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        self.thread.join(timeout=60)
+
+
+def soak_cycles(lab, cycles):
+    """cycles x (connect, verify the previous cycle's block, write this cycle's block, disconnect) on one LUN over
+    two portals while the second portal flaps; after every disconnect the host must be clean. Returns the figures."""
+    lun = Lun("soak", 1, size_mb=max(64, cycles + 8))
+    lab.target([lun])
+    props = props_for(lun)
+    written = {}
+    paths_seen = {}
+    started = time.monotonic()
+    with Flapper(lab, P2, seed=cycles) as flapper:
+        for cycle in range(cycles + 1):
+            r = lab.brick("connect", props)
+            info = device_info(r)
+            name = lab.dm_of(info["path"])
+            uuid = read(f"/sys/block/{name}/dm/uuid")
+            if uuid != f"mpath-{lun.wwid}":
+                raise Failure(f"cycle {cycle}: connect returned {info['path']} ({name}, dm uuid {uuid}), not the "
+                              f"map of {lun.wwid}")
+            slaves = sorted(os.listdir(f"/sys/block/{name}/slaves"))
+            wrong = [s for s in slaves if lab_wwid(s) not in (lun.wwid, None)]
+            if not slaves or wrong:
+                raise Failure(f"cycle {cycle}: map {name} has paths {slaves}, of another WWID: {wrong}")
+            paths_seen[len(slaves)] = paths_seen.get(len(slaves), 0) + 1
+            for earlier, digest in written.items():
+                got = lab.sh(f"dd if={info['path']} bs=1M skip={earlier} count=1 iflag=direct status=none "
+                             f"| sha256sum", quiet=True).out.split()[0]
+                if got != digest:
+                    raise Failure(f"cycle {cycle}: block {earlier} reads sha256 {got}, was written as {digest}")
+            if cycle < cycles:
+                payload = os.urandom(1 << 20)
+                fd = os.open(info["path"], os.O_WRONLY)
+                try:
+                    os.lseek(fd, cycle << 20, os.SEEK_SET)
+                    os.write(fd, payload)  # buffered, no fsync: brick's flush writes it
+                finally:
+                    os.close(fd)
+                written[cycle] = hashlib.sha256(payload).hexdigest()
+            lab.brick("disconnect", props, device_info=info)
+            left = {k: v for k, v in lab.leftovers().items()}
+            if left:
+                raise Failure(f"cycle {cycle}: left behind after a successful disconnect: {json.dumps(left)}")
+            lab.log(f"cycle {cycle} done: {len(slaves)} path(s) at connect, {len(written)} block(s) verified, "
+                    f"{flapper.flaps} flap(s) so far")
+        flaps = flapper.flaps
+    # The flapper is stopped with the portal up; nothing may turn up late (a login open-iscsi finished on its own).
+    time.sleep(15)
+    lab.assert_clean()
+    figures = {"cycles": cycles, "flaps": flaps, "blocks_verified": len(written),
+               "paths_at_connect": {str(k): v for k, v in sorted(paths_seen.items())},
+               "seconds": round(time.monotonic() - started)}
+    lab.log(f"soak: {json.dumps(figures)}")
+    return figures
+
+
+def lab_wwid(block):
+    """The WWID sysfs gives the block device, None when it cannot be read (the device is going away)."""
+    return sysfs_wwid(f"/sys/block/{block}") or None
+
+
+@scenario
+def soak_short(lab):
+    """The soak (below) for 3 cycles: connect / write / disconnect / reconnect / verify while one path flaps."""
+    lab.outcomes["soak_short"] = soak_cycles(lab, 3)
+
+
+@named_only
+def soak(lab):
+    """The long soak, run only when named: BRICK_LAB_SOAK_CYCLES (default 50) cycles of connect, verify every block
+    written so far, write one more, disconnect, with the second portal flapping; no leftovers after any disconnect,
+    every checksum intact."""
+    lab.outcomes["soak"] = soak_cycles(lab, lab.soak_cycles)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
@@ -438,11 +548,14 @@ def main():
     args = parser.parse_args()
     os.makedirs(f"{args.out}/logs", exist_ok=True)
     wanted = [s for s in args.only.split(",") if s]
-    unknown = [w for w in wanted if w not in [s.__name__ for s in SCENARIOS]]
+    known = SCENARIOS + NAMED_ONLY
+    unknown = [w for w in wanted if w not in [s.__name__ for s in known]]
     if unknown:
-        print(f"unknown scenarios {unknown}; known: {[s.__name__ for s in SCENARIOS]}")
+        print(f"unknown scenarios {unknown}; known: {[s.__name__ for s in known]}")
         return 2
-    chosen = [s for s in SCENARIOS if not wanted or s.__name__ in wanted]
+    chosen = [s for s in known if s.__name__ in wanted] if wanted else list(SCENARIOS)
+    soak_file = f"{args.out}/soak_cycles"
+    soak_cycles_wanted = int(read(soak_file)) if os.path.exists(soak_file) else 50
 
     java_opts = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"]
     classlist = "/jar/classes.lst"
@@ -470,6 +583,7 @@ def main():
 
             lab = Lab(args.out, args.jar, log, java_opts)
             lab.timings, lab.outcomes = timings, outcomes
+            lab.soak_cycles = soak_cycles_wanted
             log(f"scenario {name}: {fn.__doc__.strip()}")
             status, detail = "pass", ""
             try:
