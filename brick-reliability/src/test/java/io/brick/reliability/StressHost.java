@@ -69,12 +69,17 @@ final class StressHost implements AutoCloseable {
 
     /** A runtime whose process locks are files in {@code lockDirectory} (brick-sysfs's, as in production). */
     Brick runtime(Path lockDirectory) {
-        return keep(base().lockDirectory(new LockDirectory(lockDirectory.toAbsolutePath().toString())).build());
+        return keep(base(IscsiConnectorConfig.defaults()).lockDirectory(new LockDirectory(lockDirectory.toAbsolutePath().toString())).build());
     }
 
-    /** A runtime with the given process locks. */
+    /** A runtime with the given process locks and the iSCSI connector's default time limits. */
     Brick runtime(ProcessLocks processLocks) {
-        return keep(base().processLocks(processLocks).build());
+        return runtime(processLocks, IscsiConnectorConfig.defaults());
+    }
+
+    /** A runtime with the given process locks and iSCSI connector configuration. */
+    Brick runtime(ProcessLocks processLocks, IscsiConnectorConfig config) {
+        return keep(base(config).processLocks(processLocks).build());
     }
 
     /**
@@ -90,9 +95,9 @@ final class StressHost implements AutoCloseable {
         return (key, deadline) -> manager.acquire(key, deadline)::close;
     }
 
-    private Brick.Builder base() {
+    private Brick.Builder base(IscsiConnectorConfig config) {
         return Brick.builder()
-                .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(IscsiConnectorConfig.defaults()))
+                .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(config))
                 .hostRoot(host.hostRoot()).commandRunner(host.commandRunner())
                 .clock(host.clock()).sleeper(host.clock());
     }
@@ -109,7 +114,11 @@ final class StressHost implements AutoCloseable {
         return String.format(Locale.ROOT, "36001405%016x%09x", 0x5eed5eedL + target, lun);
     }
 
-    /** Latencies a little shorter than a real host's, so that many operations fit the test's time, yet every step still takes time (windows stay open). */
+    /**
+     * A tenth of a real host's latencies (login 20 ms, a scanned device 30 ms, a map 100 ms, ...): many operations fit
+     * the tests' time, yet every step of the kernel and the tools still takes time, so the windows between a scan and
+     * its device, a login and its session, a delete and the device's going stay open for other threads to hit.
+     */
     static Latencies latencies() {
         Duration ms = Duration.ofMillis(1);
         return new Latencies(ms.multipliedBy(20), ms.multipliedBy(20), ms.multipliedBy(20), Duration.ZERO,

@@ -33,16 +33,20 @@ import static java.util.Objects.requireNonNull;
  * reports everything that went wrong.
  */
 final class StressWorkload {
-    /** How long a thread waits (simulated) for every portal's path to be in the map after its connect. */
-    private static final Duration ALL_PATHS = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final SimulatedHost host;
     private final Connector connector;
     private final TopologyProvider topology;
     private final long seed;
+    private final Duration allPathsWait;
 
-    StressWorkload(SimulatedHost host, Connector connector, TopologyProvider topology, long seed) {
+    /**
+     * A workload whose threads wait (simulated) at most {@code allPathsWait} after a connect for every portal's path
+     * to be in the volume's map.
+     */
+    StressWorkload(SimulatedHost host, Connector connector, TopologyProvider topology, long seed, Duration allPathsWait) {
+        this.allPathsWait = requireNonNull(allPathsWait, "allPathsWait is null");
         this.host = requireNonNull(host, "host is null");
         this.connector = requireNonNull(connector, "connector is null");
         this.topology = requireNonNull(topology, "topology is null");
@@ -194,7 +198,7 @@ final class StressWorkload {
                 if (random.nextBoolean()) {
                     host.write(volumeAttached.path());
                 }
-                step(ops, thread, round, volume, "paths", () -> allPaths(volume, ALL_PATHS));
+                step(ops, thread, round, volume, "paths", () -> allPaths(volume, allPathsWait));
                 clock.sleep(Duration.ofMillis(random.nextInt(1000)));
                 step(ops, thread, round, volume, "kept", () -> allPaths(volume, Duration.ZERO));
                 Optional<AttachedVolume> deviceInfo = random.nextBoolean() ? attached : Optional.empty();
@@ -237,18 +241,28 @@ final class StressWorkload {
     private <T> Optional<T> allPaths(StressVolume volume, Duration wait) {
         Duration until = host.clock().elapsed().plus(wait);
         while (true) {
-            Optional<MultipathMap> map = topology.multipathMapByWwid(volume.wwidValue());
-            int paths = map.map(each -> each.slaves().size()).orElse(0);
-            if (paths == volume.portals().size()) {
+            Optional<String> problem = pathProblem(volume);
+            if (problem.isEmpty()) {
                 return Optional.empty();
             }
             if (host.clock().elapsed().compareTo(until) >= 0) {
-                throw new Check(map.isEmpty() ? "no map of " + volume.wwid()
-                        : "map " + map.get().kernelName() + " has " + map.get().slaves() + ", not a path per portal "
-                        + volume.portals());
+                throw new Check(problem.get());
             }
             host.clock().sleep(POLL);
         }
+    }
+
+    /** What is wrong with the volume's map now (none, or short of a path per portal), or empty when it is whole. */
+    Optional<String> pathProblem(StressVolume volume) {
+        Optional<MultipathMap> map = topology.multipathMapByWwid(volume.wwidValue());
+        if (map.isEmpty()) {
+            return Optional.of("no map of " + volume.wwid());
+        }
+        if (map.get().slaves().size() != volume.portals().size()) {
+            return Optional.of("map " + map.get().kernelName() + " has " + map.get().slaves()
+                    + ", not a path per portal " + volume.portals());
+        }
+        return Optional.empty();
     }
 
     private <T> Optional<T> nothingLeft(StressVolume volume) {

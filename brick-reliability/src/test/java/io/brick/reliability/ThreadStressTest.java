@@ -93,7 +93,8 @@ class ThreadStressTest {
             throws InterruptedException {
         Brick brick = lab.runtime(dir.resolve("locks"));
         StressWorkload workload = new StressWorkload(lab.host, brick.connector(Protocol.ISCSI),
-                brick.port(TopologyProvider.class), seed);
+                brick.port(TopologyProvider.class), seed,
+                Duration.ofSeconds(30));
         StressWorkload.Result result;
         String waits;
         try (StressLockWaits lockWaits = new StressLockWaits()) {
