@@ -62,19 +62,18 @@ class ProcessStressTest {
         Path lockDirectory = dir.resolve("locks");
         Path records = dir.resolve("critical-sections.log");
         Process child = startChild(lockDirectory, records);
-        List<String> childLines = new ArrayList<>();
+        ChildOutput output = new ChildOutput(child);
         StressWorkload.Result result;
         String oracle;
         long wallStart = System.nanoTime();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-             StressHost lab = StressHost.start(dir.resolve("host"), SEED, StressHost.latencies());
+        try (StressHost lab = StressHost.start(dir.resolve("host"), SEED, StressHost.latencies());
              StressLockRecorder recorder = new StressLockRecorder(lab.fileLocks(lockDirectory), records,
                      "parent-" + ProcessHandle.current().pid())) {
             Brick brick = lab.runtime(recorder, ProcessStressTest.config());
             StressWorkload workload = new StressWorkload(lab.host, brick.connector(Protocol.ISCSI),
                     brick.port(TopologyProvider.class), SEED,
                     ProcessStressTest.PATIENCE);
-            awaitLine(out, "STRESS READY", childLines);
+            output.await("STRESS READY", Duration.ofSeconds(60));
             OutputStream in = child.getOutputStream();
             in.write("GO\n".getBytes(StandardCharsets.US_ASCII));
             in.flush();
@@ -83,13 +82,11 @@ class ProcessStressTest {
             oracle = oracleProblems(lab);
 
             assertThat(child.waitFor(90, TimeUnit.SECONDS)).as("the second process ends").isTrue();
-            String line;
-            while ((line = out.readLine()) != null) {
-                childLines.add(line);
-            }
+            output.join();
         } finally {
             child.destroyForcibly();
         }
+        List<String> childLines = output.lines();
         Duration wall = Duration.ofNanos(System.nanoTime() - wallStart);
         StressLockLog log = StressLockLog.read(records);
         String childResult = childLines.stream().filter(each -> each.startsWith("STRESS RESULT "))
@@ -169,14 +166,57 @@ class ProcessStressTest {
                 .start();
     }
 
-    private static void awaitLine(BufferedReader out, String expected, List<String> seen) throws IOException {
-        String line;
-        while ((line = out.readLine()) != null) {
-            seen.add(line);
-            if (line.equals(expected)) {
-                return;
+    /** The second process's stdout, read as it comes (so it never blocks on a full pipe). */
+    private static final class ChildOutput {
+        private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
+
+        ChildOutput(Process child) {
+            reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        synchronized (lines) {
+                            lines.add(line);
+                            lines.notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    synchronized (lines) {
+                        lines.add("STRESS FAILURE reading the second process's output: " + e);
+                    }
+                } finally {
+                    synchronized (lines) {
+                        lines.notifyAll();
+                    }
+                }
+            }, "stress-child-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        void await(String expected, Duration limit) throws InterruptedException {
+            long end = System.nanoTime() + limit.toNanos();
+            synchronized (lines) {
+                while (!lines.contains(expected)) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0 || !reader.isAlive() && !lines.contains(expected)) {
+                        throw new IllegalStateException("the second process did not say " + expected + ": " + lines);
+                    }
+                    lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
             }
         }
-        throw new IllegalStateException("the second process ended before " + expected + ": " + seen);
+
+        void join() throws InterruptedException {
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+        }
+
+        List<String> lines() {
+            synchronized (lines) {
+                return List.copyOf(lines);
+            }
+        }
     }
 }
