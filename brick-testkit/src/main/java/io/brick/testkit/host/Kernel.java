@@ -112,8 +112,17 @@ final class Kernel {
         return session;
     }
 
-    /** Logs a session out: its devices go (a dirty one is data loss), then the session and its host. */
+    /**
+     * Logs a session out: its devices go (a dirty one is data loss), then the session and its host. A session with
+     * devices or a scan in flight is logged out while in use: the oracle records it.
+     */
     void logout(SessionState session) {
+        List<String> inUse = devicesOf(session).stream().map(each -> each.name + " (LUN " + each.hctl.lun() + ")")
+                .toList();
+        if (!inUse.isEmpty() || !session.pendingScans.isEmpty()) {
+            oracle.sessionInUse(session.sid, session.portal, session.iqn, inUse,
+                    List.copyOf(session.pendingScans.keySet()));
+        }
         for (Device device : List.copyOf(devices.values())) {
             if (device.sid == session.sid) {
                 checkTarget("logout", device.name, device.wwid, Optional.of(device));
@@ -185,12 +194,20 @@ final class Kernel {
             delay = delay.plus(slow.get());
             oracle.fire(FaultKind.SLOW_UDEV, "session" + sid + " LUN " + lun + " +" + slow.get().toMillis() + " ms");
         }
+        SessionState session = sessions.get(sid);
+        if (session != null) {
+            session.pendingScans.merge(lun, 1, Integer::sum);
+        }
         clock.schedule(delay, () -> deviceAppears(sid, lun));
     }
 
     private void deviceAppears(int sid, int lunNumber) {
         SessionState session = sessions.get(sid);
-        if (session == null || session.failed) {
+        if (session == null) {
+            return;
+        }
+        session.pendingScans.computeIfPresent(lunNumber, (lun, count) -> count == 1 ? null : count - 1);
+        if (session.failed) {
             return;
         }
         Hctl hctl = new Hctl(session.host, 0, 0, lunNumber);
@@ -974,6 +991,8 @@ final class Kernel {
         final int recoveryTmo;
         boolean failed;
         long stateGeneration;
+        /** LUN → scans of it in flight (scheduled, device not there yet). */
+        final Map<Integer, Integer> pendingScans = new TreeMap<>();
 
         SessionState(int sid, int host, String iqn, String portal, String iface, int recoveryTmo) {
             this.sid = sid;

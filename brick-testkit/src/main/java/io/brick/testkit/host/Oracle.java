@@ -14,8 +14,8 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What the simulated host saw, for a test to assert on: data-loss and wrong-device events, leftovers, every command
- * with its simulated duration, every sysfs write, and the faults that fired.
+ * What the simulated host saw, for a test to assert on: data-loss and wrong-device events, logouts of sessions in use,
+ * leftovers, every command with its simulated duration, every sysfs write, and the faults that fired.
  * <pre>{@code
  * host.oracle().operatingOn(Wwid.of("3600..."));
  * connector.disconnect(...);
@@ -38,6 +38,7 @@ public final class Oracle {
     private final List<SysfsWrite> writes = new ArrayList<>();
     private final List<SysfsWrite> busWide = new ArrayList<>();
     private final List<FiredFault> fired = new ArrayList<>();
+    private final List<SessionInUseEvent> sessionInUse = new ArrayList<>();
     private Kernel kernel;
 
     Oracle(SimulatedClock clock) {
@@ -75,6 +76,16 @@ public final class Oracle {
     public List<WrongDeviceEvent> wrongDeviceEvents() {
         synchronized (clock) {
             return List.copyOf(wrongDevice);
+        }
+    }
+
+    /**
+     * Every logout of a session that was in use (it still had SCSI devices, or a scan of one of its LUNs was in
+     * flight), in order: with brick alone, a broken per-target lock (DESIGN promise 6).
+     */
+    public List<SessionInUseEvent> sessionInUseEvents() {
+        synchronized (clock) {
+            return List.copyOf(sessionInUse);
         }
     }
 
@@ -147,6 +158,10 @@ public final class Oracle {
 
     void wrongDevice(String device, String wwid, String action, String reason) {
         wrongDevice.add(new WrongDeviceEvent(clock.elapsed(), device, wwid, action, reason));
+    }
+
+    void sessionInUse(int sid, String portal, String iqn, List<String> devices, List<Integer> pendingScans) {
+        sessionInUse.add(new SessionInUseEvent(clock.elapsed(), sid, portal, iqn, devices, pendingScans));
     }
 
     void command(CommandLogEntry entry) {

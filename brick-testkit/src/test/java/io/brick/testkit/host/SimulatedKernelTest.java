@@ -297,4 +297,52 @@ class SimulatedKernelTest {
         assertThat(lab.host.oracle().sysfsWrites()).extracting(SysfsWrite::value)
                 .containsExactly("- - 1", "- - 1", "offline", "running");
     }
+
+    @Test
+    void a_logout_of_a_session_that_still_has_a_device_is_recorded_as_a_logout_in_use() {
+        lab = new Lab(dir);
+        lab.login(P1);
+        lab.scan(2, "0 0 1");
+        lab.sleep(0.5);
+
+        lab.node(P1, "--logout");
+
+        assertThat(lab.host.oracle().sessionInUseEvents()).singleElement().satisfies(event -> {
+            assertThat(event.portal()).isEqualTo(P1);
+            assertThat(event.target()).isEqualTo(IQN);
+            assertThat(event.devices()).containsExactly("sda (LUN 1)");
+            assertThat(event.pendingScans()).isEmpty();
+        });
+    }
+
+    @Test
+    void a_logout_while_a_scan_of_the_session_is_in_flight_is_recorded_as_a_logout_in_use() {
+        lab = new Lab(dir);
+        lab.login(P1);
+        lab.scan(2, "0 0 0");
+
+        lab.node(P1, "--logout");
+        lab.sleep(1);
+
+        assertThat(lab.host.oracle().sessionInUseEvents()).singleElement().satisfies(event -> {
+            assertThat(event.devices()).isEmpty();
+            assertThat(event.pendingScans()).containsExactly(0);
+        });
+        assertThat(lab.disks()).as("the scan's device never comes: its session is gone").isEmpty();
+    }
+
+    @Test
+    void a_logout_of_a_session_whose_devices_are_gone_is_not_a_logout_in_use() {
+        lab = new Lab(dir);
+        lab.login(P1);
+        lab.scan(2, "0 0 1");
+        lab.sleep(0.5);
+        lab.deviceAttribute("sda", "delete", "1");
+        lab.sleep(0.5);
+
+        lab.node(P1, "--logout");
+
+        assertThat(lab.host.oracle().sessionInUseEvents()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().sessions()).isEmpty();
+    }
 }
