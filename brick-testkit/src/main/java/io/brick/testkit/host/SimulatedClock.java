@@ -27,8 +27,11 @@ import static java.util.Objects.requireNonNull;
  *     2 ms), it advances time to the earliest wake-up, running the events due on the way; while a thread that uses
  *     the host is still running (not sleeping, not idle), it advances by at most 5 ms per quiet period instead, so
  *     a long sleep elsewhere (a hanging login) cannot jump past that thread's work; and a jump of more than 1 s waits
- *     for 50 ms of real quiet, so no thread that is merely between two steps is overtaken. Multi-threaded time is
- *     therefore approximate: a busy thread sees time move at a few times real speed.</li>
+ *     for 50 ms of real quiet, so no thread that is merely between two steps is overtaken. A thread started by a
+ *     thread that uses the host (a connector's portal worker) counts as running from its start until it first sleeps
+ *     or runs a command (at most 2 s of real time), so its starter's polls cannot run simulated seconds ahead of it
+ *     while it is still being scheduled, as they could on a loaded machine; such a start also ends the fast path.
+ *     Multi-threaded time is therefore approximate: a busy thread sees time move at a few times real speed.</li>
  * </ul>
  * {@link #advance} moves time forward from a test (running due events). Sleeps honour interrupts as the system
  * sleeper does: {@link OperationInterruptedException}, with the interrupt flag kept.
@@ -46,6 +49,10 @@ public final class SimulatedClock implements Clock, Sleeper {
     private static final long FAR_QUIET_NANOS = Duration.ofMillis(50).toNanos();
     /** How far the ticker moves time in one quiet period while some participating thread is still running. */
     private static final long BUSY_STEP_NANOS = Duration.ofMillis(5).toNanos();
+    /** How long (real time) a new thread that has not used the host yet holds time back: see {@link #pending}. */
+    private static final long PENDING_LIMIT_NANOS = Duration.ofSeconds(2).toNanos();
+    /** The mark of a thread that uses the host: the threads it starts are {@link #pending} until they use it too. */
+    private static final Pending PARTICIPANT = new Pending(0);
 
     private final PriorityQueue<Event> events = new PriorityQueue<>(
             Comparator.comparingLong(Event::at).thenComparingLong(Event::sequence));
@@ -61,8 +68,22 @@ public final class SimulatedClock implements Clock, Sleeper {
     /** Threads that have slept or run a command on the host (weakly held: a finished pool thread goes away). */
     private final java.util.Set<Thread> participants =
             java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
+    /**
+     * Threads started by a participant that have not used the host yet (a connector's new portal worker), one token
+     * each, held by the thread itself through {@link #lineage} (weakly here: a thread that ends goes away). Until it
+     * first sleeps or runs a command such a thread counts as running, for at most {@link #PENDING_LIMIT_NANOS} of real
+     * time: otherwise its starter could poll simulated seconds away before the new thread has done its first step.
+     */
+    private final java.util.Map<Pending, Boolean> pending = new java.util.WeakHashMap<>();
+    private final InheritableThreadLocal<Pending> lineage = new InheritableThreadLocal<>() {
+        @Override
+        protected Pending childValue(Pending parent) {
+            return registerPending();
+        }
+    };
 
     SimulatedClock() {
+        lineage.set(PARTICIPANT);
     }
 
     @Override
@@ -104,6 +125,9 @@ public final class SimulatedClock implements Clock, Sleeper {
                 return;
             }
             long wake = now + duration.toNanos();
+            if (ticker == null && pendingThread()) {
+                startTicker();
+            }
             if (ticker == null) {
                 advanceTo(wake);
                 return;
@@ -178,6 +202,13 @@ public final class SimulatedClock implements Clock, Sleeper {
     synchronized void noteThread() {
         Thread current = Thread.currentThread();
         participants.add(current);
+        Pending mark = lineage.get();
+        if (mark != PARTICIPANT) {
+            if (mark != null) {
+                pending.remove(mark);
+            }
+            lineage.set(PARTICIPANT);
+        }
         if (owner == null) {
             owner = current;
         } else if (owner != current && ticker == null && current != ticker) {
@@ -190,7 +221,7 @@ public final class SimulatedClock implements Clock, Sleeper {
         if (ticker != null || closed) {
             return;
         }
-        Thread thread = new Thread(this::tick, "simulated-clock-ticker");
+        Thread thread = new Thread(null, this::tick, "simulated-clock-ticker", 0, false);
         thread.setDaemon(true);
         ticker = thread;
         thread.start();
@@ -231,6 +262,9 @@ public final class SimulatedClock implements Clock, Sleeper {
      * been woken); threads sleeping on this clock, idle in a pool or parked on a lock are not running.
      */
     private boolean participantRunning() {
+        if (pendingThread()) {
+            return true;
+        }
         for (Thread thread : participants) {
             if (thread == ticker || !thread.isAlive()) {
                 continue;
@@ -238,6 +272,24 @@ public final class SimulatedClock implements Clock, Sleeper {
             Thread.State state = thread.getState();
             // BLOCKED: waiting to enter a monitor (this clock's, after a wake-up, or a caller's): about to run
             if (state == Thread.State.RUNNABLE || state == Thread.State.BLOCKED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A token for a thread being started by a participant (called in the starting thread). */
+    private synchronized Pending registerPending() {
+        Pending token = new Pending(System.nanoTime());
+        pending.put(token, Boolean.TRUE);
+        return token;
+    }
+
+    /** Whether a thread started by a participant has not used the host yet (and was started recently). */
+    private boolean pendingThread() {
+        long realNow = System.nanoTime();
+        for (Pending token : pending.keySet()) {
+            if (realNow - token.since() < PENDING_LIMIT_NANOS) {
                 return true;
             }
         }
@@ -262,5 +314,18 @@ public final class SimulatedClock implements Clock, Sleeper {
     }
 
     private record Event(long at, long sequence, Runnable action) {
+    }
+
+    /** See {@link #pending}: an identity token (not a value: two threads started at once are two tokens). */
+    private static final class Pending {
+        private final long since;
+
+        Pending(long since) {
+            this.since = since;
+        }
+
+        long since() {
+            return since;
+        }
     }
 }
