@@ -15,6 +15,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
+import io.brick.core.model.Hctl;
 import io.brick.core.model.Iqn;
 import io.brick.core.model.IscsiSession;
 import io.brick.core.model.MultipathMap;
@@ -636,7 +637,7 @@ class IscsiConnector implements Connector, AutoCloseable {
     private void cleanUpTarget(IscsiTarget target, String iface) {
         Deadline deadline = Deadline.after(config.disconnectTimeout(), clock);
         try (LockManager.Held held = locks.acquire(lockKey(target.portal(), target.iqn()), deadline)) {
-            new Cleanup(List.of(target), Set.of(), iface).run(new io.brick.core.volume.ErrorCollector(true), deadline);
+            new Cleanup(List.of(target), Map.of(), iface).run(new io.brick.core.volume.ErrorCollector(true), deadline);
         } catch (BrickException e) {
             log.warn("could not clean up {} after it gave no device: {}", target, e.getMessage());
         }
@@ -673,17 +674,33 @@ class IscsiConnector implements Connector, AutoCloseable {
 
     private void disconnectTargets(IscsiVolume volume, List<IscsiTarget> targets, Optional<Wwid> wwid,
                                    Optional<AttachedVolume> attached, DisconnectOptions options, Deadline deadline) {
-        List<LockManager.Held> held = new ArrayList<>();
+        List<LockManager.Held> held = acquireAll(targets.stream().map(t -> lockKey(t.portal(), t.iqn())).toList(),
+                deadline);
         try {
-            for (String key : new TreeSet<>(targets.stream().map(t -> lockKey(t.portal(), t.iqn())).toList())) {
-                held.add(locks.acquire(key, deadline));
-            }
             VolumeDevices devices = volumeDevices(volume, targets, wwid);
             pipeline.disconnect(devices, attached, options, new Cleanup(targets, names(devices), volume.iface()), deadline);
         } finally {
-            for (int index = held.size() - 1; index >= 0; index--) {
-                held.get(index).close();
+            releaseAll(held);
+        }
+    }
+
+    /** Takes the locks of the keys in their sorted order (every operation does, so none waits on another in a cycle). */
+    private List<LockManager.Held> acquireAll(List<String> keys, Deadline deadline) {
+        List<LockManager.Held> held = new ArrayList<>();
+        try {
+            for (String key : new TreeSet<>(keys)) {
+                held.add(locks.acquire(key, deadline));
             }
+            return held;
+        } catch (RuntimeException failure) {
+            releaseAll(held);
+            throw failure;
+        }
+    }
+
+    private static void releaseAll(List<LockManager.Held> held) {
+        for (int index = held.size() - 1; index >= 0; index--) {
+            held.get(index).close();
         }
     }
 
@@ -701,8 +718,13 @@ class IscsiConnector implements Connector, AutoCloseable {
         return VolumeDevices.judge(describe(volume), found, wwid, topology);
     }
 
-    private static Set<String> names(VolumeDevices devices) {
-        return devices.paths().stream().map(BlockDevice::name).collect(Collectors.toUnmodifiableSet());
+    /**
+     * The volume's devices by kernel name and address: a name alone is not enough, since once a device is removed the
+     * kernel gives its name to the next device made, possibly another LUN's on the same session.
+     */
+    private static Map<String, Hctl> names(VolumeDevices devices) {
+        return devices.paths().stream().collect(Collectors.toUnmodifiableMap(BlockDevice::name, BlockDevice::hctl,
+                (first, second) -> first));
     }
 
     private static String names(List<BlockDevice> devices) {
@@ -716,12 +738,12 @@ class IscsiConnector implements Connector, AutoCloseable {
      */
     private final class Cleanup implements io.brick.core.volume.TransportCleanup {
         private final List<IscsiTarget> targets;
-        private final Set<String> volumeDevices;
+        private final Map<String, Hctl> volumeDevices;
         private final String iface;
 
-        Cleanup(List<IscsiTarget> targets, Set<String> volumeDevices, String iface) {
+        Cleanup(List<IscsiTarget> targets, Map<String, Hctl> volumeDevices, String iface) {
             this.targets = distinctTargets(targets);
-            this.volumeDevices = Set.copyOf(volumeDevices);
+            this.volumeDevices = Map.copyOf(volumeDevices);
             this.iface = iface;
         }
 
@@ -769,12 +791,15 @@ class IscsiConnector implements Connector, AutoCloseable {
             }
         }
 
-        /** Devices of other LUNs (or other volumes) in the sessions, ours excluded. */
+        /**
+         * Devices of other LUNs (or other volumes) in the sessions, ours excluded: ours by name and address, so that a
+         * device another LUN's connect made under a name one of ours had is never taken for ours.
+         */
         private List<String> otherDevices(List<IscsiSession> toTarget) {
             List<String> others = new ArrayList<>();
             for (IscsiSession session : toTarget) {
                 for (BlockDevice device : topology.sessionDevices(session.sessionId())) {
-                    if (!volumeDevices.contains(device.name())) {
+                    if (!device.hctl().equals(volumeDevices.get(device.name()))) {
                         others.add(device.name() + " (" + device.hctl() + ")");
                     }
                 }
@@ -892,7 +917,11 @@ class IscsiConnector implements Connector, AutoCloseable {
                 .findFirst();
     }
 
-    /** The lock of one (portal, IQN): held by logins, and by disconnects while they decide what to log out. */
+    /**
+     * The lock of one (portal, IQN): held by a connect's portal worker from its login (or its reuse of the session)
+     * until its LUN's device is there, and by a whole disconnect (so that no device of that target is made, and no
+     * kernel name reused, between its finding its devices and its deciding what to log out).
+     */
     static String lockKey(Portal portal, Iqn iqn) {
         return "iscsi-" + portal + "-" + iqn.value().toLowerCase(java.util.Locale.ROOT);
     }
