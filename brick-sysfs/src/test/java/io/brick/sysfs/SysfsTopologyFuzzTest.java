@@ -52,12 +52,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every kernel name answered is one path element (no {@code /}, not {@code ..}); what the host holds is never reported
  * as the caller's invalid input. After each damage is undone the
  * topology is the original one again. A second test removes and restores a device while the topology is read.
- * Damaged trees: {@code brick.fuzz.inputs} / 4 per tree (default 500); counts in
+ * Damaged trees: {@code brick.fuzz.inputs} / 8 per tree (default 250); counts in
  * {@code target/reliability/fuzz-sysfs.txt}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SysfsTopologyFuzzTest {
-    private static final int TREES = Math.max(1, FuzzTally.inputs(2_000) / 4);
+    private static final int TREES = Math.max(1, FuzzTally.inputs(2_000) / 8);
     private static final long SEED = FuzzTally.seed(20_260_921L);
     private static final String HONEY_IQN = "iqn.2099-01.pot.honey:honeypot";
     private static final String HONEY_WWID = "3deadbeefdeadbeefdeadbeefdeadbeef";
