@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -164,6 +165,10 @@ final class IscsiSessionDetailParser {
             }
             if (key.equals("Current Portal")) {
                 target.newSession();
+            } else if (!target.hasSession() && !SessionBuilder.KEYS.contains(key)) {
+                // an unknown key (a newer iscsiadm's field, a warning) must not start a session of its own
+                log.debug("iscsiadm -m session -P 3: skipping key '{}' before any session", key);
+                continue;
             }
             target.session().set(key, value);
         }
@@ -209,6 +214,11 @@ final class IscsiSessionDetailParser {
     }
 
     private static final class SessionBuilder {
+        /** The keys a session's lines hold ({@link #set}); only these start a session without a Current Portal. */
+        static final Set<String> KEYS = Set.of("Current Portal", "Persistent Portal", "Iface Name", "Iface Transport",
+                "Iface Initiatorname", "Iface IPaddress", "SID", "iSCSI Connection State", "iSCSI Session State",
+                "Internal iscsid Session State", "Recovery Timeout", "Host Number");
+
         private Optional<TaggedPortal> currentPortal = Optional.empty();
         private Optional<TaggedPortal> persistentPortal = Optional.empty();
         private Optional<String> ifaceName = Optional.empty();

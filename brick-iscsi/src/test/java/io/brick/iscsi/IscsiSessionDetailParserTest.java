@@ -201,6 +201,22 @@ class IscsiSessionDetailParserTest {
                 }));
     }
 
+    /** Found by IscsiadmOutputFuzzTest: an unknown key right after the target line made a phantom empty session. */
+    @Test
+    void anUnknownKeyBeforeTheFirstSessionStartsNoSession() {
+        String stdout = """
+                Target: iqn.2010-10.org.openstack:volume-1 (non-flash)
+                \tSome Future Field: 42
+                \tCurrent Portal: 10.0.0.1:3260,1
+                \t\tSID: 7
+                """;
+
+        List<Target> targets = IscsiSessionDetailParser.parse(stdout);
+
+        assertThat(targets).singleElement().satisfies(target -> assertThat(target.sessions()).singleElement()
+                .satisfies(session -> assertThat(session.sid()).hasValue(7)));
+    }
+
     @Test
     void neverLogsChapValues() {
         String stdout = """

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,7 +23,8 @@ import static java.util.Objects.requireNonNull;
  * busy: False
  * </pre>
  * multipathd runs when the command exited 0 with an answer that is not {@code error receiving packet} (what some
- * versions print, with exit code 0, when the daemon is not there: os-brick bug #1789699). Lines not understood are
+ * versions print, with exit code 0, when the daemon is not there: os-brick bug #1789699); multipath log lines
+ * ({@code Oct 13 10:24:01 | ...}) are not an answer. Lines not understood are
  * skipped and logged at DEBUG.
  */
 final class MultipathdStatusParser {
@@ -53,7 +55,9 @@ final class MultipathdStatusParser {
     /** The status from {@code show status}'s exit code and standard output. */
     static Status parse(int exitCode, String stdout) {
         requireNonNull(stdout, "stdout is null");
-        String answer = stdout.strip();
+        // log lines ('Oct 13 10:24:01 | ...') say nothing about the daemon: the answer is what follows them
+        String answer = MultipathText.lines(stdout).stream().filter(line -> !MultipathText.isLogLine(line))
+                .collect(Collectors.joining("\n")).strip();
         if (exitCode != 0 || answer.isEmpty() || answer.toLowerCase(Locale.ROOT).startsWith(NOT_RUNNING)) {
             log.debug("multipathd show status: not running (exit code {}, answer '{}')", exitCode,
                     answer.lines().findFirst().orElse(""));
@@ -66,6 +70,11 @@ final class MultipathdStatusParser {
         for (String line : MultipathText.lines(stdout)) {
             String stripped = line.strip();
             if (stripped.isEmpty()) {
+                continue;
+            }
+            if (MultipathText.isLogLine(line)) {
+                // a log line ('Oct 13 10:24:01 | ...') holds colons: it must not end the checker states' section
+                log.debug("multipathd show status: skipping a log line: {}", stripped);
                 continue;
             }
             if (stripped.equals(CHECKER_STATES)) {

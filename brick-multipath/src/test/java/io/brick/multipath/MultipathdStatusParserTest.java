@@ -38,10 +38,29 @@ class MultipathdStatusParserTest {
         assertThat(status.busy()).contains(true);
     }
 
+    /** Found by MultipathOutputFuzzTest: a log line inside the checker states ended the section at its colon. */
+    @Test
+    void aLogLineInsideTheCheckerStatesIsSkipped() {
+        Status status = MultipathdStatusParser.parse(0, """
+                path checker states:
+                Oct 13 10:24:01 | sdz: path not found
+                up                  2
+
+                paths: 2
+                """);
+
+        assertThat(status.checkerStates().entrySet()).containsExactly(entry("up", 2));
+        assertThat(status.paths()).hasValue(2);
+    }
+
     @Test
     void errorReceivingPacketMeansNotRunningEvenWithExitCodeZero() {
         assertThat(MultipathdStatusParser.parse(0, "error receiving packet\n").running()).isFalse();
         assertThat(MultipathdStatusParser.parse(0, "Error receiving packet").running()).isFalse();
+        // found by MultipathOutputFuzzTest: a log line before the answer made it read as running
+        assertThat(MultipathdStatusParser.parse(0, "Oct 13 10:24:01 | a warning\nerror receiving packet\n").running())
+                .isFalse();
+        assertThat(MultipathdStatusParser.parse(0, "Oct 13 10:24:01 | a warning\n").running()).isFalse();
     }
 
     @Test

@@ -176,6 +176,30 @@ class SysfsTopologyProviderTest {
         assertThat(provider.topology().devices()).extracting(BlockDevice::name).containsExactly("sdb");
     }
 
+    /** Found by SysfsTopologyFuzzTest: garbage in a connection's address escaped as invalid input 'target_portal'. */
+    @Test
+    void a_connection_address_that_is_not_an_address_gives_no_current_portal() throws IOException {
+        Files.writeString(fixture.sys("devices/platform/host2/session1/connection1:0/iscsi_connection/connection1:0"
+                + "/address"), "127.0.0.1\n127.0.0.1; rm -rf /\n");
+
+        assertThat(provider.iscsiSession(1)).hasValueSatisfying(session -> {
+            assertThat(session.currentPortal()).isEmpty();
+            assertThat(session.persistentPortal()).contains(new Portal("127.0.0.1", 3260));
+        });
+    }
+
+    /** Found by SysfsTopologyFuzzTest: a damaged attribute's 64 KiB were repeated whole in the error. */
+    @Test
+    void a_number_attribute_holding_garbage_is_a_host_state_error_showing_a_cut_value() throws IOException {
+        Files.writeString(fixture.sys(SDA_DIR + "/block/sda/size"), "9".repeat(70_000) + "x\u0007\n");
+
+        assertThatThrownBy(() -> provider.device("sda")).isInstanceOf(HostStateException.class)
+                .satisfies(e -> {
+                    assertThat(e.getMessage()).hasSizeLessThan(400).contains("(cut, 65536 characters)");
+                    assertThat(((HostStateException) e).evidence().get("content")).hasSizeLessThan(200);
+                });
+    }
+
     @Test
     void an_unreadable_expected_file_is_a_host_state_error_naming_it() throws IOException {
         Path size = fixture.sys(SDA_DIR + "/block/sda/size");
