@@ -129,7 +129,12 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
             }
             names.add(name);
         }
-        List<String> present = names.stream().filter(this::exists).toList();
+        // Each name resolved once, to its SCSI device: the delete goes there, and the wait is for that device. Once
+        // it is gone the kernel gives its name to the next disk it makes (another target's, in a parallel connect);
+        // that disk is neither deleted nor waited for.
+        Map<String, Path> devices = new LinkedHashMap<>();
+        names.forEach(name -> scsiDevice(name).ifPresent(device -> devices.put(name, device)));
+        List<String> present = List.copyOf(devices.keySet());
         if (present.isEmpty()) {
             log.debug("devices {} are already gone", names);
             return;
@@ -143,14 +148,14 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
         });
         try {
             for (String name : present) {
-                writes.put(name, pool.submit(() -> writeDelete(name)));
+                writes.put(name, pool.submit(() -> writeDelete(name, devices.get(name))));
             }
         } finally {
             pool.shutdown();
         }
-        awaitWrites(writes, deadline);
+        awaitWrites(writes, devices, deadline);
         while (true) {
-            List<String> remaining = present.stream().filter(this::exists).toList();
+            List<String> remaining = present.stream().filter(name -> stillThere(name, devices.get(name))).toList();
             if (remaining.isEmpty()) {
                 log.info("removed SCSI devices {} in {} ms", present,
                         Duration.ofNanos(clock.nanoTime() - start).toMillis());
@@ -164,13 +169,13 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
     }
 
     /** Waits for the delete writes until the deadline; a refused write of a device still there fails the removal. */
-    private void awaitWrites(Map<String, Future<?>> writes, Deadline deadline) {
+    private void awaitWrites(Map<String, Future<?>> writes, Map<String, Path> devices, Deadline deadline) {
         for (Map.Entry<String, Future<?>> write : writes.entrySet()) {
             try {
                 write.getValue().get(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 List<String> remaining = new ArrayList<>();
-                writes.keySet().stream().filter(this::exists).forEach(remaining::add);
+                writes.keySet().stream().filter(name -> stillThere(name, devices.get(name))).forEach(remaining::add);
                 log.warn("writing into device/delete of {} has not returned by the deadline", write.getKey());
                 throw removalTimeout(remaining, deadline);
             } catch (ExecutionException e) {
@@ -190,20 +195,18 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
                 deadline.elapsed(), deadline.budget(), Map.of("remaining", String.join(",", remaining)));
     }
 
-    private void writeDelete(String name) {
-        Optional<Path> block = files.realInSys(files.sys("block", name));
-        Optional<Path> device = block.flatMap(dir -> files.realInSys(dir.resolve("device")));
-        if (device.isEmpty()) {
+    private void writeDelete(String name, Path device) {
+        if (!HostFiles.isDirectory(device)) {
             log.debug("{} is already gone", name);
             return;
         }
-        Path delete = device.get().resolve("delete");
+        Path delete = device.resolve("delete");
         log.debug("writing '1' into {}", delete);
         try {
             HostFiles.write(delete, "1");
             log.debug("wrote '1' into {}", delete);
         } catch (IOException e) {
-            if (!exists(name)) {
+            if (!stillThere(name, device)) {
                 log.debug("{} went away while it was deleted ({})", name, HostFiles.reason(e));
                 return;
             }
@@ -213,6 +216,16 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
 
     private boolean exists(String name) {
         return files.realInSys(files.sys("block", name)).isPresent();
+    }
+
+    /** The SCSI device directory ({@code .../H:C:T:L}) a block device name stands for now. */
+    private Optional<Path> scsiDevice(String name) {
+        return files.realInSys(files.sys("block", name)).flatMap(dir -> files.realInSys(dir.resolve("device")));
+    }
+
+    /** Whether the name still stands for that SCSI device (not gone, not given to another disk since). */
+    private boolean stillThere(String name, Path device) {
+        return scsiDevice(name).map(device::equals).orElse(false);
     }
 
     /**

@@ -130,6 +130,31 @@ class SysfsDeviceFlusherTest {
     }
 
     @Test
+    void a_removed_devices_name_the_kernel_gives_to_another_disk_is_not_waited_for() throws IOException {
+        Path otherDisk = fixture.sys("block/sdb").toRealPath();
+        String otherDelete = Files.readString(fixture.sys("devices/platform/host3/session2/target3:0:0/3:0:0:1/delete"));
+        // the "kernel": removes sda, then names the next disk it makes sda (here: the disk at 3:0:0:1)
+        time.onSleep(() -> {
+            try {
+                Path sda = fixture.sys("block/sda");
+                if (Files.isSymbolicLink(sda) && Files.readString(sda.resolve("device/delete")).equals("1")) {
+                    Files.delete(sda);
+                    Files.createSymbolicLink(sda, otherDisk);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        flusher().removeDevices(List.of("sda"), time.deadline(Duration.ofSeconds(30)));
+
+        assertThat(fixture.sys("block/sda")).as("the name lives on, for another disk").exists();
+        assertThat(Files.readString(fixture.sys("devices/platform/host3/session2/target3:0:0/3:0:0:1/delete")))
+                .as("the other disk is not deleted").isEqualTo(otherDelete);
+        assertThat(time.sleeps()).as("waited until sda named another disk, not until the deadline").hasSize(1);
+    }
+
+    @Test
     void removal_times_out_naming_the_devices_still_there() {
         time.onSleep(() -> {
             try {

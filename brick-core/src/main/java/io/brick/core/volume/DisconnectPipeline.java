@@ -10,6 +10,7 @@ import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.Hctl;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.MultipathManager;
@@ -342,10 +343,18 @@ public final class DisconnectPipeline {
                     return;
                 }
             }
+            List<String> ours = names.stream().filter(this::notGivenToAnother).toList();
+            if (ours.size() < names.size()) {
+                log.debug("{}: {} now name other devices (the kernel reused the names): not forgotten",
+                        volume.description(), names.stream().filter(name -> !ours.contains(name)).toList());
+            }
+            if (ours.isEmpty()) {
+                return;
+            }
             errors.attempt(() -> {
-                List<String> byHand = manager.forgetPaths(names, deadline.sub(FORGET_LIMIT));
-                forgotten.addAll(names);
-                log.debug("{}: multipathd no longer lists {}{}", volume.description(), names,
+                List<String> byHand = manager.forgetPaths(ours, deadline.sub(FORGET_LIMIT));
+                forgotten.addAll(ours);
+                log.debug("{}: multipathd no longer lists {}{}", volume.description(), ours,
                         byHand.isEmpty() ? "" : " (removed by hand: " + String.join(" ", byHand) + ")");
             });
         }
@@ -403,10 +412,22 @@ public final class DisconnectPipeline {
             throw new DisconnectFailedException(volume.description(), failures, leftovers);
         }
 
+        /**
+         * Whether the name is not (yet) another device's: once one of the volume's paths is removed, the kernel gives
+         * its name to the next disk it makes (another target's, in a parallel connect), at another H:C:T:L. That disk
+         * is not the volume's leftover, and its path is not ours to make multipathd forget.
+         */
+        private boolean notGivenToAnother(String name) {
+            Optional<Hctl> ours = volume.paths().stream().filter(path -> path.name().equals(name)).map(BlockDevice::hctl)
+                    .findFirst();
+            Optional<Hctl> now = topology.device(name).map(BlockDevice::hctl);
+            return ours.isEmpty() || now.isEmpty() || now.equals(ours);
+        }
+
         private List<String> leftovers() {
             Set<String> left = new LinkedHashSet<>();
             for (String name : pathNames(volume)) {
-                if (topology.blockDeviceExists(name)) {
+                if (topology.blockDeviceExists(name) && notGivenToAnother(name)) {
                     left.add(name);
                 }
             }

@@ -104,6 +104,18 @@ class DisconnectPipelineTest {
     }
 
     @Test
+    void aRemovedPathsNameTheKernelGivesToAnotherDiskIsNeitherForgottenNorALeftover() {
+        VolumeDevices volume = multipathVolume();
+        host.reusedAfterRemoval.put("sda", "7:0:0:3");
+
+        DisconnectPlan done = pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).contains("forgetPaths sdb").doesNotContain("forgetPaths sda,sdb");
+        assertThat(done.forget()).containsExactly("sdb");
+        assertThat(host.has("sda")).as("the other target's new disk is untouched").isTrue();
+    }
+
+    @Test
     void mapFlushIsNeverFollowedByAPerPathFlushEvenWhenTheCallerUsedAPath() {
         VolumeDevices volume = multipathVolume();
 

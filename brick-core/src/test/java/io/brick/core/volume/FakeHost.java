@@ -64,6 +64,8 @@ final class FakeHost {
     int byIdWalks;
     /** Run on every holder lookup (lets a test form a map while a wait polls). */
     Runnable onPoll = () -> { };
+    /** Names the "kernel" gives to new disks (another target's) right after removing ours: name to H:C:T:L. */
+    final Map<String, String> reusedAfterRemoval = new TreeMap<>();
 
     FakeHost(ManualClock clock) {
         this.clock = clock;
@@ -265,6 +267,11 @@ final class FakeHost {
             if (!mapOutlivesPaths) {
                 emptied.forEach(maps::remove);
             }
+            reusedAfterRemoval.forEach((name, hctl) -> {
+                if (kernelNames.contains(name)) {
+                    addDevice(name, hctl, Optional.of(STALE));
+                }
+            });
         }
 
         @Override
