@@ -146,7 +146,7 @@ class CampaignCheckerTest {
 
         assertThat(result.violations()).singleElement().satisfies(violation -> {
             assertThat(violation.invariant()).isEqualTo(Violation.Invariant.LEFTOVERS);
-            assertThat(violation.detail()).contains("devices [", "maps [dm-0]", "sessions [");
+            assertThat(violation.detail()).contains("devices [", "maps [dm-0]", "node records [");
         });
     }
 
@@ -174,6 +174,40 @@ class CampaignCheckerTest {
             assertThat(failure.shrunk().violations()).extracting(Violation::invariant)
                     .contains(Violation.Invariant.UNTYPED_ERROR);
         }
+    }
+
+    @Test
+    void an_over_budget_reading_counts_only_when_it_comes_back_on_a_run_alone() {
+        long seed = java.util.stream.LongStream.rangeClosed(1, 100)
+                .filter(each -> Scenario.generate(each).steps().get(0).action() == Step.Action.CONNECT)
+                .findFirst().orElseThrow();
+        java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+        SequenceRunner onceSlow = new SequenceRunner(dir, (connector, host) -> new Sabotaged(connector) {
+            @Override
+            public AttachedVolume connect(ConnectionProperties properties) {
+                if (connects.getAndIncrement() == 0) {
+                    host.clock().sleep(Duration.ofSeconds(90));
+                }
+                return delegate.connect(properties);
+            }
+        });
+        SequenceRunner alwaysSlow = new SequenceRunner(dir, (connector, host) -> new Sabotaged(connector) {
+            @Override
+            public AttachedVolume connect(ConnectionProperties properties) {
+                host.clock().sleep(Duration.ofSeconds(90));
+                return delegate.connect(properties);
+            }
+        });
+
+        CampaignReport once = new Campaign(onceSlow, 1, Duration.ofSeconds(60)).run(List.of(seed));
+        CampaignReport always = new Campaign(alwaysSlow, 1, Duration.ofSeconds(60)).run(List.of(seed));
+
+        assertThat(once.failures()).isEmpty();
+        assertThat(once.unconfirmed()).singleElement().satisfies(result -> assertThat(result.firstInvariant())
+                .isEqualTo(Violation.Invariant.OVER_BUDGET));
+        assertThat(always.unconfirmed()).isEmpty();
+        assertThat(always.failures()).singleElement().satisfies(failure -> assertThat(
+                failure.shrunk().firstInvariant()).isEqualTo(Violation.Invariant.OVER_BUDGET));
     }
 
     /** Volume 1's path is sda; then volume 0 is connected. Waits and a fault-clear are noise for the shrinker. */

@@ -25,14 +25,16 @@ import static java.util.Objects.requireNonNull;
  * @param longestOperation the longest operation, simulated time
  * @param closestToBudget the largest share of its budget one operation used
  * @param failures the failing sequences, with their shrunk reproductions
+ * @param unconfirmed sequences whose only violation was an over-budget reading that did not come back when the
+ *                    sequence ran again alone (see {@code Campaign#confirm}): reported, not counted as violations
  * @param wallTime how long the campaign took, real time
  * @param threads how many sequences ran at once
  */
 record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology, Integer> topologies,
                       Map<Step.Action, Integer> steps, Map<Fault.Type, Integer> injected,
                       Map<String, Integer> outcomes, Map<FaultKind, Integer> fired, int forcedDataLoss,
-                      Duration longestOperation, double closestToBudget, List<Failure> failures, Duration wallTime,
-                      int threads) {
+                      Duration longestOperation, double closestToBudget, List<Failure> failures,
+                      List<SequenceResult> unconfirmed, Duration wallTime, int threads) {
     CampaignReport {
         topologies = Map.copyOf(topologies);
         steps = Map.copyOf(steps);
@@ -41,6 +43,7 @@ record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology
         fired = Map.copyOf(fired);
         requireNonNull(longestOperation, "longestOperation is null");
         failures = List.copyOf(failures);
+        unconfirmed = List.copyOf(unconfirmed);
         requireNonNull(wallTime, "wallTime is null");
     }
 
@@ -70,6 +73,10 @@ record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology
                 forcedDataLoss));
         text.append(String.format(Locale.ROOT, "longest operation: %.1f s simulated; most of a budget used: %.0f %%%n",
                 longestOperation.toMillis() / 1000.0, closestToBudget * 100));
+        text.append("over-budget readings not confirmed when re-run alone (approximate multi-threaded time under load): ")
+                .append(unconfirmed.size()).append('\n');
+        unconfirmed.forEach(result -> text.append("  seed ").append(result.scenario().seed()).append(": ")
+                .append(result.violations().get(0).describe()).append('\n'));
         text.append("\nviolations: ").append(violations()).append('\n');
         failures.forEach(failure -> text.append('\n').append(failure.reproduction()));
         return text.toString();

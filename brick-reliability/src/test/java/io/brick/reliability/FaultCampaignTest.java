@@ -22,11 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * faults injected at random steps, and the oracle's invariants checked after every step (see {@link SequenceRunner}).
  *
  * <p>CI runs 2,000 sequences. System properties: {@code brick.campaign.sequences} (how many, 2000),
- * {@code brick.campaign.firstSeed} (1), {@code brick.campaign.threads} (2), and {@code brick.campaign.seed} to run that
+ * {@code brick.campaign.firstSeed} (1), {@code brick.campaign.threads} (6), and {@code brick.campaign.seed} to run that
  * one seed alone. The summary goes to {@code target/reliability/campaign.txt}; a failing seed prints its shrunk
  * reproduction there and in the failure message.
  */
 class FaultCampaignTest {
+    /**
+     * Sequences at once: most of a sequence's real time is the simulated clock waiting for quiet periods (a multipath
+     * connect runs portal workers), so more sequences than processors keep them busy.
+     */
+    private static final int THREADS = 6;
     private static final Path SUMMARY = Path.of("target", "reliability", "campaign.txt");
 
     @TempDir
@@ -49,7 +54,7 @@ class FaultCampaignTest {
 
     @Test
     void seeded_sequences_with_faults_break_no_invariant() throws IOException {
-        Campaign campaign = new Campaign(new SequenceRunner(dir), Integer.getInteger("brick.campaign.threads", 2),
+        Campaign campaign = new Campaign(new SequenceRunner(dir), Integer.getInteger("brick.campaign.threads", THREADS),
                 Duration.ofSeconds(120));
         String single = System.getProperty("brick.campaign.seed", "");
         CampaignReport report = single.isBlank()

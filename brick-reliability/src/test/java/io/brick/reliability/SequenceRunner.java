@@ -129,6 +129,7 @@ final class SequenceRunner {
         private final IscsiConnectorConfig config;
         private final Map<Integer, AttachedVolume> attached = new HashMap<>();
         private final Map<Integer, Long> sizes = new HashMap<>();
+        private final java.util.Set<Integer> touched = new java.util.HashSet<>();
         private final List<Violation> violations = new ArrayList<>();
         private final Map<String, Integer> outcomes = new HashMap<>();
         private boolean multipathdDown;
@@ -165,6 +166,9 @@ final class SequenceRunner {
         private void step(int index, Step step) {
             int number = step.volume() % topology.volumes().size();
             Topology.Volume volume = topology.volume(number);
+            if (step.action().operation()) {
+                touched.add(number);
+            }
             switch (step.action()) {
                 case CONNECT -> {
                     Optional<AttachedVolume> result = operation(index, "connect", volume, config.connectTimeout(),
@@ -373,10 +377,13 @@ final class SequenceRunner {
         private void teardown() {
             host.faults().clear();
             topology.portals().forEach(host.faults()::pathUp);
-            host.clock().sleep(Duration.ofSeconds(2));
+            host.clock().sleep(Duration.ofSeconds(1));
             DisconnectOptions options = multipathdDown ? new DisconnectOptions(true, false) : DisconnectOptions.SAFE;
             Step last = multipathdDown ? Step.disconnectForce(0) : Step.disconnect(0);
             for (int number = 0; number < topology.volumes().size(); number++) {
+                if (!touched.contains(number)) {
+                    continue; // never connected, extended or disconnected: nothing of it can be on the host
+                }
                 Topology.Volume volume = topology.volume(number);
                 Optional<AttachedVolume> device = Optional.ofNullable(attached.get(number));
                 Wwid wwid = Wwid.of(volume.wwid());
