@@ -222,7 +222,7 @@ class CampaignCheckerTest {
     }
 
     /** A connector that passes everything on to the real one unless a test overrides it. */
-    private static class Sabotaged implements Connector {
+    static class Sabotaged implements Connector {
         final Connector delegate;
 
         Sabotaged(Connector delegate) {

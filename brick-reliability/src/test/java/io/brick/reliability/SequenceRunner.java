@@ -61,6 +61,11 @@ import static java.util.Objects.requireNonNull;
 final class SequenceRunner {
     /** Added to every budget: a command in flight when the deadline passes ends at its own timeout. */
     static final Duration SLACK = Duration.ofSeconds(1);
+    /**
+     * How long the clean-up lets the host settle first: longer than the slowest device appearance a step can cause
+     * (a slow-udev fault of at most 20 s plus the scan), so a scan still in flight lands before the last disconnects.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(25);
     /** How much a LUN grows before an extend step. */
     static final long GROWTH = 64L << 20;
 
@@ -298,8 +303,11 @@ final class SequenceRunner {
 
         private void checkNothingLeft(int index, int number, Topology.Volume volume) {
             Leftovers left = host.oracle().leftovers(Wwid.of(volume.wwid()));
-            boolean targetShared = attached.keySet().stream().filter(other -> other != number)
-                    .anyMatch(other -> topology.volume(other).iqn().equals(volume.iqn()));
+            // sessions and node records stay while a device of another volume of the target is on the host (an
+            // attached volume, or one whose device a failed connect's scan made after it gave up)
+            boolean targetShared = topology.volumes().stream()
+                    .filter(other -> !other.wwid().equals(volume.wwid()) && other.iqn().equals(volume.iqn()))
+                    .anyMatch(other -> !host.oracle().leftovers(Wwid.of(other.wwid())).devices().isEmpty());
             List<String> problems = new ArrayList<>();
             add(problems, "devices", left.devices());
             add(problems, "maps", left.maps());
@@ -377,7 +385,7 @@ final class SequenceRunner {
         private void teardown() {
             host.faults().clear();
             topology.portals().forEach(host.faults()::pathUp);
-            host.clock().sleep(Duration.ofSeconds(1));
+            host.clock().sleep(SETTLE);
             DisconnectOptions options = multipathdDown ? new DisconnectOptions(true, false) : DisconnectOptions.SAFE;
             Step last = multipathdDown ? Step.disconnectForce(0) : Step.disconnect(0);
             for (int number = 0; number < topology.volumes().size(); number++) {
