@@ -46,7 +46,10 @@ import static java.util.Objects.requireNonNull;
  *   <li><b>Flush a single path</b> ({@link DeviceFlusher#flushBuffers}) only when there is no map and that path is the
  *   one the caller used ({@code attached.path()}); a failure stops everything without force. A path that is a link
  *   brick-core cannot resolve (a {@code by-path} link, a {@code /dev/mapper/crypt-...} device over the path) makes
- *   every path be flushed (see {@code UsedPath}). The paths of a flushed map are never flushed one by one.</li>
+ *   every path be flushed (see {@code UsedPath}). The paths of a flushed map are not flushed one by one, except the
+ *   one path the caller used directly ({@code attached.path()} is that {@code /dev/sdX}: a single-path connect, or a
+ *   multipath connect that returned before the map formed): its buffers are not the map's, so it is flushed after
+ *   the map (os-brick's {@code requires_flush}: the path used is always flushed).</li>
  *   <li><b>Remove every path device</b> of the volume at once and wait until all are gone
  *   ({@link DeviceFlusher#removeDevices}); then, whether that worked or not, remove the {@code /dev/disk/by-id} links
  *   left pointing at them.</li>
@@ -132,6 +135,8 @@ public final class DisconnectPipeline {
                 flush.add(multipath.isPresent()
                         ? describe(map)
                         : describe(map) + ": would fail, no multipath manager is installed");
+                UsedPath.Decision underMap = UsedPath.underMap(volume, attached);
+                underMap.flush().forEach(device -> flush.add(device.name() + " (" + underMap.reason() + ")"));
             } else {
                 UsedPath.Decision decision = UsedPath.decide(volume, attached, topology);
                 decision.flush().forEach(device -> flush.add(device.name() + " (" + decision.reason() + ")"));
@@ -201,8 +206,11 @@ public final class DisconnectPipeline {
             } else {
                 if (volume.map().isPresent()) {
                     flushMap(volume.map().get());
+                    flushPaths(UsedPath.underMap(volume, attached));
                 } else {
-                    flushUsedPath();
+                    UsedPath.Decision decision = UsedPath.decide(volume, attached, topology);
+                    log.debug("{}: no multipath map; {}", volume.description(), decision.reason());
+                    flushPaths(decision);
                 }
                 List<String> names = pathNames(volume);
                 if (!names.isEmpty()) {
@@ -252,9 +260,7 @@ public final class DisconnectPipeline {
             return details;
         }
 
-        private void flushUsedPath() {
-            UsedPath.Decision decision = UsedPath.decide(volume, attached, topology);
-            log.debug("{}: no multipath map; {}", volume.description(), decision.reason());
+        private void flushPaths(UsedPath.Decision decision) {
             Set<String> rejected = volume.rejected().stream().map(BlockDevice::name).collect(Collectors.toSet());
             for (BlockDevice device : decision.flush()) {
                 if (rejected.contains(device.name())) {

@@ -93,6 +93,22 @@ final class UsedPath {
                 + "is flushed");
     }
 
+    /**
+     * The path to flush after the volume's map: the one path device the caller used directly ({@code attached.path()}
+     * is exactly that device), whose own buffers a map flush does not write; none otherwise.
+     */
+    static Decision underMap(VolumeDevices volume, Optional<AttachedVolume> attached) {
+        if (attached.isPresent() && !attached.get().multipath()) {
+            for (BlockDevice device : volume.paths()) {
+                if (device.path().equals(attached.get().path())) {
+                    return new Decision(List.of(device), device.path().path()
+                            + " is the path used directly, under the map: its own buffers are flushed too");
+                }
+            }
+        }
+        return new Decision(List.of(), "the map was used, or no path of it");
+    }
+
     private static boolean wasMultipath(VolumeDevices volume, AttachedVolume attached) {
         String path = attached.path().path();
         if (attached.multipath() || DM_DEVICE.matcher(path).matches()
