@@ -97,6 +97,7 @@ class IscsiConnector implements Connector, AutoCloseable {
     private static final Duration FIRST_RESCAN = Duration.ofSeconds(1);
     private static final Duration SESSION_APPEARS = Duration.ofSeconds(10);
     private static final Duration WWID_WAIT = Duration.ofSeconds(10);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
     private static final Map<String, String> NODE_SETTINGS = orderedSettings();
 
     private final SessionManager sessions;
@@ -442,10 +443,15 @@ class IscsiConnector implements Connector, AutoCloseable {
             return Optional.empty();
         }
 
-        /** Stops the workers that are still going and waits (bounded) until they have ended. */
+        /**
+         * Stops the workers that are still going and waits until they have ended: within what is left of the
+         * connect's budget plus {@link #STOP_GRACE} (their own steps are bounded by the same deadline, so they end
+         * about when it passes), and never longer than the device wait.
+         */
         void stop() {
             stopped = true;
-            Deadline wait = Deadline.after(config.deviceWait(), clock);
+            Duration limit = deadline.remaining().plus(STOP_GRACE);
+            Deadline wait = Deadline.after(limit.compareTo(config.deviceWait()) < 0 ? limit : config.deviceWait(), clock);
             for (PortalWorker worker : started) {
                 while (!worker.done() && !wait.expired()) {
                     sleeper.sleep(POLL);

@@ -7,7 +7,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * An absolute path under {@code /dev} as the host sees it ({@code /dev/sda}, {@code /dev/dm-0},
  * {@code /dev/disk/by-id/...}); never relative, never with {@code ..}, {@code .}, an empty element, a trailing
- * {@code /} or a control character; at most 4096 characters. Host-root relocation (tests, containers) is
+ * {@code /}, a control character or whitespace (udev and the kernel never put one in a device's name); at most 4096
+ * characters. Host-root relocation (tests, containers) is
  * the adapters' business, not this value's.
  */
 public record DevicePath(String path) {
@@ -17,15 +18,15 @@ public record DevicePath(String path) {
         requireNonNull(path, "path is null");
         if (!path.startsWith("/dev/") || path.length() == 5 || path.length() > MAX_LENGTH || path.contains("/../")
                 || path.endsWith("/..") || path.contains("/./") || path.endsWith("/.") || path.contains("//")
-                || path.endsWith("/") || hasControlCharacter(path)) {
+                || path.endsWith("/") || hasControlCharacterOrSpace(path)) {
             throw new InvalidInputException("path", Quoted.of(path) + " is not a device path under /dev");
         }
     }
 
-    private static boolean hasControlCharacter(String path) {
+    private static boolean hasControlCharacterOrSpace(String path) {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (c < 0x20 || c == 0x7f || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 return true;
             }
         }

@@ -18,7 +18,7 @@ class DevicePathTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "/dev", "/dev/", "sda", "dev/sda", "/sys/block/sda", "/dev/../etc/passwd",
             "/dev/disk/..", "/dev/./sda", "/dev/.", "/dev//sda", "/dev/sda/", "/dev/sd\u0000a", "/dev/sda\n",
-            "/devices/sda"})
+            "/devices/sda", "/dev/sd a", "/dev/sda ", "/dev/sda\t", "/dev/sd\u00a0a", "/dev/sd\u2028a"})
     void rejectsAnythingElse(String path) {
         InvalidInput.expect("path", () -> DevicePath.of(path));
     }
