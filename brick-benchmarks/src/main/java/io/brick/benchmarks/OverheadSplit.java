@@ -53,7 +53,7 @@ public final class OverheadSplit {
         try (SimulatedLab lab = SimulatedLab.start(dir.resolve("host"), Latencies.zero(), 1, portals, 1, builder -> { })) {
             ConnectionProperties volume = lab.volume(0, 0);
             long warmUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            for (int warm = 0; warm < 300 || System.nanoTime() < warmUntil; warm++) {
+            for (int warm = 0; warm < 100 || System.nanoTime() < warmUntil; warm++) {
                 cycle(lab, volume);
             }
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
