@@ -15,6 +15,7 @@ import io.brick.core.model.IscsiSession;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Portal;
+import io.brick.core.model.Quoted;
 import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
@@ -76,7 +77,6 @@ final class SysfsTopologyProvider implements TopologyProvider {
     private static final String MPATH_UUID_PREFIX = "mpath-";
     private static final long SECTOR = 512;
     /** The most characters of an attribute's content an error shows. */
-    private static final int MAX_SHOWN = 80;
 
     private static final Comparator<Hctl> HCTL_ORDER = Comparator.comparingInt(Hctl::host)
             .thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
@@ -170,7 +170,7 @@ final class SysfsTopologyProvider implements TopologyProvider {
             target = Iqn.of(targetName);
         } catch (InvalidInputException e) {
             throw new HostStateException("session" + dirs.sessionId() + " has a target name brick cannot read", true,
-                    Map.of("path", attributes.resolve("targetname").toString(), "targetname", shown(targetName)), e);
+                    Map.of("path", attributes.resolve("targetname").toString(), "targetname", Quoted.of(targetName)), e);
         }
         int tpgt = optionalInt(attributes, "tpgt").orElse(-1);
         String state = required(attributes, "state").strip();
@@ -720,35 +720,13 @@ final class SysfsTopologyProvider implements TopologyProvider {
         }
     }
 
-    /**
-     * An attribute's content as errors show it: quoted, control and non-ASCII characters escaped, cut after 80
-     * characters (a damaged attribute can hold up to 64 KiB).
-     */
-    static String shown(String text) {
-        StringBuilder out = new StringBuilder("'");
-        int shown = Math.min(text.length(), MAX_SHOWN);
-        for (int i = 0; i < shown; i++) {
-            char c = text.charAt(i);
-            if (c < 0x20 || c >= 0x7f) {
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        out.append('\'');
-        if (text.length() > MAX_SHOWN) {
-            out.append(" (cut, ").append(text.length()).append(" characters)");
-        }
-        return out.toString();
-    }
-
     private static long requiredLong(Path dir, String name) {
         String text = required(dir, name).strip();
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new HostStateException(dir.resolve(name) + " holds " + shown(text) + ", not a number", true,
-                    Map.of("path", dir.resolve(name).toString(), "content", shown(text)), e);
+            throw new HostStateException(dir.resolve(name) + " holds " + Quoted.of(text) + ", not a number", true,
+                    Map.of("path", dir.resolve(name).toString(), "content", Quoted.of(text)), e);
         }
     }
 

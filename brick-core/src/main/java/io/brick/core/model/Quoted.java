@@ -4,15 +4,17 @@ import java.util.Locale;
 
 /**
  * Input text as error messages show it: in quotes, control and non-ASCII characters escaped, cut after 80
- * characters. Only for values that are not secrets (names, addresses, numbers).
+ * characters (a damaged sysfs attribute can hold 64 KiB). Only for values that are not secrets (names, addresses,
+ * numbers, attribute contents).
  */
-final class Quoted {
+public final class Quoted {
     private static final int MAX_SHOWN = 80;
 
     private Quoted() {
     }
 
-    static String of(String text) {
+    /** {@code text} quoted, escaped and cut as described above. */
+    public static String of(String text) {
         StringBuilder out = new StringBuilder("'");
         int shown = Math.min(text.length(), MAX_SHOWN);
         for (int i = 0; i < shown; i++) {
