@@ -1,5 +1,7 @@
 package io.brick.benchmarks;
 
+import io.brick.testkit.sysfs.FakeSysfs;
+
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,7 +67,7 @@ public record HostShape(int targets, int portals, int lunsPerTarget) {
 
     /** The kernel name of the disk of (target, portal, LUN). */
     public String disk(int target, int portal, int lun) {
-        return diskName((target * lunsPerTarget + lun) * portals + portal);
+        return FakeSysfs.diskName((target * lunsPerTarget + lun) * portals + portal);
     }
 
     /** The kernel name of the map of (target, LUN). */
@@ -86,18 +88,6 @@ public record HostShape(int targets, int portals, int lunsPerTarget) {
     /** The WWID (udev form, LIO's NAA) of (target, LUN). */
     public static String wwid(int target, int lun) {
         return "36001405" + String.format(Locale.ROOT, "%013x%012x", target, lun);
-    }
-
-    /** The {@code index}-th SCSI disk name as the kernel gives them: sda ... sdz, sdaa ... sdzz, sdaaa ... */
-    public static String diskName(int index) {
-        StringBuilder letters = new StringBuilder();
-        int rest = index + 1;
-        while (rest > 0) {
-            rest--;
-            letters.insert(0, (char) ('a' + rest % 26));
-            rest /= 26;
-        }
-        return "sd" + letters;
     }
 
     @Override

@@ -107,7 +107,7 @@ class LeanHostTreeTest {
 
     @Test
     void disk_names_follow_the_kernels_order() {
-        assertThat(List.of(0, 25, 26, 701, 702).stream().map(HostShape::diskName))
+        assertThat(List.of(0, 25, 26, 701, 702).stream().map(io.brick.testkit.sysfs.FakeSysfs::diskName))
                 .containsExactly("sda", "sdz", "sdaa", "sdzz", "sdaaa");
         assertThat(HostShape.parse("8x2x64")).isEqualTo(new HostShape(8, 2, 64));
         assertThat(new HostShape(8, 2, 4096).devices()).isEqualTo(65_536);

@@ -1060,7 +1060,8 @@ public final class FakeSysfs {
         return index - 1;
     }
 
-    static String diskName(int index) {
+    /** The {@code index}-th SCSI disk name as the kernel gives them: sda ... sdz, sdaa ... sdzz, sdaaa ... */
+    public static String diskName(int index) {
         StringBuilder letters = new StringBuilder();
         int rest = index + 1;
         while (rest > 0) {
