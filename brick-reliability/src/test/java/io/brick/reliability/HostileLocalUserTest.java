@@ -257,6 +257,33 @@ class HostileLocalUserTest {
         assertVictimUnchanged();
     }
 
+    @Test
+    void stale_links_are_never_removed_from_a_by_id_directory_others_can_write() throws IOException {
+        Lab lab = lab("by-id", Files.createDirectory(dir.resolve("locks"), permissions("rwx------")));
+        AttachedVolume attached = lab.connector().connect(properties());
+        Path byId = lab.host().root().resolve("dev/disk/by-id");
+        String device = attached.path().toString();
+        // a link brick would remove once its device is gone (what udev leaves behind when it misses a removal)
+        Path stale;
+        try (Stream<Path> found = Files.list(lab.host().root().resolve("sys/block"))) {
+            stale = Files.createSymbolicLink(byId.resolve("wwn-0xleftbehind"), Path.of("../../" + found
+                    .map(path -> path.getFileName().toString()).filter(name -> name.startsWith("sd")).findFirst()
+                    .orElseThrow()));
+        }
+        chmod(byId, 0777);
+
+        BrickException failed = catchThrowableOfType(BrickException.class,
+                () -> lab.connector().disconnect(properties(), Optional.of(attached), DisconnectOptions.SAFE));
+
+        assertThat(failed).as("the refusal is reported (%s)", device).isNotNull();
+        assertThat(failed.getMessage()).contains("by-id");
+        assertThat(Files.isSymbolicLink(stale)).as("nothing removed by name from a directory others can change").isTrue();
+        assertVictimUnchanged();
+
+        chmod(byId, 0755);
+        lab.connector().disconnect(properties(), Optional.of(attached), DisconnectOptions.SAFE);
+    }
+
     /**
      * Only what reads the host ran before the refusal (the multipathd status, a non-persistent discovery): no node
      * record, login or scan, no sysfs write.
