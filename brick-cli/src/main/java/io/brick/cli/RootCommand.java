@@ -36,7 +36,7 @@ final class RootCommand implements Callable<Integer> {
     boolean verbose;
 
     @Option(names = "--lock-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Directory of the inter-process lock files (default /run/lock/brick).")
+            description = "Directory of the inter-process lock files (default /run/brick/locks).")
     Path lockDir;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", scope = ScopeType.INHERIT,

@@ -3,13 +3,13 @@ package io.brick.cli;
 import io.brick.cli.snapshot.SnapshotWriter;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.host.HostRoot;
+import io.brick.sysfs.SafeFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +35,8 @@ final class SnapshotCommand extends BaseCommand {
             }
             Path file = Path.of(out);
             try {
-                Files.writeString(file, recording, StandardCharsets.UTF_8);
+                // never through a link or a hard link someone planted at --out: a new file, renamed over the name
+                SafeFiles.writeAtomically(file, recording.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

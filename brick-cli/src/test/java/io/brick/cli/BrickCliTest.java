@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -128,6 +130,25 @@ class BrickCliTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(Files.exists(out)).isTrue();
+        assertThat(run.json().path("bytes").asLong()).isEqualTo(Files.size(out));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"symbolic", "hard"})
+    void snapshot_never_writes_through_a_link_planted_at_the_out_name(String link) throws IOException {
+        Path victim = Files.writeString(dir.resolve("victim"), "root's own\n", StandardCharsets.UTF_8);
+        Path out = dir.resolve("snap.json");
+        if (link.equals("hard")) {
+            Files.createLink(out, victim);
+        } else {
+            Files.createSymbolicLink(out, victim);
+        }
+
+        CliRun run = CliRun.run(factory, "", "snapshot", "--out", out.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(victim).hasContent("root's own");
+        assertThat(Files.isSymbolicLink(out)).isFalse();
         assertThat(run.json().path("bytes").asLong()).isEqualTo(Files.size(out));
     }
 

@@ -45,6 +45,8 @@ final class ArgvExecutor extends DefaultExecutor {
 
     private Process start() throws IOException {
         ProcessBuilder builder = new ProcessBuilder(argv);
+        // not the caller's directory, which another user may own: nothing a tool reads by a relative name comes from it
+        builder.directory(new File("/"));
         builder.environment().clear();
         builder.environment().putAll(environment);
         return builder.start();

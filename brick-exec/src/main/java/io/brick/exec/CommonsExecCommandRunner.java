@@ -3,6 +3,7 @@ package io.brick.exec;
 import io.brick.core.error.CommandFailedException;
 import io.brick.core.error.CommandTimeoutException;
 import io.brick.core.error.OperationInterruptedException;
+import io.brick.core.error.ToolNotFoundException;
 import io.brick.core.port.Command;
 import io.brick.core.port.CommandResult;
 import io.brick.core.port.CommandRunner;
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +30,14 @@ import static java.util.Objects.requireNonNull;
 /**
  * The production {@link CommandRunner}, over Apache commons-exec.
  *
- * <p>Each argument is handed to the process as it is (argv, never a shell, nothing re-quoted, split or trimmed: see
- * {@link ArgvExecutor}); the
- * environment is the JVM's plus {@link ExecConfig#extraEnvironment()}, with {@code LC_ALL=C} and {@code LANG=C}; stdin,
+ * <p>The program is found by {@link ToolLocator}: a bare name only in the system directories ({@code /usr/sbin},
+ * {@code /usr/bin}, {@code /sbin}, {@code /bin}), never through the caller's {@code PATH} or the current directory;
+ * one found in none of them is a {@link ToolNotFoundException} naming where it was looked for, and nothing runs.
+ * Each argument is handed to the process as it is (argv, never a shell, nothing re-quoted, split or trimmed: see
+ * {@link ArgvExecutor}), in {@code /} as its working directory. The environment is the JVM's without the dynamic
+ * loader's variables ({@code LD_*}), with {@code PATH} set to those same directories (for what a tool runs in turn,
+ * and for {@code nsenter}/{@code chroot} prefixes), plus {@link ExecConfig#extraEnvironment()}, with
+ * {@code LC_ALL=C} and {@code LANG=C}; stdin,
  * if any, is written and then closed (and never logged); stdout and stderr are read to the end but only the first
  * {@link ExecConfig#captureLimitBytes()} bytes of each are kept. Past its timeout, or when the calling thread is
  * interrupted, the process and its descendants get TERM, then KILL after {@link ExecConfig#killGracePeriod()}.
@@ -49,10 +57,13 @@ final class CommonsExecCommandRunner implements CommandRunner {
     private final Map<String, String> environment;
     private final ProcessTree processTree;
 
+    private final ToolLocator tools;
+
     @Inject
     CommonsExecCommandRunner(ExecConfig config) {
         this.config = requireNonNull(config, "config is null");
-        this.environment = environment(System.getenv(), config.extraEnvironment());
+        this.tools = new ToolLocator(ToolLocator.SYSTEM_DIRECTORIES);
+        this.environment = environment(System.getenv(), config.extraEnvironment(), tools.directories());
         this.processTree = new ProcessTree();
     }
 
@@ -62,9 +73,16 @@ final class CommonsExecCommandRunner implements CommandRunner {
         return new Execution(command).run();
     }
 
-    /** The environment every command gets: the JVM's, the extra variables, and the C locale. */
-    static Map<String, String> environment(Map<String, String> inherited, Map<String, String> extra) {
+    /**
+     * The environment every command gets: the JVM's without the dynamic loader's variables, {@code PATH} set to the
+     * tool directories, the extra variables, and the C locale.
+     */
+    static Map<String, String> environment(Map<String, String> inherited, Map<String, String> extra,
+                                           List<String> toolDirectories) {
         Map<String, String> environment = new HashMap<>(inherited);
+        // LD_PRELOAD and friends would load a library of the caller's choice into every tool brick runs as root
+        environment.keySet().removeIf(name -> name.startsWith("LD_"));
+        environment.put("PATH", String.join(":", toolDirectories));
         environment.putAll(extra);
         environment.put("LC_ALL", "C");
         environment.put("LANG", "C");
@@ -113,12 +131,19 @@ final class CommonsExecCommandRunner implements CommandRunner {
         }
 
         private void start() {
+            String program = command.argv().get(0);
+            String path = tools.locate(program).orElseThrow(() -> {
+                log.debug("{} could not be started: {} is in none of {}", display, program, tools.directories());
+                return new ToolNotFoundException(display, scrubber.scrub(program), tools.directories());
+            });
+            List<String> argv = new ArrayList<>(command.argv());
+            argv.set(0, path);
             InputStream stdin = command.stdin()
                     .map(text -> (InputStream) new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))
                     .orElse(null);
             PumpStreamHandler streams = new PumpStreamHandler(stdout, stderr, stdin);
             streams.setStopTimeout(OUTPUT_DRAIN);
-            ArgvExecutor executor = new ArgvExecutor(command.argv(), environment);
+            ArgvExecutor executor = new ArgvExecutor(argv, environment);
             executor.setStreamHandler(streams);
             executor.setExitValues(null);
             executor.setProcessDestroyer(launch);

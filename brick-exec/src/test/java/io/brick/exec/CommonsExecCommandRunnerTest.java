@@ -1,6 +1,7 @@
 package io.brick.exec;
 
 import io.brick.core.error.CommandFailedException;
+import io.brick.core.error.ToolNotFoundException;
 import io.brick.core.port.Command;
 import io.brick.core.port.CommandResult;
 import io.brick.core.port.CommandRunner;
@@ -108,14 +109,32 @@ class CommonsExecCommandRunnerTest {
     }
 
     @Test
-    void commandsInheritTheJvmEnvironmentPlusTheConfiguredExtras() {
+    void commandsInheritTheJvmEnvironmentPlusTheConfiguredExtrasWithPathSetToTheSystemDirectoriesInSlash() {
         CommandRunner configured = new CommonsExecCommandRunner(
                 ExecConfig.defaults().withExtraEnvironment(Map.of("BRICK_TEST_EXTRA", "extra value")));
 
         CommandResult result = configured.run(Command.builder("sh")
-                .args("-c", "printf '%s|%s' \"$BRICK_TEST_EXTRA\" \"$PATH\"").build());
+                .args("-c", "printf '%s|%s|%s|%s' \"$BRICK_TEST_EXTRA\" \"$PATH\" \"$HOME\" \"$(pwd)\"").build());
 
-        assertThat(result.stdout()).isEqualTo("extra value|" + System.getenv("PATH"));
+        assertThat(result.stdout()).isEqualTo("extra value|/usr/sbin:/usr/bin:/sbin:/bin|" + System.getenv("HOME") + "|/");
+    }
+
+    @Test
+    void aBareProgramNameIsRunFromTheSystemDirectoriesAndAMissingOneIsATypedErrorNamingThem() {
+        CommandResult which = runner.run(Command.builder("sh").args("-c", "printf %s \"$0\"").build());
+        assertThat(which.stdout()).isIn("/usr/sbin/sh", "/usr/bin/sh", "/sbin/sh", "/bin/sh");
+
+        ToolNotFoundException missing = catchThrowableOfType(ToolNotFoundException.class,
+                () -> runner.run(Command.builder("brick-no-such-tool").arg("x").build()));
+        assertThat(missing.kind()).isEqualTo("tool-not-found");
+        assertThat(missing.exitCode()).isEqualTo(-1);
+        assertThat(missing.searched()).containsExactly("/usr/sbin", "/usr/bin", "/sbin", "/bin");
+        assertThat(missing.getMessage()).contains("brick-no-such-tool", "/usr/sbin, /usr/bin, /sbin, /bin", "PATH");
+
+        assertThat(catchThrowableOfType(ToolNotFoundException.class,
+                () -> runner.run(Command.builder("./sh").build()))).isNotNull();
+        assertThat(catchThrowableOfType(ToolNotFoundException.class,
+                () -> runner.run(Command.builder("bin/sh").build()))).isNotNull();
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,12 +68,13 @@ class ExecConfigTest {
     }
 
     @Test
-    void theEnvironmentForcesTheCLocaleOverInheritedValues() {
+    void theEnvironmentForcesTheCLocaleAndTheToolDirectoriesOverInheritedValuesAndDropsTheLoadersVariables() {
         Map<String, String> environment = CommonsExecCommandRunner.environment(
-                Map.of("LC_ALL", "de_DE.UTF-8", "LANG", "de_DE.UTF-8", "PATH", "/bin", "KEEP", "1"),
-                Map.of("KEEP", "2", "EXTRA", "3"));
+                Map.of("LC_ALL", "de_DE.UTF-8", "LANG", "de_DE.UTF-8", "PATH", "/home/mallory/bin:/bin", "KEEP", "1",
+                        "LD_PRELOAD", "/home/mallory/evil.so", "LD_LIBRARY_PATH", "/home/mallory/lib"),
+                Map.of("KEEP", "2", "EXTRA", "3"), List.of("/usr/sbin", "/usr/bin"));
 
         assertThat(environment).containsExactlyInAnyOrderEntriesOf(
-                Map.of("LC_ALL", "C", "LANG", "C", "PATH", "/bin", "KEEP", "2", "EXTRA", "3"));
+                Map.of("LC_ALL", "C", "LANG", "C", "PATH", "/usr/sbin:/usr/bin", "KEEP", "2", "EXTRA", "3"));
     }
 }

@@ -8,6 +8,7 @@ import io.brick.core.error.HostStateException;
 import io.brick.core.error.IdentityMismatchException;
 import io.brick.core.error.LoginFailedException;
 import io.brick.core.error.OperationInterruptedException;
+import io.brick.core.error.UnsafePathException;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.lock.LockManager;
@@ -386,6 +387,12 @@ class IscsiConnector implements Connector, AutoCloseable {
          * target that is gone), not a missing device; otherwise the device did not appear.
          */
         private BrickException notFound(List<String> failures) {
+            // a refused host file is the operator's to fix, whatever else the portals saw: that is the error
+            Optional<UnsafePathException> unsafe = started.stream().map(PortalWorker::unsafe).flatMap(Optional::stream)
+                    .findFirst();
+            if (unsafe.isPresent()) {
+                return unsafe.get();
+            }
             List<LoginFailedException> logins = started.stream().map(PortalWorker::loginFailure)
                     .flatMap(Optional::stream).toList();
             if (!logins.isEmpty() && logins.size() == started.size()) {
@@ -475,6 +482,7 @@ class IscsiConnector implements Connector, AutoCloseable {
         private volatile Optional<BlockDevice> device = Optional.empty();
         private volatile Optional<String> failure = Optional.empty();
         private volatile Optional<LoginFailedException> loginFailure = Optional.empty();
+        private volatile Optional<UnsafePathException> unsafe = Optional.empty();
         private volatile Set<String> fresh = Set.of();
         private volatile boolean done;
         private volatile boolean loggingIn;
@@ -494,6 +502,11 @@ class IscsiConnector implements Connector, AutoCloseable {
         }
 
         /** The login failure that ended this worker, if that is what ended it. */
+        /** The refusal of a host file (the lock directory, a sysfs attribute) this portal ended with, if any. */
+        Optional<UnsafePathException> unsafe() {
+            return unsafe;
+        }
+
         Optional<LoginFailedException> loginFailure() {
             return loginFailure;
         }
@@ -531,6 +544,10 @@ class IscsiConnector implements Connector, AutoCloseable {
                 failure = Optional.of("interrupted");
             } catch (LoginFailedException e) {
                 loginFailure = Optional.of(e);
+                failure = Optional.of(e.getMessage());
+                log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());
+            } catch (UnsafePathException e) {
+                unsafe = Optional.of(e);
                 failure = Optional.of(e.getMessage());
                 log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());
             } catch (BrickException e) {

@@ -141,9 +141,17 @@ final class HostFiles {
         return new String(readBytes(file), StandardCharsets.UTF_8);
     }
 
-    /** Writes text into an existing attribute file (no newline added), without following a link. */
+    /**
+     * Writes text into an existing attribute file (no newline added): never creates one, never follows a link at
+     * its name, and only in a directory that nobody but root and brick's user can change
+     * ({@link SafeFiles#checkTrustedDirectory}), so a host root another user controls (a {@code --root} under their
+     * home) cannot turn the write into one through a link to a file of root's.
+     */
     static void write(Path file, String text) throws IOException {
-        try (SeekableByteChannel channel = Files.newByteChannel(file,
+        Path parent = requireNonNull(file.getParent(), "an attribute file has a directory");
+        Path trusted = SafeFiles.checkTrustedDirectory(parent, "the sysfs attribute's directory")
+                .resolve(file.getFileName());
+        try (SeekableByteChannel channel = Files.newByteChannel(trusted,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
             while (buffer.hasRemaining()) {

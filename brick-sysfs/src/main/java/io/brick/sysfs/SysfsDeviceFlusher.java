@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -243,7 +244,19 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
         if (gone.isEmpty()) {
             return List.of();
         }
-        Path byId = files.dev("disk", "by-id");
+        Path byId;
+        Optional<Path> devReal = files.devReal();
+        try {
+            // links are removed by name: only in a directory nobody but root can change between the read and the unlink
+            byId = SafeFiles.checkTrustedDirectory(files.dev("disk", "by-id"), "the by-id directory");
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw HostFiles.unreadable(files.dev("disk", "by-id"), e);
+        }
+        if (devReal.isEmpty()) {
+            return List.of();
+        }
         List<String> removed = new ArrayList<>();
         for (String linkName : HostFiles.list(byId)) {
             Path link = byId.resolve(linkName);
@@ -254,7 +267,7 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
                 Path target = Files.readSymbolicLink(link);
                 Path targetName = target.getFileName();
                 if (targetName == null || !gone.contains(targetName.toString())
-                        || !byId.resolve(target).normalize().getParent().equals(files.dev("x").getParent())) {
+                        || !devReal.get().equals(byId.resolve(target).normalize().getParent())) {
                     continue;
                 }
                 Files.deleteIfExists(link);

@@ -7,14 +7,20 @@ import java.util.Map;
  * A command exited with a code the caller did not accept, or could not be started. Carries the command line with
  * secrets masked, the exit code and the tail of its stderr.
  */
-public final class CommandFailedException extends BrickException {
+public class CommandFailedException extends BrickException {
     private final String command;
     private final int exitCode;
     private final String stdout;
     private final String stderr;
 
     public CommandFailedException(String maskedCommand, int exitCode, String stdout, String stderr, boolean retriable) {
-        super("command-failed", describe(maskedCommand, exitCode, stderr), retriable, evidence(maskedCommand, exitCode, stderr));
+        this("command-failed", maskedCommand, exitCode, stdout, stderr, retriable);
+    }
+
+    /** For a kind of failure more precise than {@code command-failed}, such as {@link ToolNotFoundException}. */
+    protected CommandFailedException(String kind, String maskedCommand, int exitCode, String stdout, String stderr,
+                                     boolean retriable) {
+        super(kind, describe(maskedCommand, exitCode, stderr), retriable, evidence(maskedCommand, exitCode, stderr));
         this.command = maskedCommand;
         this.exitCode = exitCode;
         this.stdout = stdout;
