@@ -1,6 +1,7 @@
 package io.brick.core.volume;
 
 import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DisconnectFailedException;
 import io.brick.core.error.FlushFailedException;

@@ -1,6 +1,7 @@
 package io.brick.core.volume;
 
 import ch.qos.logback.classic.Level;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DisconnectFailedException;
