@@ -17,7 +17,6 @@ import io.brick.core.model.MultipathMap;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.ManualClock;
-import io.brick.core.time.Retrier;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -49,8 +48,7 @@ class DisconnectPipelineTest {
     }
 
     private DisconnectPipeline pipeline(Optional<MultipathManager> multipath) {
-        return new DisconnectPipeline(host.topology(), host.flusher(), multipath, new Retrier(clock, clock),
-                new EventPublisher(events::add, clock));
+        return new DisconnectPipeline(host.topology(), host.flusher(), multipath, new EventPublisher(events::add, clock));
     }
 
     private Deadline deadline() {
