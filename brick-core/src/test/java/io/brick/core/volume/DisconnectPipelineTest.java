@@ -223,6 +223,44 @@ class DisconnectPipelineTest {
     }
 
     @Test
+    void aForcedRemovalNeverRemovesAnotherVolumesMapThatTookOurMapsKernelName() {
+        VolumeDevices volume = multipathVolume();
+        host.flushMapFailure = FakeHost.flushFailure("dm-0");
+        // multipathd removes dm-0 with its last path, and the kernel gives dm-0 to another volume's new map at once
+        host.afterRemoval = () -> {
+            host.addDevice("sdc", "4:0:0:7", Optional.of(STALE));
+            host.addMap("dm-0", STALE, "sdc");
+        };
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(host.calls()).as("the other volume's dm-0 is not ours to remove").doesNotContain("removeMap dm-0");
+        assertThat(host.has("dm-0")).isTrue();
+        assertThat(failure.failures()).containsExactly(host.flushMapFailure);
+        assertThat(failure.evidence()).as("another volume's map is no leftover of ours")
+                .containsEntry("possibleLeftovers", "");
+    }
+
+    @Test
+    void aVolumeWhoseMapOutlivedItsPathsIsNotNothingItsMapIsFlushed() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        MultipathMap map = host.addMap("dm-0", VOLUME, "sda");
+        host.mapOutlivesPaths = true;
+        host.afterRemoval = () -> { };
+        // every path already gone by hand; the map is left with no slave
+        VolumeDevices volume = new VolumeDevices(NAME, Optional.of(VOLUME), List.of(), Optional.of(map), List.of());
+
+        assertThat(volume.isEmpty()).isFalse();
+        DisconnectPlan plan = pipeline().plan(volume, attached("/dev/dm-0"), cleanup);
+        assertThat(plan.flush()).isNotEmpty().first().asString().startsWith("dm-0");
+
+        pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).startsWith("cleanup.plan").contains("flushMap dm-0", "cleanup.run");
+    }
+
+    @Test
     void forceWithIgnoreErrorsRaisesNothingAndWarnsOnceAboutLeftovers() {
         VolumeDevices volume = multipathVolume();
         host.flushMapFailure = FakeHost.flushFailure("dm-0");

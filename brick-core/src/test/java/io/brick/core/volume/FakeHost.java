@@ -64,6 +64,8 @@ final class FakeHost {
     int byIdWalks;
     /** Run on every holder lookup (lets a test form a map while a wait polls). */
     Runnable onPoll = () -> { };
+    /** Run at the end of every removal of devices (lets a test make the kernel reuse a name right after). */
+    Runnable afterRemoval = () -> { };
     /** Names the "kernel" gives to new disks (another target's) right after removing ours: name to H:C:T:L. */
     final Map<String, String> reusedAfterRemoval = new TreeMap<>();
 
@@ -272,6 +274,7 @@ final class FakeHost {
                     addDevice(name, hctl, Optional.of(STALE));
                 }
             });
+            afterRemoval.run();
         }
 
         @Override
