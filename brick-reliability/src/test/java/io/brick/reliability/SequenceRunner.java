@@ -381,7 +381,7 @@ final class SequenceRunner {
 
         private void checkReturned(int index, Topology.Volume volume, AttachedVolume value) {
             Leftovers own = host.oracle().leftovers(Wwid.of(volume.wwid()));
-            String name = value.path().name();
+            String name = kernelName(value.path());
             if (!own.devices().contains(name) && !own.maps().contains(name)) {
                 violations.add(new Violation(index, Violation.Invariant.WRONG_DEVICE_RETURNED, "connect returned "
                         + value.path() + "; the devices of " + volume.wwid() + " are " + own.devices() + ", its maps "
@@ -390,6 +390,23 @@ final class SequenceRunner {
             value.scsiWwn().filter(wwid -> !wwid.value().equals(volume.wwid())).ifPresent(wwid -> violations.add(
                     new Violation(index, Violation.Invariant.WRONG_DEVICE_RETURNED, "connect returned scsi_wwn "
                             + wwid.value() + " for volume " + volume.wwid())));
+        }
+
+        /**
+         * The kernel name a returned path stands for: {@code sda} or {@code dm-0} as such, and the target of a
+         * {@code /dev/disk/by-id} or {@code by-path} link (what the Fibre Channel connector returns) in the host's tree.
+         */
+        private String kernelName(io.brick.core.model.DevicePath path) {
+            String text = path.path();
+            if (!text.startsWith("/dev/disk/")) {
+                return path.name();
+            }
+            Path link = Path.of(host.hostRoot().dev(), text.substring("/dev/".length()));
+            try {
+                return Files.isSymbolicLink(link) ? Files.readSymbolicLink(link).getFileName().toString() : path.name();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         private void checkNothingLeft(int index, Topology.Volume volume) {
@@ -468,13 +485,7 @@ final class SequenceRunner {
                     case BUSY_MAP -> faults.busyMap(volume.wwid());
                     case ALL_PATHS_DOWN -> faults.allPathsDown(volume.wwid());
                     case REUSE_LUN -> reuse(number, volume);
-                    case DUPLICATE_WWID -> {
-                        if (number == 0) {
-                            throw new IllegalArgumentException("volume 0's WWID is the one duplicated");
-                        }
-                        topology.duplicate(host, volume, current(0));
-                        duplicated.add(number);
-                    }
+                    case DUPLICATE_WWID -> duplicate(number, volume);
                     case SLOW_UDEV -> faults.slowUdev(Duration.ofMillis(fault.amount()));
                     case SLOW_ISCSIADM -> faults.slowIscsiadm(Duration.ofMillis(fault.amount()));
                     case ISCSIADM_FAILS -> faults.iscsiadmFails(8, (int) fault.amount());
@@ -488,6 +499,25 @@ final class SequenceRunner {
                 violations.add(new Violation(index, Violation.Invariant.HARNESS, "injecting " + fault.describe()
                         + " failed: " + refused));
             }
+        }
+
+        /**
+         * The volume's LUN reports volume 0's WWID from now on: skipped while the host has a device of the volume (the
+         * campaign's misconfigured array presents the LUN so before the host sees it; a device the host already has
+         * would turn stale, which is the reuse fault's subject).
+         */
+        private void duplicate(int number, Topology.Volume volume) {
+            if (number == 0) {
+                throw new IllegalArgumentException("volume 0's WWID is the one duplicated");
+            }
+            if (attached.containsKey(number)
+                    || !host.oracle().leftovers(Wwid.of(volume.wwid())).devices().isEmpty()) {
+                count("duplicate WWID: skipped (the host has a device of the volume)");
+                return;
+            }
+            topology.duplicate(host, volume, current(0));
+            duplicated.add(number);
+            count("duplicate WWID: injected");
         }
 
         private int hba(int index) {
