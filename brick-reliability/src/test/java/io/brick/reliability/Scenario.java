@@ -61,6 +61,10 @@ record Scenario(long seed, Topology topology, boolean withWwid, List<Step> steps
                         concurrentOperation(random, second, attached)));
             } else if (roll < 85) {
                 Fault fault = fault(random, topology, withWwid);
+                if (fault.type() == Fault.Type.DUPLICATE_WWID && attached.contains(fault.index() % volumes)) {
+                    // the runner skips a duplicate on a LUN the host has a device of: reuse that LUN instead
+                    fault = new Fault(Fault.Type.REUSE_LUN, fault.index(), 0);
+                }
                 if (fault.type() == Fault.Type.REUSE_LUN) {
                     attached.remove(fault.index() % volumes); // the caller forgets the old volume
                 }

@@ -411,11 +411,17 @@ final class SequenceRunner {
 
         private void checkNothingLeft(int index, Topology.Volume volume) {
             Leftovers left = host.oracle().leftovers(Wwid.of(volume.wwid()));
+            // a LUN that reports this volume's WWID is not this volume: brick must leave its devices alone
+            Set<Integer> otherLuns = new LinkedHashSet<>();
+            duplicated.forEach(number -> otherLuns.add(topology.volume(number).lun()));
+            List<String> devices = left.devices().stream().filter(device -> !otherLuns.contains(lunOf(device)))
+                    .toList();
+            boolean othersLeft = devices.size() < left.devices().size();
             List<String> problems = new ArrayList<>();
-            add(problems, "devices", left.devices());
-            add(problems, "maps", left.maps());
-            add(problems, "by-id links", left.links());
-            if (!targetInUse(volume)) {
+            add(problems, "devices", devices);
+            add(problems, "maps", othersLeft ? List.of() : left.maps());
+            add(problems, "by-id links", othersLeft ? List.of() : left.links());
+            if (!othersLeft && !targetInUse(volume)) {
                 add(problems, "sessions", left.sessions());
                 add(problems, "node records", left.nodeRecords());
             }
@@ -443,6 +449,16 @@ final class SequenceRunner {
             }
             others.remove(volume.wwid());
             return others.stream().anyMatch(wwid -> !host.oracle().leftovers(Wwid.of(wwid)).devices().isEmpty());
+        }
+
+        /** The LUN of a SCSI device on the host, from its sysfs directory ({@code .../H:C:T:L}); -1 once it is gone. */
+        private int lunOf(String device) {
+            try {
+                String[] hctl = host.sysfs().scsiDeviceDirectory(device).getFileName().toString().split(":");
+                return hctl.length == 4 ? Integer.parseInt(hctl[3]) : -1;
+            } catch (RuntimeException gone) {
+                return -1;
+            }
         }
 
         private static void add(List<String> problems, String what, List<String> left) {
