@@ -295,7 +295,8 @@ class CampaignCheckerTest {
     @Test
     void connects_that_run_at_once_and_return_each_others_device_are_caught() {
         // keeps the last connect result in one field: two connects at once return the same device
-        java.util.concurrent.atomic.AtomicReference<AttachedVolume> last = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<AttachedVolume> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
         SequenceRunner runner = new SequenceRunner(dir, (connector, host) -> new Sabotaged(connector) {
             @Override
             public AttachedVolume connect(ConnectionProperties properties) {

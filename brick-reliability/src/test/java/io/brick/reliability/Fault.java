@@ -5,12 +5,12 @@ import java.util.Locale;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One fault the campaign injects into the simulated host at a step. {@code index} names a portal or target port of the
- * topology (its position, modulo the number of ports), an HBA or a volume (likewise), as the {@link Type} says; {@code amount} is
- * a delay in milliseconds, a probability in percent or a number of failures.
+ * One fault the campaign injects into the simulated host at a step. {@code index} names a portal or target port of
+ * the topology (its position, modulo the number of ports), an HBA or a volume (likewise), as the {@link Type} says;
+ * {@code amount} is a delay in milliseconds, a probability in percent or a number of failures.
  *
  * @param type what goes wrong
- * @param index the portal or volume it hits
+ * @param index the port, HBA or volume it hits
  * @param amount how much (see {@link Type})
  */
 record Fault(Type type, int index, long amount) {
