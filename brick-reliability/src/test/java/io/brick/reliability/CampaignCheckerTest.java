@@ -316,6 +316,34 @@ class CampaignCheckerTest {
         }
     }
 
+    @Test
+    void a_disconnect_that_scans_its_lun_again_after_deleting_it_leaves_the_volume_and_is_caught() {
+        // deletes the volume's devices, then scans its LUN again: not a scan in flight from before, the disconnect's own
+        SequenceRunner runner = new SequenceRunner(dir, (connector, host) -> new Sabotaged(connector) {
+            @Override
+            public void disconnect(ConnectionProperties properties, Optional<AttachedVolume> attached,
+                                   DisconnectOptions options) {
+                delegate.disconnect(properties, attached, options);
+                try {
+                    java.nio.file.Files.writeString(host.sysfs().scsiHostDirectory(6).resolve("scan"), "0 0 1");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                host.clock().sleep(Duration.ofSeconds(2));
+            }
+        });
+
+        SequenceResult result = runner.run(new Scenario(14, Topology.FC_SINGLE_PATH, false, List.of(Step.connect(0),
+                Step.disconnect(0))));
+
+        assertThat(result.violations()).singleElement().satisfies(violation -> {
+            assertThat(violation.invariant()).isEqualTo(Violation.Invariant.LEFTOVERS);
+            assertThat(violation.step()).isEqualTo(1);
+        });
+        assertThat(result.outcomes()).doesNotContainKey(
+                "disconnect: deleted device made again by an earlier scan (simulator)");
+    }
+
     /**
      * Volume 0 attached, written to and forgotten while the array gives its LUN to a new volume (a stale device
      * stays); then the new volume is connected and disconnected. The properties carry scsi_wwn.
