@@ -67,7 +67,7 @@ record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology
     /** The summary, as written to {@code target/reliability/campaign.txt}. */
     String summary() {
         StringBuilder text = new StringBuilder();
-        text.append("brick fault campaign (issue 9): seeded sequences on the simulated host\n");
+        text.append("brick fault campaign (issues 9 and 15): seeded sequences on the simulated host\n");
         text.append(String.format(Locale.ROOT, "sequences: %d (seeds %d..%d), steps: %d, violations: %d%n", sequences,
                 firstSeed, lastSeed, totalSteps(), violations()));
         text.append(String.format(Locale.ROOT, "wall time: %.1f s on %d threads (%d processors)%n",

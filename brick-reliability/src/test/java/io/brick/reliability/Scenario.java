@@ -1,6 +1,7 @@
 package io.brick.reliability;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -122,7 +123,7 @@ record Scenario(long seed, Topology topology, boolean withWwid, List<Step> steps
 
     /** The fault types a sequence on that topology may inject. */
     static List<Fault.Type> faults(Topology topology, boolean withWwid) {
-        return java.util.Arrays.stream(Fault.Type.values()).filter(type -> type.appliesTo(topology))
+        return Arrays.stream(Fault.Type.values()).filter(type -> type.appliesTo(topology))
                 .filter(type -> withWwid || type != Fault.Type.REUSE_LUN && type != Fault.Type.DUPLICATE_WWID)
                 .filter(type -> type != Fault.Type.DUPLICATE_WWID || topology.duplicable())
                 .toList();

@@ -4,9 +4,11 @@ import io.brick.core.bootstrap.Brick;
 import io.brick.core.connector.Connector;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
+import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
+import io.brick.core.model.DevicePath;
 import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
 import io.brick.fc.FcConnectorConfig;
@@ -245,7 +247,7 @@ final class SequenceRunner {
             } catch (InterruptedException e) {
                 threads.forEach(Thread::interrupt);
                 Thread.currentThread().interrupt();
-                throw new io.brick.core.error.OperationInterruptedException("the sequence was interrupted", e);
+                throw new OperationInterruptedException("the sequence was interrupted", e);
             }
             broken.forEach(error -> violations.add(new Violation(index, Violation.Invariant.HARNESS,
                     "a concurrent operation's thread failed: " + error + " at " + frames(error))));
@@ -401,7 +403,7 @@ final class SequenceRunner {
          * {@code /dev/disk/by-id} or {@code by-path} link (what the Fibre Channel connector returns) in the host's
          * tree.
          */
-        private String kernelName(io.brick.core.model.DevicePath path) {
+        private String kernelName(DevicePath path) {
             String text = path.path();
             if (!text.startsWith("/dev/disk/")) {
                 return path.name();

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -198,7 +199,7 @@ enum Topology {
     }
 
     /** The connection properties of a volume of WWID {@code wwid} (or none): plural keys with multipath. */
-    ConnectionProperties properties(Volume volume, java.util.Optional<String> wwid) {
+    ConnectionProperties properties(Volume volume, Optional<String> wwid) {
         Map<String, Object> data = new LinkedHashMap<>();
         if (fibreChannel()) {
             data.put("target_wwn", volume.ports().size() == 1 ? volume.ports().get(0) : volume.ports());
@@ -224,7 +225,7 @@ enum Topology {
 
     /** The connection properties of a volume as the topology makes it, with or without its WWID. */
     ConnectionProperties properties(Volume volume, boolean withWwid) {
-        return properties(volume, withWwid ? java.util.Optional.of(volume.wwid()) : java.util.Optional.empty());
+        return properties(volume, withWwid ? Optional.of(volume.wwid()) : Optional.empty());
     }
 
     private static String address(int n) {
