@@ -261,6 +261,45 @@ class DisconnectPipelineTest {
     }
 
     @Test
+    void aFailedRemovalOfStaleLinksFailsASafeDisconnectBeforeAnythingIsLoggedOut() {
+        VolumeDevices volume = multipathVolume();
+        host.removeLinksFailure = FakeHost.hostFailure("cannot unlink /dev/disk/by-id/wwn-0x6001405");
+
+        BrickException failure = catchThrowableOfType(BrickException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline()));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("cannot unlink");
+        assertThat(host.calls()).contains("removeDevices sda,sdb", "removeStaleLinks sda,sdb")
+                .doesNotContain("cleanup.run");
+    }
+
+    @Test
+    void withForceAFailedRemovalOfStaleLinksIsReportedAndEverythingElseStillRuns() {
+        VolumeDevices volume = multipathVolume();
+        host.removeLinksFailure = FakeHost.hostFailure("cannot unlink /dev/disk/by-id/wwn-0x6001405");
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(failure.failures()).containsExactly(host.removeLinksFailure);
+        assertThat(host.calls()).contains("forgetPaths sda,sdb", "cleanup.run");
+    }
+
+    @Test
+    void anInterruptedRemovalStillRemovesTheGoneDevicesLinksThenStopsWithTheInterrupt() {
+        VolumeDevices volume = multipathVolume();
+        host.removalInterrupted = true;
+
+        assertThatThrownBy(() -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()))
+                .isInstanceOf(io.brick.core.error.OperationInterruptedException.class);
+
+        assertThat(host.calls()).containsExactly("flushMap dm-0", "removeDevices sda,sdb", "removeStaleLinks sda,sdb");
+        assertThat(host.has("sda")).isFalse();
+        assertThat(host.has("sdb")).isTrue();
+    }
+
+    @Test
     void forceWithIgnoreErrorsRaisesNothingAndWarnsOnceAboutLeftovers() {
         VolumeDevices volume = multipathVolume();
         host.flushMapFailure = FakeHost.flushFailure("dm-0");

@@ -51,6 +51,9 @@ final class FakeHost {
     BrickException flushMapFailure;
     BrickException flushBuffersFailure;
     boolean removalTimesOut;
+    /** The removal is interrupted after the first device is gone. */
+    boolean removalInterrupted;
+    BrickException removeLinksFailure;
     BrickException removeMapFailure;
     BrickException forgetFailure;
     BrickException addWwidFailure;
@@ -255,6 +258,11 @@ final class FakeHost {
             if (removalTimesOut) {
                 throw deadline.timeout("removal of " + kernelNames, Map.of("remaining", String.join(",", kernelNames)));
             }
+            if (removalInterrupted) {
+                devices.remove(kernelNames.iterator().next());
+                throw new io.brick.core.error.OperationInterruptedException("removal of SCSI devices",
+                        new InterruptedException("test"));
+            }
             for (String name : kernelNames) {
                 devices.remove(name);
             }
@@ -280,6 +288,7 @@ final class FakeHost {
         @Override
         public List<String> removeStaleLinks(Collection<String> kernelNames) {
             record("removeStaleLinks " + String.join(",", kernelNames), null);
+            fail(removeLinksFailure);
             List<String> removed = new ArrayList<>();
             for (String name : kernelNames) {
                 if (!devices.containsKey(name)) {
