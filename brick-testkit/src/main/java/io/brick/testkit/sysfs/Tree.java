@@ -3,10 +3,15 @@ package io.brick.testkit.sysfs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -54,8 +59,13 @@ final class Tree {
     void writeBytes(String relative, byte[] bytes) {
         Path path = resolve(relative);
         try {
-            Files.createDirectories(path.getParent());
-            Files.write(path, bytes);
+            try {
+                Files.write(path, bytes);
+            } catch (NoSuchFileException noParent) {
+                // the parent is made only when missing: one open per attribute, not a mkdir and a stat before it
+                Files.createDirectories(path.getParent());
+                Files.write(path, bytes);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + relative, e);
         }
@@ -85,10 +95,17 @@ final class Tree {
             base = base.getParent();
         }
         relative.append(base.relativize(targetPath));
+        Path linkTarget = Path.of(relative.toString());
         try {
-            Files.createDirectories(linkPath.getParent());
-            Files.deleteIfExists(linkPath);
-            Files.createSymbolicLink(linkPath, Path.of(relative.toString()));
+            try {
+                Files.createSymbolicLink(linkPath, linkTarget);
+            } catch (NoSuchFileException noParent) {
+                Files.createDirectories(linkPath.getParent());
+                Files.createSymbolicLink(linkPath, linkTarget);
+            } catch (FileAlreadyExistsException replaced) {
+                Files.delete(linkPath);
+                Files.createSymbolicLink(linkPath, linkTarget);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot link " + link + " to " + target, e);
         }
@@ -127,13 +144,26 @@ final class Tree {
     /** Deletes a file, a link (not what it points to) or a whole directory tree; nothing there is fine. */
     void delete(String relative) {
         Path path = resolve(relative);
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            List<Path> deepestFirst = walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList());
-            for (Path each : deepestFirst) {
-                Files.deleteIfExists(each);
+        try {
+            try {
+                Files.deleteIfExists(path); // a file, a link or an empty directory: done
+            } catch (DirectoryNotEmptyException full) {
+                Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                        Files.delete(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                        if (failure != null) {
+                            throw failure;
+                        }
+                        Files.delete(dir);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + relative, e);
