@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -83,6 +84,22 @@ import static java.util.Objects.requireNonNull;
  * {@link IllegalArgumentException}; I/O failures are {@link java.io.UncheckedIOException}s.
  */
 public final class FakeSysfs {
+    /** How much of what the kernel shows a fake host writes. */
+    public enum Detail {
+        /**
+         * Everything: every attribute, VPD page, queue setting, class and bus link a real host shows (about 160
+         * files, links and directories per disk), as the recorded-tree comparisons check.
+         */
+        KERNEL,
+        /**
+         * The same directories, links, {@code /dev} nodes and empty (write-only) attributes, but of the files that
+         * hold a value only those brick's readers and the benchmarks' baseline read (state, vendor, model, wwid,
+         * vpd_pg83, size, the session's and connection's addressing, ...): brick reads the same topology from it,
+         * and a host of 16,384 disks takes well under a GiB of tmpfs instead of ~8 GiB.
+         */
+        READERS
+    }
+
     /** The initiator name written to {@code /etc/iscsi/initiatorname.iscsi} and sessions unless set otherwise. */
     public static final String DEFAULT_INITIATOR = "iqn.1993-08.org.debian:01:brick";
 
@@ -100,6 +117,15 @@ public final class FakeSysfs {
     private static final int DM_MAJOR = 253;
     private static final Comparator<String> DISK_ORDER =
             Comparator.comparingInt(FakeSysfs::diskIndex).thenComparing(Comparator.naturalOrder());
+
+    /**
+     * The attribute files brick's sysfs readers and the benchmarks' walk-everything baseline read (by file name):
+     * what a {@link Detail#READERS} tree keeps of the files that hold a value.
+     */
+    private static final Set<String> READ_BY_BRICK = Set.of("address", "dev", "hostname", "ifacename",
+            "initiatorname.iscsi", "ipaddress", "model", "name", "node_name", "persistent_address", "persistent_port",
+            "port", "port_id", "port_name", "port_state", "proc_name", "recovery_tmo", "ro", "scsi_target_id", "size",
+            "state", "targetname", "tpgt", "uuid", "vendor", "vpd_pg83", "wwid");
 
     private final Tree tree;
     private final Map<Integer, Host> hosts = new TreeMap<>();
@@ -131,8 +157,17 @@ public final class FakeSysfs {
      * {@code /etc/iscsi/initiatorname.iscsi} naming {@link #DEFAULT_INITIATOR}.
      */
     public static FakeSysfs create(Path dir) {
+        return create(dir, Detail.KERNEL);
+    }
+
+    /**
+     * Makes an empty host under {@code dir} as {@link #create(Path)} does, writing {@code detail} of what the kernel
+     * shows: {@link Detail#READERS} for benchmark hosts of tens of thousands of disks.
+     */
+    public static FakeSysfs create(Path dir, Detail detail) {
         requireNonNull(dir, "dir is null");
-        Tree tree = new Tree(dir.toAbsolutePath());
+        requireNonNull(detail, "detail is null");
+        Tree tree = new Tree(dir.toAbsolutePath(), detail == Detail.KERNEL ? name -> true : READ_BY_BRICK::contains);
         for (String each : List.of("block", "bus/scsi/devices", "bus/scsi/drivers/sd", "class/block", "class/bsg",
                 "class/iscsi_connection", "class/iscsi_endpoint", "class/iscsi_host", "class/iscsi_iface",
                 "class/iscsi_session", "class/iscsi_transport", "class/scsi_device", "class/scsi_disk",

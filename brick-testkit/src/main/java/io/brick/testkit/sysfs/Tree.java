@@ -4,16 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.SecureDirectoryStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -25,9 +26,12 @@ import static java.util.Objects.requireNonNull;
  */
 final class Tree {
     private final Path root;
+    /** Which files that hold a value are written, by file name (all of them but for a lean benchmark host). */
+    private final Predicate<String> keeps;
 
-    Tree(Path root) {
+    Tree(Path root, Predicate<String> keeps) {
         this.root = requireNonNull(root, "root is null");
+        this.keeps = requireNonNull(keeps, "keeps is null");
     }
 
     Path root() {
@@ -57,6 +61,9 @@ final class Tree {
     }
 
     void writeBytes(String relative, byte[] bytes) {
+        if (bytes.length > 0 && !keeps.test(relative.substring(relative.lastIndexOf('/') + 1))) {
+            return;
+        }
         Path path = resolve(relative);
         try {
             try {
@@ -148,25 +155,42 @@ final class Tree {
             try {
                 Files.deleteIfExists(path); // a file, a link or an empty directory: done
             } catch (DirectoryNotEmptyException full) {
-                Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                        Files.delete(file);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                        if (failure != null) {
-                            throw failure;
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                    if (entries instanceof SecureDirectoryStream<Path> secure) {
+                        emptyDirectory(secure);
+                    } else {
+                        for (Path entry : entries) {
+                            delete(root.relativize(entry).toString());
                         }
-                        Files.delete(dir);
-                        return FileVisitResult.CONTINUE;
                     }
-                });
+                }
+                Files.delete(path);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + relative, e);
+        }
+    }
+
+    /**
+     * Deletes what a directory holds, relative to the open directory: one {@code unlinkat} per file or link (no
+     * {@code lstat} first, as {@link Files#delete} and a file tree walk make), a directory when unlinking it fails.
+     */
+    private static void emptyDirectory(SecureDirectoryStream<Path> dir) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path entry : dir) {
+            names.add(entry.getFileName());
+        }
+        for (Path name : names) {
+            try {
+                dir.deleteFile(name);
+            } catch (NoSuchFileException gone) {
+                // removed meanwhile: nothing to do
+            } catch (IOException directory) {
+                try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                    emptyDirectory(sub);
+                }
+                dir.deleteDirectory(name);
+            }
         }
     }
 }
