@@ -53,6 +53,8 @@ public final class SimulatedClock implements Clock, Sleeper {
     /** The monotonic reading at the start: far from zero, so code that assumes a zero origin is caught. */
     static final long START_NANOS = 1_000_000_000_000_000L;
     private static final long QUIET_NANOS = Duration.ofMillis(2).toNanos();
+    /** How often the ticker looks at the threads' states again while one runs. */
+    private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
     /** A jump further than this (a timeout's sleep) waits for a longer real quiet period: {@link #FAR_QUIET_NANOS}. */
     private static final long FAR_NANOS = Duration.ofSeconds(1).toNanos();
     /** The real quiet period before a far jump: a thread woken by something else than this clock has more time to run. */
@@ -268,34 +270,50 @@ public final class SimulatedClock implements Clock, Sleeper {
     private void tick() {
         synchronized (this) {
             while (!closed) {
-                long realNow = System.nanoTime();
-                long quiet = realNow - lastActivity;
-                if (!held && !sleepers.isEmpty() && quiet >= QUIET_NANOS) {
-                    long target = sleepers.firstKey();
-                    boolean move;
-                    if (participantRunning()) {
-                        move = stalled(quiet);
-                        target = Math.min(target, now + BUSY_STEP_NANOS);
+                long quiet = System.nanoTime() - lastActivity;
+                long waitNanos = 0; // none: until a sleep, a release or close notifies
+                if (!held && !sleepers.isEmpty()) {
+                    if (quiet < QUIET_NANOS) {
+                        waitNanos = QUIET_NANOS - quiet;
+                    } else if (tryAdvance(quiet)) {
+                        continue;
                     } else {
-                        move = target - now <= FAR_NANOS || quiet >= FAR_QUIET_NANOS;
-                    }
-                    if (move) {
-                        advanceTo(target);
-                        boolean stalling = stallSince == lastActivity;
-                        lastActivity = System.nanoTime();
-                        if (stalling) {
-                            stallSince = lastActivity; // still the same stall: keep its processor time
-                        }
+                        waitNanos = POLL_NANOS; // thread states change without telling: look again soon
                     }
                 }
                 try {
-                    wait(1);
+                    if (waitNanos == 0) {
+                        wait();
+                    } else {
+                        wait(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
         }
+    }
+
+    /** Moves time if it may (see {@link #tick}); whether it did. */
+    private boolean tryAdvance(long quiet) {
+        long target = sleepers.firstKey();
+        boolean move;
+        if (participantRunning()) {
+            move = stalled(quiet);
+            target = Math.min(target, now + BUSY_STEP_NANOS);
+        } else {
+            move = target - now <= FAR_NANOS || quiet >= FAR_QUIET_NANOS;
+        }
+        if (move) {
+            advanceTo(target);
+            boolean stalling = stallSince == lastActivity;
+            lastActivity = System.nanoTime();
+            if (stalling) {
+                stallSince = lastActivity; // still the same stall: keep its processor time
+            }
+        }
+        return move;
     }
 
     /**
