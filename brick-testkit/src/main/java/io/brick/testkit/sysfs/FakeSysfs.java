@@ -92,10 +92,13 @@ public final class FakeSysfs {
          */
         KERNEL,
         /**
-         * The same directories, links, {@code /dev} nodes and empty (write-only) attributes, but of the files that
-         * hold a value only those brick's readers and the benchmarks' baseline read (state, vendor, model, wwid,
-         * vpd_pg83, size, the session's and connection's addressing, ...): brick reads the same topology from it,
-         * and a host of 16,384 disks takes well under a GiB of tmpfs instead of ~8 GiB.
+         * What brick's readers and the benchmarks' baseline read, at the same places: the {@code /dev} nodes and
+         * udev links, the links brick follows ({@code /sys/block}, {@code /sys/bus/scsi/devices}, the iSCSI, SCSI host
+         * and FC classes, {@code device}, {@code holders}, {@code slaves}), and the attributes it reads or writes
+         * (state, vendor, model, wwid, vpd_pg83, size, dm name and uuid, the session's and connection's addressing,
+         * delete, rescan, scan, ...); no class devices under a disk, queue settings, other VPD pages or counters.
+         * brick reads the same topology from it as from a {@link #KERNEL} tree (a benchmark test checks that), and
+         * a disk takes about 30 entries instead of about 160, so a host of 65,536 disks fits a common tmpfs.
          */
         READERS
     }
@@ -119,13 +122,21 @@ public final class FakeSysfs {
             Comparator.comparingInt(FakeSysfs::diskIndex).thenComparing(Comparator.naturalOrder());
 
     /**
-     * The attribute files brick's sysfs readers and the benchmarks' walk-everything baseline read (by file name):
-     * what a {@link Detail#READERS} tree keeps of the files that hold a value.
+     * The attribute files brick's sysfs readers and the benchmarks' walk-everything baseline read or write (by file
+     * name): what a {@link Detail#READERS} tree keeps of the files.
      */
     private static final Set<String> READ_BY_BRICK = Set.of("address", "dev", "hostname", "ifacename",
             "initiatorname.iscsi", "ipaddress", "model", "name", "node_name", "persistent_address", "persistent_port",
             "port", "port_id", "port_name", "port_state", "proc_name", "recovery_tmo", "ro", "scsi_target_id", "size",
-            "state", "targetname", "tpgt", "uuid", "vendor", "vpd_pg83", "wwid");
+            "state", "targetname", "tpgt", "uuid", "vendor", "vpd_pg83", "wwid", "delete", "rescan", "scan");
+    /** The class devices under a SCSI device and the block queue: nothing there is read by brick. */
+    private static final List<String> UNREAD_DIRECTORIES = List.of("/scsi_device/", "/scsi_disk/", "/bsg/",
+            "/scsi_generic/", "/queue/", "/iscsi_transport/");
+    /** Links nobody of brick follows: class and driver links, {@code /sys/dev/block}, {@code /sys/class/block}. */
+    private static final Set<String> UNREAD_LINK_NAMES = Set.of("subsystem", "driver", "generic", "bdi");
+    private static final List<String> UNREAD_LINK_PREFIXES = List.of(SYS + "class/block/", SYS + "class/bsg/",
+            SYS + "class/scsi_generic/", SYS + "class/scsi_disk/", SYS + "class/scsi_device/",
+            SYS + "class/iscsi_transport/", SYS + "dev/block/", SYS + "bus/scsi/drivers/");
 
     private final Tree tree;
     private final Map<Integer, Host> hosts = new TreeMap<>();
@@ -167,7 +178,8 @@ public final class FakeSysfs {
     public static FakeSysfs create(Path dir, Detail detail) {
         requireNonNull(dir, "dir is null");
         requireNonNull(detail, "detail is null");
-        Tree tree = new Tree(dir.toAbsolutePath(), detail == Detail.KERNEL ? name -> true : READ_BY_BRICK::contains);
+        Tree tree = detail == Detail.KERNEL ? new Tree(dir.toAbsolutePath(), path -> true, path -> true)
+                : new Tree(dir.toAbsolutePath(), FakeSysfs::readByBrick, FakeSysfs::followedByBrick);
         for (String each : List.of("block", "bus/scsi/devices", "bus/scsi/drivers/sd", "class/block", "class/bsg",
                 "class/iscsi_connection", "class/iscsi_endpoint", "class/iscsi_host", "class/iscsi_iface",
                 "class/iscsi_session", "class/iscsi_transport", "class/scsi_device", "class/scsi_disk",
@@ -836,6 +848,25 @@ public final class FakeSysfs {
     }
 
     // ---------------------------------------------------------------------------------------------- internals
+
+    /** A {@link Detail#READERS} tree's files: {@code /dev} nodes, /etc, and the attributes brick reads or writes. */
+    private static boolean readByBrick(String relative) {
+        if (!relative.startsWith(SYS)) {
+            return true;
+        }
+        return READ_BY_BRICK.contains(relative.substring(relative.lastIndexOf('/') + 1))
+                && UNREAD_DIRECTORIES.stream().noneMatch(relative::contains);
+    }
+
+    /** A {@link Detail#READERS} tree's links: those brick's readers follow (and udev's in {@code /dev}). */
+    private static boolean followedByBrick(String relative) {
+        if (!relative.startsWith(SYS)) {
+            return true;
+        }
+        return !UNREAD_LINK_NAMES.contains(relative.substring(relative.lastIndexOf('/') + 1))
+                && UNREAD_LINK_PREFIXES.stream().noneMatch(relative::startsWith)
+                && UNREAD_DIRECTORIES.stream().noneMatch(relative::contains);
+    }
 
     private void ensureIscsiTransport() {
         String dir = SYS + "devices/virtual/iscsi_transport/tcp";

@@ -26,12 +26,14 @@ import static java.util.Objects.requireNonNull;
  */
 final class Tree {
     private final Path root;
-    /** Which files that hold a value are written, by file name (all of them but for a lean benchmark host). */
-    private final Predicate<String> keeps;
+    /** Which files and which links are written, by relative path (all of them but for a lean benchmark host). */
+    private final Predicate<String> keepsFile;
+    private final Predicate<String> keepsLink;
 
-    Tree(Path root, Predicate<String> keeps) {
+    Tree(Path root, Predicate<String> keepsFile, Predicate<String> keepsLink) {
         this.root = requireNonNull(root, "root is null");
-        this.keeps = requireNonNull(keeps, "keeps is null");
+        this.keepsFile = requireNonNull(keepsFile, "keepsFile is null");
+        this.keepsLink = requireNonNull(keepsLink, "keepsLink is null");
     }
 
     Path root() {
@@ -61,7 +63,7 @@ final class Tree {
     }
 
     void writeBytes(String relative, byte[] bytes) {
-        if (bytes.length > 0 && !keeps.test(relative.substring(relative.lastIndexOf('/') + 1))) {
+        if (!keepsFile.test(relative)) {
             return;
         }
         Path path = resolve(relative);
@@ -93,6 +95,9 @@ final class Tree {
      * to the target ({@code ../../../host2}, never {@code ../..}).
      */
     void link(String link, String target) {
+        if (!keepsLink.test(link)) {
+            return;
+        }
         Path linkPath = resolve(link);
         Path targetPath = resolve(target);
         Path base = linkPath.getParent();

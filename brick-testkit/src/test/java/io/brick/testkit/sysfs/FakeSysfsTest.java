@@ -44,7 +44,7 @@ class FakeSysfsTest {
     }
 
     @Test
-    void aReadersTreeKeepsTheLinksAndTheAttributesBrickReadsButNotTheRest() throws IOException {
+    void aReadersTreeKeepsWhatBrickReadsButNotTheRest() throws IOException {
         FakeSysfs.create(dir.resolve("lean"), FakeSysfs.Detail.READERS)
                 .iscsiSession(2, 1, s -> s.target(IQN).portal("127.0.0.1", 3260))
                 .scsiDevice("2:0:0:1", "sda", d -> d.wwid(WWID).sizeBytes(128L << 20))
@@ -57,7 +57,11 @@ class FakeSysfsTest {
         assertThat(device.resolve("delete")).as("a write-only attribute").exists();
         assertThat(device.resolve("block/sda/size")).hasContent("262144");
         assertThat(Files.readSymbolicLink(lean.resolve("dev/disk/by-id/scsi-" + WWID)).toString()).isEqualTo("../../dm-0");
-        assertThat(Files.isSymbolicLink(device.resolve("scsi_generic/sg0/subsystem"))).isTrue();
+        assertThat(Files.readSymbolicLink(lean.resolve("sys/block/sda")).toString())
+                .isEqualTo("../" + PLATFORM_SDA + "/block/sda");
+        assertThat(Files.isSymbolicLink(device.resolve("block/sda/holders/dm-0"))).isTrue();
+        assertThat(device.resolve("scsi_generic")).doesNotExist();
+        assertThat(lean.resolve("sys/class/scsi_disk/2:0:0:1")).doesNotExist();
         assertThat(device.resolve("queue_depth")).doesNotExist();
         assertThat(device.resolve("block/sda/queue/scheduler")).doesNotExist();
         assertThat(device.resolve("vpd_pg80")).doesNotExist();
