@@ -729,6 +729,10 @@ final class Kernel {
             }
             String text;
             try {
+                // delete, rescan and scan are empty until written (and truncated after): one stat, not a read
+                if (watch.kind != WatchKind.STATE && Files.size(file) == 0) {
+                    continue;
+                }
                 text = Files.readString(file, StandardCharsets.US_ASCII);
             } catch (NoSuchFileException gone) {
                 watches.remove(file);
