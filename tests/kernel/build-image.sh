@@ -25,7 +25,11 @@ need_tools() {
     local missing=()
     command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
     command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
-    [ -x /bin/busybox ] && /bin/busybox --list | grep -qx switch_root || missing+=(busybox-static)
+    # the initramfs holds busybox alone, no libraries: it must be the static build (Debian's `busybox`, which
+    # open-iscsi's initramfs hooks pull in, replaces busybox-static with a dynamically linked one)
+    if [ ! -x /bin/busybox ] || ! /bin/busybox --list | grep -qx switch_root || grep -q 'ld-linux' /bin/busybox; then
+        missing+=(busybox-static)
+    fi
     command -v mkfs.ext4 >/dev/null || missing+=(e2fsprogs)
     command -v cpio >/dev/null || missing+=(cpio)
     command -v modprobe >/dev/null || missing+=(kmod)

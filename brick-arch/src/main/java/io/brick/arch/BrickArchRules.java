@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 import org.junit.jupiter.api.DynamicTest;
 
 import java.io.File;
@@ -57,7 +58,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  *     <li>{@link #GUICE_ONLY_IN_BOOTSTRAP_MODULES_AND_PLUGINS}: Guice only in the bootstrap, {@code *Module} and
  *     {@code *Plugin} classes;</li>
  *     <li>{@link #NO_THREAD_SLEEP}, {@link #NO_JAVA_UTIL_LOGGING}, {@link #NO_STANDARD_STREAMS}: waiting through
- *     {@code Sleeper}, logging through slf4j, the console only in the CLI.</li>
+ *     {@code Sleeper}, logging through slf4j, the console only in the CLI;</li>
+ *     <li>{@link #NO_PACKAGE_CYCLES}: no cycle between packages.</li>
  * </ol>
  */
 public final class BrickArchRules {
@@ -205,6 +207,16 @@ public final class BrickArchRules {
             .because("a library logs; only the brick command writes to the console")
             .allowEmptyShould(true);
 
+    /**
+     * Rule 8: no package cycle: every package is a slice, and no slice depends on itself through others (in brick-core
+     * {@code connector} and {@code volume} once did). A cycle makes two packages one unit that cannot be understood,
+     * tested or split apart alone.
+     */
+    public static final ArchRule NO_PACKAGE_CYCLES = SlicesRuleDefinition.slices().matching("(**)")
+            .should().beFreeOfCycles()
+            .because("packages depend on each other in one direction only (DESIGN.md §2)")
+            .allowEmptyShould(true);
+
     /** Every rule above, in order. */
     public static final List<ArchRule> ALL = List.of(
             CORE_IS_FREE_OF_INFRASTRUCTURE,
@@ -215,7 +227,8 @@ public final class BrickArchRules {
             GUICE_ONLY_IN_BOOTSTRAP_MODULES_AND_PLUGINS,
             NO_THREAD_SLEEP,
             NO_JAVA_UTIL_LOGGING,
-            NO_STANDARD_STREAMS);
+            NO_STANDARD_STREAMS,
+            NO_PACKAGE_CYCLES);
 
     private BrickArchRules() {
     }

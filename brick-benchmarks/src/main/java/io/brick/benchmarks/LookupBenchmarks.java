@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Lookup cost against host size (issue 8, item 2): brick's {@link TopologyProvider} over a kernel-shaped tree
- * ({@link LeanHostTree}) of about 1,000, 16,000 and 64,000 disks, against the walk-everything baseline
+ * ({@link HostTree}, the testkit's FakeSysfs) of about 1,000, 16,000 and 64,000 disks, against the walk-everything baseline
  * ({@link NaiveHostScan}) on the same tree in the same run. Each call asks about another (session, LUN), disk or
  * volume, drawn once from a seeded random sequence, so no answer is served from a warm object.
  *

@@ -32,7 +32,7 @@ public final class TreeCache {
             }
             delete(root);
             long start = System.nanoTime();
-            LeanHostTree.write(root, shape);
+            HostTree.write(root, shape);
             long millis = (System.nanoTime() - start) / 1_000_000;
             Files.writeString(built, millis + "\n");
             return root;

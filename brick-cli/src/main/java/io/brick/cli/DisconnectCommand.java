@@ -7,7 +7,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Protocol;
 import io.brick.core.time.Clock;
-import io.brick.core.volume.DisconnectPlan;
+import io.brick.core.connector.DisconnectPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,6 @@
 package io.brick.cli;
 
-import io.brick.cli.snapshot.SnapshotWriter;
+import io.brick.testkit.snapshot.SnapshotWriter;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.host.HostRoot;
 import io.brick.sysfs.SafeFiles;

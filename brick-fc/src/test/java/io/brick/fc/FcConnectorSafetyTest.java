@@ -10,7 +10,7 @@ import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Wwid;
-import io.brick.core.volume.DisconnectPlan;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.testkit.host.FaultKind;
 import io.brick.testkit.host.SimulatedHost;
 import org.junit.jupiter.api.AfterEach;

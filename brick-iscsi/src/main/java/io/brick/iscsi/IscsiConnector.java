@@ -34,7 +34,7 @@ import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.Sleeper;
 import io.brick.core.volume.DisconnectPipeline;
-import io.brick.core.volume.DisconnectPlan;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.volume.IdentityGuard;
 import io.brick.core.volume.MultipathAssembly;
 import io.brick.core.volume.VolumeDevices;

@@ -4,7 +4,7 @@ import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventType;
 import io.brick.core.model.AttachedVolume;
-import io.brick.core.volume.DisconnectPlan;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.testkit.host.Latencies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Wwid;
-import io.brick.core.volume.DisconnectPlan;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;

@@ -347,6 +347,21 @@ class MultipathdMultipathManagerTest {
     }
 
     @Test
+    void aMapWhoseKernelNameNowBelongsToAnotherMapIsGoneFlushAndRemoveRunNothingAndLeaveTheOtherAlone() {
+        MultipathMap live = map();
+        // ours was dm-0 under another name; dm-0 is now another volume's map
+        MultipathMap ours = new MultipathMap(live.kernelName(), "36001405aaaaaaaaaaaaaaaaaaaaaaaa0",
+                Optional.of(Wwid.of("36001405aaaaaaaaaaaaaaaaaaaaaaaa0")), live.slaves(), live.sizeBytes());
+        int before = commandCount();
+
+        manager.flushMap(ours, deadline());
+        manager.removeMap(ours, deadline());
+
+        assertThat(commandsSince(before)).isEmpty();
+        assertThat(topology.multipathMap(live.kernelName())).contains(live);
+    }
+
+    @Test
     void removeMapOfAMapThatIsGoneRunsNothing() {
         MultipathMap map = map();
         manager.flushMap(map, deadline());

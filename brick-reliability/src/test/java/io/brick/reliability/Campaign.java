@@ -163,9 +163,17 @@ final class Campaign {
         }
     }
 
+    private static Map<Topology, Integer> failedByTopology(List<CampaignReport.Failure> failures) {
+        Map<Topology, Integer> counts = new EnumMap<>(Topology.class);
+        failures.forEach(failure -> counts.merge(failure.original().scenario().topology(), 1, Integer::sum));
+        return counts;
+    }
+
     /** Sums of every sequence's result. */
     private static final class Aggregate {
         private final Map<Topology, Integer> topologies = new EnumMap<>(Topology.class);
+        private final Map<Fault.Type, Map<Topology, Integer>> byFault = new EnumMap<>(Fault.Type.class);
+        private final Map<Topology, Integer> concurrent = new EnumMap<>(Topology.class);
         private final Map<Step.Action, Integer> steps = new EnumMap<>(Step.Action.class);
         private final Map<Fault.Type, Integer> injected = new EnumMap<>(Fault.Type.class);
         private final Map<String, Integer> outcomes = new TreeMap<>();
@@ -175,7 +183,14 @@ final class Campaign {
         private double closest;
 
         void add(SequenceResult result) {
-            topologies.merge(result.scenario().topology(), 1, Integer::sum);
+            Topology topology = result.scenario().topology();
+            topologies.merge(topology, 1, Integer::sum);
+            result.scenario().steps().stream().flatMap(step -> step.fault().stream()).map(Fault::type).distinct()
+                    .forEach(type -> byFault.computeIfAbsent(type, key -> new EnumMap<>(Topology.class))
+                            .merge(topology, 1, Integer::sum));
+            if (result.scenario().steps().stream().anyMatch(step -> step.action() == Step.Action.CONCURRENT)) {
+                concurrent.merge(topology, 1, Integer::sum);
+            }
             for (Step step : result.scenario().steps()) {
                 steps.merge(step.action(), 1, Integer::sum);
                 step.fault().ifPresent(fault -> injected.merge(fault.type(), 1, Integer::sum));
@@ -193,7 +208,8 @@ final class Campaign {
                               List<SequenceResult> unconfirmed, Duration wall, int threads) {
             return new CampaignReport(seeds.size(), seeds.isEmpty() ? 0 : seeds.get(0),
                     seeds.isEmpty() ? 0 : seeds.get(seeds.size() - 1), topologies, steps, injected, outcomes, fired,
-                    forcedDataLoss, longest, closest, failures, unconfirmed, wall, threads);
+                    forcedDataLoss, longest, closest, failures, unconfirmed, byFault, concurrent,
+                    failedByTopology(failures), wall, threads);
         }
     }
 }

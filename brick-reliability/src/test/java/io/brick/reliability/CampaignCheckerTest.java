@@ -8,7 +8,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Protocol;
-import io.brick.core.volume.DisconnectPlan;
+import io.brick.core.connector.DisconnectPlan;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +208,162 @@ class CampaignCheckerTest {
         assertThat(always.unconfirmed()).isEmpty();
         assertThat(always.failures()).singleElement().satisfies(failure -> assertThat(
                 failure.shrunk().firstInvariant()).isEqualTo(Violation.Invariant.OVER_BUDGET));
+    }
+
+    @Test
+    void the_unsabotaged_connector_passes_the_reuse_duplicate_and_concurrent_scenarios() {
+        SequenceRunner runner = new SequenceRunner(dir);
+
+        for (Topology topology : List.of(Topology.TWO_PORTALS, Topology.FC_SINGLE_PATH, Topology.FC_FOUR_PATHS)) {
+            assertThat(runner.run(reuseScenario(topology)).violations()).as("%s", topology).isEmpty();
+            assertThat(runner.run(concurrentScenario(topology)).violations()).as("%s", topology).isEmpty();
+        }
+        for (Topology topology : List.of(Topology.SHARED_TARGET, Topology.FC_FOUR_PATHS)) {
+            SequenceResult result = runner.run(duplicateScenario(topology));
+            assertThat(result.violations()).as("%s", topology).isEmpty();
+            // the LUN that reports volume 0's WWID cannot be volume 1: a typed error, never a device
+            assertThat(result.outcomes()).as("%s", topology).containsEntry("connect: ok", 1)
+                    .containsKey("duplicate WWID: injected");
+            assertThat(result.outcomes().keySet()).as("%s", topology)
+                    .anyMatch(outcome -> outcome.startsWith("connect: ") && !outcome.equals("connect: ok"));
+        }
+    }
+
+    @Test
+    void a_connect_that_returns_the_stale_device_of_a_reused_lun_is_caught() {
+        // remembers its connect results by the volume's address, as if the LUN number named the volume
+        Map<String, AttachedVolume> byAddress = new java.util.concurrent.ConcurrentHashMap<>();
+        SequenceRunner runner = new SequenceRunner(dir, (connector, host) -> new Sabotaged(connector) {
+            @Override
+            public AttachedVolume connect(ConnectionProperties properties) {
+                Map<String, Object> data = new java.util.HashMap<>(properties.asMap());
+                data.remove("scsi_wwn");
+                String address = data.toString();
+                AttachedVolume known = byAddress.get(address);
+                return known != null ? known : byAddress.computeIfAbsent(address, key -> delegate.connect(properties));
+            }
+        });
+
+        for (Topology topology : List.of(Topology.TWO_PORTALS, Topology.FC_FOUR_PATHS)) {
+            byAddress.clear();
+            SequenceResult result = runner.run(reuseScenario(topology));
+
+            assertThat(result.violations()).as("%s", topology).first().satisfies(violation -> {
+                assertThat(violation.invariant()).isEqualTo(Violation.Invariant.WRONG_DEVICE_RETURNED);
+                assertThat(violation.step()).isEqualTo(3);
+            });
+        }
+    }
+
+    @Test
+    void a_disconnect_that_removes_every_device_of_the_wwid_is_caught_where_two_luns_report_it() {
+        // finds the volume's devices by WWID alone: with a LUN that reports the same WWID, it deletes that LUN's too
+        SequenceRunner runner = new SequenceRunner(dir, (connector, host) -> new Sabotaged(connector) {
+            @Override
+            public void disconnect(ConnectionProperties properties, Optional<AttachedVolume> attached,
+                                   DisconnectOptions options) {
+                List<String> devices = properties.string("scsi_wwn")
+                        .map(wwid -> host.oracle().leftovers(io.brick.core.model.Wwid.of(wwid)).devices())
+                        .orElse(List.of());
+                delegate.disconnect(properties, attached, options);
+                for (String device : devices) {
+                    if (host.sysfs().scsiDevices().contains(device)) {
+                        try {
+                            java.nio.file.Files.writeString(host.sysfs().scsiDeviceDirectory(device)
+                                    .resolve("delete"), "1");
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
+                host.settle();
+            }
+        });
+
+        for (Topology topology : List.of(Topology.SHARED_TARGET, Topology.FC_FOUR_PATHS)) {
+            SequenceResult result = runner.run(duplicateScenario(topology));
+
+            assertThat(result.violations()).as("%s", topology).isNotEmpty().allSatisfy(violation -> {
+                assertThat(violation.invariant()).isEqualTo(Violation.Invariant.WRONG_DEVICE);
+                assertThat(violation.step()).isEqualTo(3);
+                assertThat(violation.detail()).contains("deleted the device at ", "LUN "
+                        + topology.volume(1).lun() + ", not a LUN of disconnect volume 0");
+            });
+        }
+    }
+
+    @Test
+    void connects_that_run_at_once_and_return_each_others_device_are_caught() {
+        // keeps the last connect result in one field: two connects at once return the same device
+        java.util.concurrent.atomic.AtomicReference<AttachedVolume> last =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        SequenceRunner runner = new SequenceRunner(dir, (connector, host) -> new Sabotaged(connector) {
+            @Override
+            public AttachedVolume connect(ConnectionProperties properties) {
+                last.set(delegate.connect(properties));
+                host.clock().sleep(Duration.ofSeconds(20)); // the other connect ends meanwhile
+                return last.get();
+            }
+        });
+
+        for (Topology topology : List.of(Topology.TWO_PORTALS, Topology.FC_FOUR_PATHS)) {
+            SequenceResult result = runner.run(concurrentScenario(topology));
+
+            assertThat(result.violations()).as("%s", topology).isNotEmpty().allSatisfy(violation -> {
+                assertThat(violation.invariant()).isEqualTo(Violation.Invariant.WRONG_DEVICE_RETURNED);
+                assertThat(violation.step()).isEqualTo(0);
+            });
+        }
+    }
+
+    @Test
+    void a_disconnect_that_scans_its_lun_again_after_deleting_it_leaves_the_volume_and_is_caught() {
+        // deletes the volume's devices, then scans its LUN again: not a scan in flight from before, the disconnect's own
+        SequenceRunner runner = new SequenceRunner(dir, (connector, host) -> new Sabotaged(connector) {
+            @Override
+            public void disconnect(ConnectionProperties properties, Optional<AttachedVolume> attached,
+                                   DisconnectOptions options) {
+                delegate.disconnect(properties, attached, options);
+                try {
+                    java.nio.file.Files.writeString(host.sysfs().scsiHostDirectory(6).resolve("scan"), "0 0 1");
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                host.clock().sleep(Duration.ofSeconds(2));
+            }
+        });
+
+        SequenceResult result = runner.run(new Scenario(14, Topology.FC_SINGLE_PATH, false, List.of(Step.connect(0),
+                Step.disconnect(0))));
+
+        assertThat(result.violations()).singleElement().satisfies(violation -> {
+            assertThat(violation.invariant()).isEqualTo(Violation.Invariant.LEFTOVERS);
+            assertThat(violation.step()).isEqualTo(1);
+        });
+        assertThat(result.outcomes()).doesNotContainKey(
+                "disconnect: deleted device made again by an earlier scan (simulator)");
+    }
+
+    /**
+     * Volume 0 attached, written to and forgotten while the array gives its LUN to a new volume (a stale device
+     * stays); then the new volume is connected and disconnected. The properties carry scsi_wwn.
+     */
+    private static Scenario reuseScenario(Topology topology) {
+        return new Scenario(11, topology, true, List.of(Step.connect(0), Step.write(0),
+                Step.fault(new Fault(Fault.Type.REUSE_LUN, 0, 0)), Step.connect(0), Step.write(0),
+                Step.disconnect(0)));
+    }
+
+    /** Volume 1's LUN reports volume 0's WWID; volume 1 cannot be connected; volume 0 is, then disconnected. */
+    private static Scenario duplicateScenario(Topology topology) {
+        return new Scenario(12, topology, true, List.of(Step.fault(new Fault(Fault.Type.DUPLICATE_WWID, 1, 0)),
+                Step.connect(1), Step.connect(0), Step.disconnect(0)));
+    }
+
+    /** Two connects at once, then a connect of one while the other is disconnected. */
+    private static Scenario concurrentScenario(Topology topology) {
+        return new Scenario(13, topology, false, List.of(Step.concurrently(Step.connect(0), Step.connect(1)),
+                Step.write(0), Step.write(1), Step.concurrently(Step.disconnect(1), Step.extend(0))));
     }
 
     /** Volume 1's path is sda; then volume 0 is connected. Waits and a fault-clear are noise for the shrinker. */

@@ -27,6 +27,9 @@ import static java.util.Objects.requireNonNull;
  * @param failures the failing sequences, with their shrunk reproductions
  * @param unconfirmed sequences whose only violation was an over-budget reading that did not come back when the
  *                    sequence ran again alone (see {@code Campaign#confirm}): reported, not counted as violations
+ * @param byFault per fault type, the sequences that inject it at least once, per topology
+ * @param concurrent per topology, the sequences with at least one concurrent step (two operations at once)
+ * @param failedByTopology per topology, the sequences that broke an invariant (confirmed)
  * @param wallTime how long the campaign took, real time
  * @param threads how many sequences ran at once
  */
@@ -34,8 +37,14 @@ record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology
                       Map<Step.Action, Integer> steps, Map<Fault.Type, Integer> injected,
                       Map<String, Integer> outcomes, Map<FaultKind, Integer> fired, int forcedDataLoss,
                       Duration longestOperation, double closestToBudget, List<Failure> failures,
-                      List<SequenceResult> unconfirmed, Duration wallTime, int threads) {
+                      List<SequenceResult> unconfirmed, Map<Fault.Type, Map<Topology, Integer>> byFault,
+                      Map<Topology, Integer> concurrent, Map<Topology, Integer> failedByTopology, Duration wallTime,
+                      int threads) {
     CampaignReport {
+        byFault = byFault.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
+                entry -> Map.copyOf(entry.getValue())));
+        concurrent = Map.copyOf(concurrent);
+        failedByTopology = Map.copyOf(failedByTopology);
         topologies = Map.copyOf(topologies);
         steps = Map.copyOf(steps);
         injected = Map.copyOf(injected);
@@ -58,12 +67,34 @@ record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology
     /** The summary, as written to {@code target/reliability/campaign.txt}. */
     String summary() {
         StringBuilder text = new StringBuilder();
-        text.append("brick fault campaign (issue 9): seeded sequences on the simulated host\n");
+        text.append("brick fault campaign (issues 9 and 15): seeded sequences on the simulated host\n");
         text.append(String.format(Locale.ROOT, "sequences: %d (seeds %d..%d), steps: %d, violations: %d%n", sequences,
                 firstSeed, lastSeed, totalSteps(), violations()));
         text.append(String.format(Locale.ROOT, "wall time: %.1f s on %d threads (%d processors)%n",
                 wallTime.toMillis() / 1000.0, threads, Runtime.getRuntime().availableProcessors()));
-        text.append("\nsequences by topology:\n").append(lines(topologies));
+        text.append("\nsequences by topology:\n");
+        text.append(String.format(Locale.ROOT, "  %-16s %9s %12s %7s%n", "", "sequences", "concurrent", "failed"));
+        for (Topology topology : Topology.values()) {
+            text.append(String.format(Locale.ROOT, "  %-16s %9d %12d %7d%n", topology,
+                    topologies.getOrDefault(topology, 0), concurrent.getOrDefault(topology, 0),
+                    failedByTopology.getOrDefault(topology, 0)));
+        }
+        text.append("\nsequences by fault (a sequence counts once per fault it injects), per topology:\n");
+        text.append(String.format(Locale.ROOT, "  %-22s %6s", "", "all"));
+        for (Topology topology : Topology.values()) {
+            text.append(String.format(Locale.ROOT, " %15s", topology));
+        }
+        text.append('\n');
+        for (Fault.Type type : Fault.Type.values()) {
+            Map<Topology, Integer> row = byFault.getOrDefault(type, Map.of());
+            text.append(String.format(Locale.ROOT, "  %-22s %6d", type,
+                    row.values().stream().mapToInt(Integer::intValue).sum()));
+            for (Topology topology : Topology.values()) {
+                text.append(String.format(Locale.ROOT, " %15s", type.appliesTo(topology)
+                        ? Integer.toString(row.getOrDefault(topology, 0)) : "-"));
+            }
+            text.append('\n');
+        }
         text.append("\nsteps by action:\n").append(lines(steps));
         text.append("\nfaults injected by the steps:\n").append(lines(injected));
         text.append("\nfaults fired on the hosts (oracle.firedByKind, clean-up path-ups not counted):\n")

@@ -17,11 +17,13 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 9's fault campaign: seeded random sequences of connect, write, extend and disconnect (with and without
- * {@code force}) on single-path, 2- and 4-portal multipath and shared-target layouts of the simulated host, with its
- * faults injected at random steps, and the oracle's invariants checked after every step (see {@link SequenceRunner}).
+ * Issue 9's fault campaign, grown by issue 15: seeded random sequences of connect, write, extend and disconnect (with
+ * and without {@code force}), one at a time or two at once on two volumes, on iSCSI (single-path, 2- and 4-portal
+ * multipath, shared-target) and Fibre Channel (single path, two fabrics, four paths) layouts of the simulated host,
+ * with the faults of the layout's transport injected at random steps (LUN reuse and duplicate WWIDs among them), and
+ * the oracle's invariants checked after every step (see {@link SequenceRunner}).
  *
- * <p>CI runs 2,000 sequences. System properties: {@code brick.campaign.sequences} (how many, 2000),
+ * <p>{@code mvn -B verify} runs 2,000 sequences; {@code .ci/run} runs 10,000 more. System properties: {@code brick.campaign.sequences} (how many, 2000),
  * {@code brick.campaign.firstSeed} (1), {@code brick.campaign.threads} (6), and {@code brick.campaign.seed} to run that
  * one seed alone. The summary goes to {@code target/reliability/campaign.txt}; a failing seed prints its shrunk
  * reproduction there and in the failure message.

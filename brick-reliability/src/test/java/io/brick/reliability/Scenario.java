@@ -1,6 +1,7 @@
 package io.brick.reliability;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,8 +26,6 @@ record Scenario(long seed, Topology topology, boolean withWwid, List<Step> steps
     /** The most steps a generated sequence has. */
     static final int MAX_STEPS = 10;
 
-    private static final Fault.Type[] FAULTS = Fault.Type.values();
-
     Scenario {
         requireNonNull(topology, "topology is null");
         steps = List.copyOf(steps);
@@ -39,7 +38,9 @@ record Scenario(long seed, Topology topology, boolean withWwid, List<Step> steps
 
     /**
      * The sequence of a seed: a topology, 3 to 10 steps, about half of them operations (connect first when the
-     * volume is believed detached), a third faults, the rest clearing faults or letting time pass.
+     * volume is believed detached), one in twelve two operations at once on two volumes, a quarter faults (those of
+     * the topology's transport; LUN reuse and duplicate WWIDs only with {@code scsi_wwn}), the rest clearing faults or
+     * letting time pass.
      */
     static Scenario generate(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -51,11 +52,24 @@ record Scenario(long seed, Topology topology, boolean withWwid, List<Step> steps
         int volumes = topology.volumes().size();
         for (int i = 0; i < count; i++) {
             int roll = random.nextInt(100);
-            if (roll < 55) {
+            if (roll < 50) {
                 int volume = random.nextInt(3) == 0 ? random.nextInt(volumes) : 0;
                 steps.add(operation(random, volume, attached));
+            } else if (roll < 58) {
+                int first = random.nextInt(volumes);
+                int second = (first + 1 + random.nextInt(volumes - 1)) % volumes;
+                steps.add(Step.concurrently(concurrentOperation(random, first, attached),
+                        concurrentOperation(random, second, attached)));
             } else if (roll < 85) {
-                steps.add(Step.fault(fault(random, topology)));
+                Fault fault = fault(random, topology, withWwid);
+                if (fault.type() == Fault.Type.DUPLICATE_WWID && attached.contains(fault.index() % volumes)) {
+                    // the runner skips a duplicate on a LUN the host has a device of: reuse that LUN instead
+                    fault = new Fault(Fault.Type.REUSE_LUN, fault.index(), 0);
+                }
+                if (fault.type() == Fault.Type.REUSE_LUN) {
+                    attached.remove(fault.index() % volumes); // the caller forgets the old volume
+                }
+                steps.add(Step.fault(fault));
             } else if (roll < 92) {
                 steps.add(Step.clearFaults());
             } else {
@@ -87,14 +101,46 @@ record Scenario(long seed, Topology topology, boolean withWwid, List<Step> steps
         return roll < 95 ? Step.disconnectForce(volume) : Step.disconnectForceIgnore(volume);
     }
 
-    private static Fault fault(SplittableRandom random, Topology topology) {
-        Fault.Type type = FAULTS[random.nextInt(FAULTS.length)];
+    /** A connect, extend or disconnect (what two threads run at once). */
+    private static Step concurrentOperation(SplittableRandom random, int volume, Set<Integer> attached) {
+        if (!attached.contains(volume)) {
+            attached.add(volume);
+            return Step.connect(volume);
+        }
+        int roll = random.nextInt(100);
+        if (roll < 20) {
+            return Step.extend(volume);
+        }
+        if (roll < 30) {
+            return Step.connect(volume);
+        }
+        attached.remove(volume);
+        if (roll < 80) {
+            return Step.disconnect(volume);
+        }
+        return roll < 95 ? Step.disconnectForce(volume) : Step.disconnectForceIgnore(volume);
+    }
+
+    /** The fault types a sequence on that topology may inject. */
+    static List<Fault.Type> faults(Topology topology, boolean withWwid) {
+        return Arrays.stream(Fault.Type.values()).filter(type -> type.appliesTo(topology))
+                .filter(type -> withWwid || type != Fault.Type.REUSE_LUN && type != Fault.Type.DUPLICATE_WWID)
+                .filter(type -> type != Fault.Type.DUPLICATE_WWID || topology.duplicable())
+                .toList();
+    }
+
+    private static Fault fault(SplittableRandom random, Topology topology, boolean withWwid) {
+        List<Fault.Type> types = faults(topology, withWwid);
+        Fault.Type type = types.get(random.nextInt(types.size()));
         if (type == Fault.Type.MULTIPATHD_DOWN && random.nextBoolean()) {
             type = Fault.Type.PATH_DOWN; // multipathd never comes back: make it rarer
         }
+        int volumes = topology.volumes().size();
         int index = switch (type.target()) {
-            case PORTAL -> random.nextInt(topology.portals().size());
-            case VOLUME -> random.nextInt(3) == 0 ? random.nextInt(topology.volumes().size()) : 0;
+            case PORT -> random.nextInt(topology.ports().size());
+            case VOLUME -> type == Fault.Type.DUPLICATE_WWID ? 1 + random.nextInt(volumes - 1)
+                    : random.nextInt(3) == 0 ? random.nextInt(volumes) : 0;
+            case HBA -> random.nextInt(topology.hbas().size());
             case HOST -> 0;
         };
         long amount = switch (type) {

@@ -42,6 +42,50 @@ class ScenarioAndShrinkerTest {
     }
 
     @Test
+    void sequences_inject_only_the_faults_of_their_transport_and_reuse_luns_only_with_scsi_wwn() {
+        int fibreChannel = 0;
+        int reused = 0;
+        for (long each = 1; each <= 2000; each++) {
+            long seed = each;
+            Scenario scenario = Scenario.generate(seed);
+            Topology topology = scenario.topology();
+            fibreChannel += topology.fibreChannel() ? 1 : 0;
+            List<Fault> faults = scenario.steps().stream().flatMap(step -> step.fault().stream()).toList();
+            assertThat(faults).as("seed %d", seed).allSatisfy(fault -> {
+                assertThat(fault.type().appliesTo(topology)).isTrue();
+                assertThat(fault.type().name()).doesNotContain(topology.fibreChannel() ? "LOGIN" : "HBA");
+                if (fault.type() == Fault.Type.REUSE_LUN || fault.type() == Fault.Type.DUPLICATE_WWID) {
+                    assertThat(scenario.withWwid()).isTrue();
+                }
+                if (fault.type() == Fault.Type.DUPLICATE_WWID) {
+                    assertThat(topology.duplicable()).isTrue();
+                    assertThat(fault.index()).isPositive();
+                }
+            });
+            reused += faults.stream().anyMatch(fault -> fault.type() == Fault.Type.REUSE_LUN) ? 1 : 0;
+            scenario.steps().stream().filter(step -> step.action() == Step.Action.CONCURRENT).forEach(step ->
+                    assertThat(step.parts().get(0).volume()).as("seed %d", seed)
+                            .isNotEqualTo(step.parts().get(1).volume()));
+        }
+        assertThat(fibreChannel).isBetween(600, 1100);
+        assertThat(reused).isGreaterThan(50);
+        assertThat(Fault.Type.SLOW_ISCSIADM.appliesTo(Topology.FC_FOUR_PATHS)).isFalse();
+        assertThat(Fault.Type.HBA_LINK_DOWN.appliesTo(Topology.TWO_PORTALS)).isFalse();
+        assertThat(Topology.SINGLE_PATH.duplicable()).isFalse();
+        assertThat(Topology.FC_TWO_FABRICS.duplicable()).isTrue();
+    }
+
+    @Test
+    void a_concurrent_step_prints_both_operations() {
+        Step step = Step.concurrently(Step.connect(0), Step.disconnectForce(1));
+
+        assertThat(step.describe()).isEqualTo("at once: connect volume 0 | disconnect volume 1 force");
+        assertThat(step.toJava()).isEqualTo("Step.concurrently(Step.connect(0), Step.disconnectForce(1))");
+        assertThatThrownBy(() -> Step.concurrently(Step.connect(0), Step.waitSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void a_reproduction_prints_as_lines_and_as_java() {
         Scenario scenario = new Scenario(9, Topology.SHARED_TARGET, true, List.of(Step.connect(2),
                 Step.fault(new Fault(Fault.Type.SLOW_UDEV, 0, 1500)), Step.disconnectForce(2)));

@@ -1,5 +1,6 @@
 package io.brick.reliability;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -14,8 +15,9 @@ import static java.util.Objects.requireNonNull;
  * @param volume the volume of an operation (its position in the topology); 0 for the other actions
  * @param fault the fault of a {@link Action#FAULT} step
  * @param seconds how long a {@link Action#WAIT} lasts
+ * @param parts the two operations of a {@link Action#CONCURRENT} step, on two volumes; empty for the other actions
  */
-record Step(Action action, int volume, Optional<Fault> fault, long seconds) {
+record Step(Action action, int volume, Optional<Fault> fault, long seconds, List<Step> parts) {
     /** What a step does. */
     enum Action {
         /** {@code connect} the volume. */
@@ -35,7 +37,12 @@ record Step(Action action, int volume, Optional<Fault> fault, long seconds) {
         /** Remove every configured fault (paths already down stay down). */
         CLEAR_FAULTS,
         /** Let simulated time pass (sessions' recovery timeouts, maps forming). */
-        WAIT;
+        WAIT,
+        /**
+         * Two operations on two volumes at once, each on its own thread (connect A while disconnecting B, two
+         * connects, ...); the invariants are checked once both ended.
+         */
+        CONCURRENT;
 
         boolean operation() {
             return this == CONNECT || this == EXTEND || disconnect();
@@ -53,12 +60,23 @@ record Step(Action action, int volume, Optional<Fault> fault, long seconds) {
     Step {
         requireNonNull(action, "action is null");
         requireNonNull(fault, "fault is null");
+        parts = List.copyOf(parts);
+        if ((action == Action.CONCURRENT) != (parts.size() == 2)) {
+            throw new IllegalArgumentException("a CONCURRENT step, and only it, has two parts: " + action);
+        }
+        if (parts.stream().anyMatch(part -> !part.action().operation())) {
+            throw new IllegalArgumentException("a CONCURRENT step's parts are operations: " + parts);
+        }
         if (fault.isPresent() != (action == Action.FAULT)) {
             throw new IllegalArgumentException("a FAULT step, and only it, has a fault: " + action);
         }
         if (volume < 0 || seconds < 0) {
             throw new IllegalArgumentException("volume and seconds are not negative");
         }
+    }
+
+    Step(Action action, int volume, Optional<Fault> fault, long seconds) {
+        this(action, volume, fault, seconds, List.of());
     }
 
     static Step connect(int volume) {
@@ -97,7 +115,12 @@ record Step(Action action, int volume, Optional<Fault> fault, long seconds) {
         return new Step(Action.WAIT, 0, Optional.empty(), seconds);
     }
 
-    /** One readable line: {@code connect volume 0}, {@code fault PATH_DOWN portal 1}, {@code wait 20 s}. */
+    /** {@code first} and {@code second} at once, on two threads (both are operations). */
+    static Step concurrently(Step first, Step second) {
+        return new Step(Action.CONCURRENT, 0, Optional.empty(), 0, List.of(first, second));
+    }
+
+    /** One readable line: {@code connect volume 0}, {@code fault PATH_DOWN port 1}, {@code wait 20 s}. */
     String describe() {
         return switch (action) {
             case CONNECT -> "connect volume " + volume;
@@ -109,6 +132,7 @@ record Step(Action action, int volume, Optional<Fault> fault, long seconds) {
             case FAULT -> "fault " + fault.orElseThrow().describe();
             case CLEAR_FAULTS -> "clear faults";
             case WAIT -> "wait " + seconds + " s";
+            case CONCURRENT -> "at once: " + parts.get(0).describe() + " | " + parts.get(1).describe();
         };
     }
 
@@ -124,6 +148,7 @@ record Step(Action action, int volume, Optional<Fault> fault, long seconds) {
             case FAULT -> "Step.fault(" + fault.orElseThrow().toJava() + ")";
             case CLEAR_FAULTS -> "Step.clearFaults()";
             case WAIT -> String.format(Locale.ROOT, "Step.waitSeconds(%d)", seconds);
+            case CONCURRENT -> "Step.concurrently(" + parts.get(0).toJava() + ", " + parts.get(1).toJava() + ")";
         };
     }
 

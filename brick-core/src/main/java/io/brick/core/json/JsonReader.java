@@ -20,7 +20,7 @@ import static java.util.Objects.requireNonNull;
 final class JsonReader {
     /** Deepest nesting of arrays and objects accepted. */
     static final int MAX_DEPTH = 64;
-    /** Largest input accepted, in UTF-8 bytes (1 MiB). */
+    /** Largest input accepted by default, in UTF-8 bytes (1 MiB). */
     static final int MAX_BYTES = 1024 * 1024;
     /** Longest number accepted, in characters (RFC 8259 §9 lets a parser limit numbers' range and precision). */
     static final int MAX_NUMBER_LENGTH = 256;
@@ -34,11 +34,11 @@ final class JsonReader {
         this.what = what;
     }
 
-    static Object read(String text, String what) {
+    static Object read(String text, String what, int maxBytes) {
         requireNonNull(text, "text is null");
         requireNonNull(what, "what is null");
-        if (utf8Length(text) > MAX_BYTES) {
-            throw new InvalidInputException(what, "JSON text is over 1 MiB");
+        if (utf8Length(text, maxBytes) > maxBytes) {
+            throw new InvalidInputException(what, "JSON text is over " + size(maxBytes));
         }
         JsonReader reader = new JsonReader(text, what);
         reader.skipWhitespace();
@@ -53,8 +53,15 @@ final class JsonReader {
         return value;
     }
 
-    private static long utf8Length(String text) {
-        if (text.length() > MAX_BYTES) {
+    /** The limit as people write it: {@code 1 MiB}, {@code 64 MiB}, else in bytes. */
+    private static String size(int bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes + " bytes";
+    }
+
+    /** The text's length in UTF-8 bytes, or any number over {@code maxBytes} once it is known to be over. */
+    private static long utf8Length(String text, int maxBytes) {
+        // every character is at least one byte
+        if (text.length() > maxBytes) {
             return text.length();
         }
         long bytes = 0;

@@ -1,6 +1,7 @@
 package io.brick.core.volume;
 
 import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DisconnectFailedException;
 import io.brick.core.error.FlushFailedException;
@@ -17,7 +18,6 @@ import io.brick.core.port.MultipathManager;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
-import io.brick.core.time.Retrier;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,16 +86,14 @@ public final class DisconnectPipeline {
     private final TopologyProvider topology;
     private final DeviceFlusher flusher;
     private final Optional<MultipathManager> multipath;
-    private final Retrier retrier;
     private final EventPublisher events;
 
     @Inject
     public DisconnectPipeline(TopologyProvider topology, DeviceFlusher flusher, Optional<MultipathManager> multipath,
-                              Retrier retrier, EventPublisher events) {
+                              EventPublisher events) {
         this.topology = requireNonNull(topology, "topology is null");
         this.flusher = requireNonNull(flusher, "flusher is null");
         this.multipath = requireNonNull(multipath, "multipath is null");
-        this.retrier = requireNonNull(retrier, "retrier is null");
         this.events = requireNonNull(events, "events is null");
     }
 

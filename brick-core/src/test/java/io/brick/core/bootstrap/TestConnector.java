@@ -6,7 +6,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Protocol;
-import io.brick.core.volume.DisconnectPlan;
+import io.brick.core.connector.DisconnectPlan;
 
 import java.util.List;
 import java.util.Map;

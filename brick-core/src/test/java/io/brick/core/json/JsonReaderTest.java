@@ -181,6 +181,36 @@ class JsonReaderTest {
     }
 
     @Test
+    void aTrustedDocumentMayBeLargerUpToTheLimitItsReaderGives() {
+        String twoMebibytes = "[\"" + "a".repeat(2 * 1024 * 1024 - 4) + "\"]";
+
+        assertThat(Json.parse(twoMebibytes, "recording", 2 * 1024 * 1024)).asList().hasSize(1);
+        assertThatThrownBy(() -> Json.parse(twoMebibytes, "properties"))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage()).contains("1 MiB"));
+        assertThatThrownBy(() -> Json.parse(twoMebibytes + " ", "recording", 2 * 1024 * 1024))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("recording: JSON text is over 2 MiB"));
+        assertThatThrownBy(() -> Json.parse("[1]", "recording", 2))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("recording: JSON text is over 2 bytes"));
+        assertThatThrownBy(() -> Json.parse("[]", "recording", 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxBytes");
+    }
+
+    @Test
+    void aLargerLimitKeepsEveryOtherRule() {
+        int limit = 64 * 1024 * 1024;
+        String deep = "[".repeat(65) + "]".repeat(65);
+
+        assertThatThrownBy(() -> Json.parse(deep, "recording", limit)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("64 levels");
+        assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}", "recording", limit))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("duplicate key");
+        assertThatThrownBy(() -> Json.parse("1".repeat(300), "recording", limit)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> Json.parse("{} {}", "recording", limit)).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
     void rejectsAbsurdNumbers() {
         String longNumber = "1".repeat(300);
 

@@ -1,6 +1,7 @@
 package io.brick.core.volume;
 
 import ch.qos.logback.classic.Level;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DisconnectFailedException;
@@ -16,7 +17,6 @@ import io.brick.core.model.MultipathMap;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.ManualClock;
-import io.brick.core.time.Retrier;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -48,8 +48,7 @@ class DisconnectPipelineTest {
     }
 
     private DisconnectPipeline pipeline(Optional<MultipathManager> multipath) {
-        return new DisconnectPipeline(host.topology(), host.flusher(), multipath, new Retrier(clock, clock),
-                new EventPublisher(events::add, clock));
+        return new DisconnectPipeline(host.topology(), host.flusher(), multipath, new EventPublisher(events::add, clock));
     }
 
     private Deadline deadline() {
@@ -221,6 +220,83 @@ class DisconnectPipelineTest {
 
         assertThat(host.calls()).doesNotContain("removeMap dm-0").contains("cleanup.run");
         assertThat(failure.failures()).containsExactly(host.flushMapFailure);
+    }
+
+    @Test
+    void aForcedRemovalNeverRemovesAnotherVolumesMapThatTookOurMapsKernelName() {
+        VolumeDevices volume = multipathVolume();
+        host.flushMapFailure = FakeHost.flushFailure("dm-0");
+        // multipathd removes dm-0 with its last path, and the kernel gives dm-0 to another volume's new map at once
+        host.afterRemoval = () -> {
+            host.addDevice("sdc", "4:0:0:7", Optional.of(STALE));
+            host.addMap("dm-0", STALE, "sdc");
+        };
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(host.calls()).as("the other volume's dm-0 is not ours to remove").doesNotContain("removeMap dm-0");
+        assertThat(host.has("dm-0")).isTrue();
+        assertThat(failure.failures()).containsExactly(host.flushMapFailure);
+        assertThat(failure.evidence()).as("another volume's map is no leftover of ours")
+                .containsEntry("possibleLeftovers", "");
+    }
+
+    @Test
+    void aVolumeWhoseMapOutlivedItsPathsIsNotNothingItsMapIsFlushed() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        MultipathMap map = host.addMap("dm-0", VOLUME, "sda");
+        host.mapOutlivesPaths = true;
+        host.afterRemoval = () -> { };
+        // every path already gone by hand; the map is left with no slave
+        VolumeDevices volume = new VolumeDevices(NAME, Optional.of(VOLUME), List.of(), Optional.of(map), List.of());
+
+        assertThat(volume.isEmpty()).isFalse();
+        DisconnectPlan plan = pipeline().plan(volume, attached("/dev/dm-0"), cleanup);
+        assertThat(plan.flush()).isNotEmpty().first().asString().startsWith("dm-0");
+
+        pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(host.calls()).startsWith("cleanup.plan").contains("flushMap dm-0", "cleanup.run");
+    }
+
+    @Test
+    void aFailedRemovalOfStaleLinksFailsASafeDisconnectBeforeAnythingIsLoggedOut() {
+        VolumeDevices volume = multipathVolume();
+        host.removeLinksFailure = FakeHost.hostFailure("cannot unlink /dev/disk/by-id/wwn-0x6001405");
+
+        BrickException failure = catchThrowableOfType(BrickException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline()));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("cannot unlink");
+        assertThat(host.calls()).contains("removeDevices sda,sdb", "removeStaleLinks sda,sdb")
+                .doesNotContain("cleanup.run");
+    }
+
+    @Test
+    void withForceAFailedRemovalOfStaleLinksIsReportedAndEverythingElseStillRuns() {
+        VolumeDevices volume = multipathVolume();
+        host.removeLinksFailure = FakeHost.hostFailure("cannot unlink /dev/disk/by-id/wwn-0x6001405");
+
+        DisconnectFailedException failure = catchThrowableOfType(DisconnectFailedException.class,
+                () -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()));
+
+        assertThat(failure.failures()).containsExactly(host.removeLinksFailure);
+        assertThat(host.calls()).contains("forgetPaths sda,sdb", "cleanup.run");
+    }
+
+    @Test
+    void anInterruptedRemovalStillRemovesTheGoneDevicesLinksThenStopsWithTheInterrupt() {
+        VolumeDevices volume = multipathVolume();
+        host.removalInterrupted = true;
+
+        assertThatThrownBy(() -> pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE, cleanup, deadline()))
+                .isInstanceOf(io.brick.core.error.OperationInterruptedException.class);
+
+        assertThat(host.calls()).containsExactly("flushMap dm-0", "removeDevices sda,sdb", "removeStaleLinks sda,sdb");
+        assertThat(host.has("sda")).isFalse();
+        assertThat(host.has("sdb")).isTrue();
     }
 
     @Test

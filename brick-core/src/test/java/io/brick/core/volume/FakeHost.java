@@ -51,6 +51,9 @@ final class FakeHost {
     BrickException flushMapFailure;
     BrickException flushBuffersFailure;
     boolean removalTimesOut;
+    /** The removal is interrupted after the first device is gone. */
+    boolean removalInterrupted;
+    BrickException removeLinksFailure;
     BrickException removeMapFailure;
     BrickException forgetFailure;
     BrickException addWwidFailure;
@@ -64,6 +67,8 @@ final class FakeHost {
     int byIdWalks;
     /** Run on every holder lookup (lets a test form a map while a wait polls). */
     Runnable onPoll = () -> { };
+    /** Run at the end of every removal of devices (lets a test make the kernel reuse a name right after). */
+    Runnable afterRemoval = () -> { };
     /** Names the "kernel" gives to new disks (another target's) right after removing ours: name to H:C:T:L. */
     final Map<String, String> reusedAfterRemoval = new TreeMap<>();
 
@@ -253,6 +258,11 @@ final class FakeHost {
             if (removalTimesOut) {
                 throw deadline.timeout("removal of " + kernelNames, Map.of("remaining", String.join(",", kernelNames)));
             }
+            if (removalInterrupted) {
+                devices.remove(kernelNames.iterator().next());
+                throw new io.brick.core.error.OperationInterruptedException("removal of SCSI devices",
+                        new InterruptedException("test"));
+            }
             for (String name : kernelNames) {
                 devices.remove(name);
             }
@@ -272,11 +282,13 @@ final class FakeHost {
                     addDevice(name, hctl, Optional.of(STALE));
                 }
             });
+            afterRemoval.run();
         }
 
         @Override
         public List<String> removeStaleLinks(Collection<String> kernelNames) {
             record("removeStaleLinks " + String.join(",", kernelNames), null);
+            fail(removeLinksFailure);
             List<String> removed = new ArrayList<>();
             for (String name : kernelNames) {
                 if (!devices.containsKey(name)) {

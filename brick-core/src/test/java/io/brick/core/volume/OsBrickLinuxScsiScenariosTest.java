@@ -1,5 +1,6 @@
 package io.brick.core.volume;
 
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.DisconnectFailedException;
 import io.brick.core.error.InvalidInputException;
@@ -13,7 +14,6 @@ import io.brick.core.model.LunAddressing;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.ManualClock;
-import io.brick.core.time.Retrier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,7 +49,7 @@ class OsBrickLinuxScsiScenariosTest {
 
     private DisconnectPipeline pipeline() {
         return new DisconnectPipeline(host.topology(), host.flusher(), Optional.of(host.multipath()),
-                new Retrier(clock, clock), new EventPublisher(event -> { }, clock));
+                new EventPublisher(event -> { }, clock));
     }
 
     private Deadline deadline() {

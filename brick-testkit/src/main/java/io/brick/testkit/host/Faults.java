@@ -285,6 +285,20 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * LUN B of a Fibre Channel target port reports LUN A's WWID from now on (devices made by later scans), as a
+     * misconfigured array does; recorded as a {@link FaultKind#DUPLICATE_WWID} firing now.
+     */
+    public Faults fcDuplicateWwid(String targetWwpn, int lunA, int lunB) {
+        synchronized (clock) {
+            FcTargetPort port = fcPort(targetWwpn);
+            port.reportWwidOf(lunA, lunB);
+            kernel.oracle.fire(FaultKind.DUPLICATE_WWID, port.wwpn() + " LUN " + lunB + " reports LUN " + lunA
+                    + "'s WWID");
+        }
+        return this;
+    }
+
     /** multipathd stops: no new maps, its commands fail. */
     public Faults multipathdDown() {
         synchronized (clock) {

@@ -210,6 +210,14 @@ public final class FcTargetPort {
         return allowed == null || allowed.contains(initiatorWwpn);
     }
 
+    /** LUN B reports LUN A's WWID from now on (two LUNs, one WWID: an array bug). */
+    void reportWwidOf(int lunA, int lunB) {
+        Target.LunState a = existing(lunA);
+        Target.LunState b = existing(lunB);
+        luns.put(lunB, new Target.LunState(b.number(), b.wwid(), a.reportedWwid(), b.sizeBytes(), b.vendor(), b.model(),
+                b.generation()));
+    }
+
     private Target.LunState existing(int number) {
         Target.LunState lun = luns.get(number);
         if (lun == null) {

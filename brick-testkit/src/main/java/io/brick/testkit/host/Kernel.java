@@ -724,11 +724,16 @@ final class Kernel {
             if (!watches.containsKey(file)) {
                 continue;
             }
-            if (Files.isSymbolicLink(file)) {
-                continue; // a test planted a link in the attribute's place: a kernel attribute is never one, nothing was written
-            }
             String text;
             try {
+                // one stat, not a read: a link planted in the attribute's place (a test's) is never read or truncated
+                // through, since a kernel attribute is never one; delete, rescan and scan are empty until written
+                // (and truncated after)
+                java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file,
+                        java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isSymbolicLink() || watch.kind != WatchKind.STATE && attributes.size() == 0) {
+                    continue;
+                }
                 text = Files.readString(file, StandardCharsets.US_ASCII);
             } catch (NoSuchFileException gone) {
                 watches.remove(file);

@@ -4,6 +4,10 @@ import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Sleeper;
 
+import java.lang.management.LockInfo;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -22,17 +26,23 @@ import static java.util.Objects.requireNonNull;
  *     <li><b>Fast path.</b> While only one thread has ever slept or run a command on the host, a {@link #sleep} runs
  *     every event due up to its wake-up time and returns at once: deterministic and fast.</li>
  *     <li><b>Ticker.</b> Once a second thread sleeps or runs a command (or when the host was built
- *     {@linkplain SimulatedHost.Builder#multiThreaded() multi-threaded}), a daemon thread takes over for good: when at
- *     least one thread sleeps and no thread has entered or left a sleep for a short real-time quiet period (about
- *     2 ms), it advances time to the earliest wake-up, running the events due on the way; while a thread that uses
- *     the host is still running (not sleeping, not idle), it advances by at most 5 ms per quiet period instead, so
- *     a long sleep elsewhere (a hanging login) cannot jump past that thread's work; and a jump of more than 1 s waits
- *     for 50 ms of real quiet, so no thread that is merely between two steps is overtaken. A thread started by a
- *     thread that uses the host (a connector's portal worker) counts as running from its start until it first sleeps
- *     or runs a command (at most 2 s of real time), so its starter's polls cannot run simulated seconds ahead of it
- *     while it is still being scheduled, as they could on a loaded machine; such a start also ends the fast path.
- *     Multi-threaded time is therefore approximate: a busy thread sees time move at a few times real speed.</li>
+ *     {@linkplain SimulatedHost.Builder#multiThreaded() multi-threaded}), a daemon thread takes over for good. It
+ *     moves time to the earliest wake-up (running the events due on the way) only when every thread that takes part
+ *     is blocked: at least one sleeps on this clock and none runs. Running means runnable (however long the machine
+ *     takes to schedule it), blocked on entering this clock's monitor (just woken), or blocked on a monitor whose
+ *     owner runs; a thread waiting for a lock held by a sleeping thread, idle in a pool or parked does not run. The
+ *     threads that take part are those that slept or ran a command on the host, and for 2 s of real time after one
+ *     of them started a thread, the threads made since (a connector's portal worker before its first step, brick's
+ *     delete threads): see {@link #starts}. It also waits for a short real quiet period (2 ms; 10 ms before a jump of
+ *     more than 1 s) after the last sleep or command, for a thread woken by something other than this clock.</li>
  * </ul>
+ * So a multi-threaded run's simulated times do not depend on how fast the machine runs its threads, with two
+ * exceptions: a thread woken by a lock or a future (not by this clock) while every other one sleeps must be scheduled
+ * within that quiet period, else time may move on to the next wake-up before it runs (brick's operations wait for
+ * their workers by polling on the clock, so a connect or disconnect does not meet this); and a participant that runs
+ * for more than 500 ms without sleeping or running a command (a test polling the simulated time in a
+ * loop) lets time move by 5 ms per quiet period, so that such a loop ends; "for more than 500 ms" counts the
+ * participants' processor time, so a slow machine does not reach it sooner.
  * {@link #advance} moves time forward from a test (running due events). Sleeps honour interrupts as the system
  * sleeper does: {@link OperationInterruptedException}, with the interrupt flag kept.
  */
@@ -43,16 +53,30 @@ public final class SimulatedClock implements Clock, Sleeper {
     /** The monotonic reading at the start: far from zero, so code that assumes a zero origin is caught. */
     static final long START_NANOS = 1_000_000_000_000_000L;
     private static final long QUIET_NANOS = Duration.ofMillis(2).toNanos();
+    /** How often the ticker looks at the threads' states again while one runs. */
+    private static final long POLL_NANOS = Duration.ofMillis(1).toNanos();
     /** A jump further than this (a timeout's sleep) waits for a longer real quiet period: {@link #FAR_QUIET_NANOS}. */
     private static final long FAR_NANOS = Duration.ofSeconds(1).toNanos();
-    /** The real quiet period before a far jump: long enough that no thread is merely between two steps. */
-    private static final long FAR_QUIET_NANOS = Duration.ofMillis(50).toNanos();
-    /** How far the ticker moves time in one quiet period while some participating thread is still running. */
+    /** The real quiet period before a far jump: a thread woken by something else than this clock has more time to run. */
+    private static final long FAR_QUIET_NANOS = Duration.ofMillis(10).toNanos();
+    /**
+     * How much processor time the participants may spend without touching the clock while one of them runs before
+     * time moves anyway, by {@link #BUSY_STEP_NANOS} per quiet period: only a thread that polls the simulated time
+     * without sleeping needs that. Processor time, not real time, so that a slow machine does not move time sooner.
+     */
+    private static final long STALL_CPU_NANOS = Duration.ofMillis(500).toNanos();
+    /** The same in real time, for a participant that neither touches the clock nor uses the processor. */
+    private static final long STALL_NANOS = Duration.ofSeconds(10).toNanos();
+    /** How far the ticker moves time per quiet period while a participant runs and has not touched the clock for long. */
     private static final long BUSY_STEP_NANOS = Duration.ofMillis(5).toNanos();
-    /** How long (real time) a new thread that has not used the host yet holds time back: see {@link #pending}. */
+    /** How long (real time) after a participant started a thread the threads started since are watched: see {@link #starts}. */
     private static final long PENDING_LIMIT_NANOS = Duration.ofSeconds(2).toNanos();
-    /** The mark of a thread that uses the host: the threads it starts are {@link #pending} until they use it too. */
-    private static final Pending PARTICIPANT = new Pending(0);
+    /** Thread ids are handed out in order; a thread being made may have taken its id just before the probe's. */
+    private static final long ID_MARGIN = 8;
+    /** The mark of a thread that uses the host. */
+    private static final Object PARTICIPANT = new Object();
+    /** The mark of a thread started by a thread that uses the host, until it uses it too. */
+    private static final Object STARTED = new Object();
 
     private final PriorityQueue<Event> events = new PriorityQueue<>(
             Comparator.comparingLong(Event::at).thenComparingLong(Event::sequence));
@@ -69,18 +93,27 @@ public final class SimulatedClock implements Clock, Sleeper {
     private final java.util.Set<Thread> participants =
             java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     /**
-     * Threads started by a participant that have not used the host yet (a connector's new portal worker), one token
-     * each, held by the thread itself through {@link #lineage} (weakly here: a thread that ends goes away). Until it
-     * first sleeps or runs a command such a thread counts as running, for at most {@link #PENDING_LIMIT_NANOS} of real
-     * time: otherwise its starter could poll simulated seconds away before the new thread has done its first step.
+     * When participants (or threads they started) started threads, and the lowest thread id such a new thread can
+     * have: a connector's portal worker, brick's per-removal delete threads. For {@link #PENDING_LIMIT_NANOS} of real
+     * time after a start, every thread with an id from that on which is new, runnable or blocked on a monitor counts
+     * as running (its state is looked up, so a delete thread that has ended or a pool thread that waits for work no
+     * longer holds time back): otherwise its starter could poll simulated seconds away before the new thread has
+     * done its first step. Threads of other hosts started meanwhile may be counted too; that only makes time wait
+     * for them, never run ahead.
      */
-    private final java.util.Map<Pending, Boolean> pending = new java.util.WeakHashMap<>();
-    private final InheritableThreadLocal<Pending> lineage = new InheritableThreadLocal<>() {
+    private final java.util.ArrayDeque<long[]> starts = new java.util.ArrayDeque<>();
+    private final InheritableThreadLocal<Object> lineage = new InheritableThreadLocal<>() {
         @Override
-        protected Pending childValue(Pending parent) {
-            return registerPending();
+        protected Object childValue(Object parent) {
+            registerStart();
+            return STARTED;
         }
     };
+    /** The {@link #lastActivity} a stall's processor time is counted from, and the participants' time then. */
+    private long stallSince = Long.MIN_VALUE;
+    private long stallCpu;
+    /** Lock owners of blocked threads (see {@link #running}), processor time of participants (see {@link #stalled}). */
+    private final ThreadMXBean threadInfo = ManagementFactory.getThreadMXBean();
 
     SimulatedClock() {
         lineage.set(PARTICIPANT);
@@ -125,7 +158,7 @@ public final class SimulatedClock implements Clock, Sleeper {
                 return;
             }
             long wake = now + duration.toNanos();
-            if (ticker == null && pendingThread()) {
+            if (ticker == null && startedRecently()) {
                 startTicker();
             }
             if (ticker == null) {
@@ -202,11 +235,7 @@ public final class SimulatedClock implements Clock, Sleeper {
     synchronized void noteThread() {
         Thread current = Thread.currentThread();
         participants.add(current);
-        Pending mark = lineage.get();
-        if (mark != PARTICIPANT) {
-            if (mark != null) {
-                pending.remove(mark);
-            }
+        if (lineage.get() != PARTICIPANT) {
             lineage.set(PARTICIPANT);
         }
         if (owner == null) {
@@ -221,7 +250,7 @@ public final class SimulatedClock implements Clock, Sleeper {
         if (ticker != null || closed) {
             return;
         }
-        Thread thread = new Thread(null, this::tick, "simulated-clock-ticker", 0, false);
+        Thread thread = new Ticker(this::tick);
         thread.setDaemon(true);
         ticker = thread;
         thread.start();
@@ -232,21 +261,32 @@ public final class SimulatedClock implements Clock, Sleeper {
         notifyAll();
     }
 
+    /**
+     * Moves time when every thread that takes part is blocked: at least one sleeps on this clock, none runs (see
+     * {@link #participantRunning}), and nothing entered or left a sleep or ran a command for a quiet period (see the
+     * class comment); a participant running for {@link #STALL_NANOS} without touching the clock lets time move by
+     * {@link #BUSY_STEP_NANOS}.
+     */
     private void tick() {
         synchronized (this) {
             while (!closed) {
                 long quiet = System.nanoTime() - lastActivity;
-                if (!held && !sleepers.isEmpty() && quiet >= QUIET_NANOS
-                        && (sleepers.firstKey() - now <= FAR_NANOS || quiet >= FAR_QUIET_NANOS)) {
-                    long target = sleepers.firstKey();
-                    if (participantRunning()) {
-                        target = Math.min(target, now + BUSY_STEP_NANOS);
+                long waitNanos = 0; // none: until a sleep, a release or close notifies
+                if (!held && !sleepers.isEmpty()) {
+                    if (quiet < QUIET_NANOS) {
+                        waitNanos = QUIET_NANOS - quiet;
+                    } else if (tryAdvance(quiet)) {
+                        continue;
+                    } else {
+                        waitNanos = POLL_NANOS; // thread states change without telling: look again soon
                     }
-                    advanceTo(target);
-                    lastActivity = System.nanoTime();
                 }
                 try {
-                    wait(1);
+                    if (waitNanos == 0) {
+                        wait();
+                    } else {
+                        wait(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -255,41 +295,132 @@ public final class SimulatedClock implements Clock, Sleeper {
         }
     }
 
+    /** Moves time if it may (see {@link #tick}); whether it did. */
+    private boolean tryAdvance(long quiet) {
+        long target = sleepers.firstKey();
+        boolean move;
+        if (participantRunning()) {
+            move = stalled(quiet);
+            target = Math.min(target, now + BUSY_STEP_NANOS);
+        } else {
+            move = target - now <= FAR_NANOS || quiet >= FAR_QUIET_NANOS;
+        }
+        if (move) {
+            advanceTo(target);
+            boolean stalling = stallSince == lastActivity;
+            lastActivity = System.nanoTime();
+            if (stalling) {
+                stallSince = lastActivity; // still the same stall: keep its processor time
+            }
+        }
+        return move;
+    }
+
     /**
-     * Whether a thread that uses the host is running right now (reading sysfs, computing): then time moves only in
-     * small steps, so a long sleep of another thread (a hanging login) cannot jump past what the running one is about
-     * to do. A thread blocked on entering a monitor counts as running (it is about to register a sleep, or has just
-     * been woken); threads sleeping on this clock, idle in a pool or parked on a lock are not running.
+     * Whether a thread that uses the host is running right now (reading sysfs, computing), or a thread started
+     * recently by one may be (see {@link #starts}); what running means: {@link #running}.
      */
     private boolean participantRunning() {
-        if (pendingThread()) {
-            return true;
-        }
         for (Thread thread : participants) {
-            if (thread == ticker || !thread.isAlive()) {
-                continue;
-            }
-            Thread.State state = thread.getState();
-            // BLOCKED: waiting to enter a monitor (this clock's, after a wake-up, or a caller's): about to run
-            if (state == Thread.State.RUNNABLE || state == Thread.State.BLOCKED) {
+            if (thread != ticker && thread.isAlive() && running(thread)) {
                 return true;
             }
         }
-        return false;
+        return startedThreadRunning();
     }
 
-    /** A token for a thread being started by a participant (called in the starting thread). */
-    private synchronized Pending registerPending() {
-        Pending token = new Pending(System.nanoTime());
-        pending.put(token, Boolean.TRUE);
-        return token;
+    /**
+     * New or runnable; or blocked on entering this clock's monitor (just woken from a sleep, or about to register
+     * one); or blocked on another monitor whose owner (followed through owners that are blocked themselves) runs.
+     * A thread blocked on a monitor held by a thread that sleeps on this clock (a portal worker waiting for the
+     * connect's lock while the connect's first worker sleeps in a command) is not running: it can move only after
+     * time does.
+     */
+    private boolean running(Thread thread) {
+        Thread.State state = thread.getState();
+        if (state == Thread.State.NEW || state == Thread.State.RUNNABLE) {
+            return true;
+        }
+        if (state != Thread.State.BLOCKED) {
+            return false;
+        }
+        long id = thread.getId();
+        for (int depth = 0; depth < 16; depth++) {
+            ThreadInfo info = threadInfo.getThreadInfo(id);
+            if (info == null) {
+                return true; // ended meanwhile: look again next time
+            }
+            Thread.State now = info.getThreadState();
+            if (now == Thread.State.WAITING || now == Thread.State.TIMED_WAITING) {
+                return false;
+            }
+            if (now != Thread.State.BLOCKED) {
+                return true;
+            }
+            LockInfo lock = info.getLockInfo();
+            if (lock == null || info.getLockOwnerId() < 0
+                    || lock.getIdentityHashCode() == System.identityHashCode(this)
+                    && lock.getClassName().equals(SimulatedClock.class.getName())) {
+                return true;
+            }
+            id = info.getLockOwnerId();
+        }
+        return true;
     }
 
-    /** Whether a thread started by a participant has not used the host yet (and was started recently). */
-    private boolean pendingThread() {
+    /**
+     * Whether the participants have spent {@link #STALL_CPU_NANOS} of processor time (or {@link #STALL_NANOS} of real
+     * time passed) since the last sleep or command, while one of them runs.
+     */
+    private boolean stalled(long quiet) {
+        long cpu = 0;
+        for (Thread thread : participants) {
+            long each = thread.isAlive() ? threadInfo.getThreadCpuTime(thread.getId()) : -1;
+            cpu += Math.max(0, each);
+        }
+        if (stallSince != lastActivity) {
+            stallSince = lastActivity;
+            stallCpu = cpu;
+            return false;
+        }
+        return cpu - stallCpu >= STALL_CPU_NANOS || quiet >= STALL_NANOS;
+    }
+
+    /** Called in a participant while it makes a thread (see {@link #starts}). */
+    private synchronized void registerStart() {
+        // the new thread takes its id next to this probe's (the probe is never started)
+        long probe = new Thread(null, null, "simulated-clock-probe", 0, false).getId();
+        starts.addLast(new long[] {probe - ID_MARGIN, System.nanoTime()});
+    }
+
+    private boolean startedRecently() {
         long realNow = System.nanoTime();
-        for (Pending token : pending.keySet()) {
-            if (realNow - token.since() < PENDING_LIMIT_NANOS) {
+        while (!starts.isEmpty() && realNow - starts.peekFirst()[1] >= PENDING_LIMIT_NANOS) {
+            starts.removeFirst();
+        }
+        return !starts.isEmpty();
+    }
+
+    /** Whether a thread made since a recent start (and not a clock's ticker) is new, runnable or blocked. */
+    private boolean startedThreadRunning() {
+        if (!startedRecently()) {
+            return false;
+        }
+        long lowestId = Long.MAX_VALUE;
+        for (long[] start : starts) {
+            lowestId = Math.min(lowestId, start[0]);
+        }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int count = root.enumerate(threads, true);
+        for (int index = 0; index < count; index++) {
+            Thread thread = threads[index];
+            // the JVM's own threads (the system group: "Notification Thread", "Attach Listener") are nobody's
+            if (thread.getId() >= lowestId && thread.getThreadGroup() != root && !(thread instanceof Ticker)
+                    && running(thread)) {
                 return true;
             }
         }
@@ -316,16 +447,10 @@ public final class SimulatedClock implements Clock, Sleeper {
     private record Event(long at, long sequence, Runnable action) {
     }
 
-    /** See {@link #pending}: an identity token (not a value: two threads started at once are two tokens). */
-    private static final class Pending {
-        private final long since;
-
-        Pending(long since) {
-            this.since = since;
-        }
-
-        long since() {
-            return since;
+    /** A clock's ticker thread: never counted as a thread that takes part, on any host. */
+    private static final class Ticker extends Thread {
+        Ticker(Runnable tick) {
+            super(null, tick, "simulated-clock-ticker", 0, false);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.brick.testkit.snapshot;
 
-import io.brick.core.json.Json;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -21,8 +19,7 @@ public final class RecordedTree {
 
     private RecordedTree(Snapshot snapshot) {
         this.snapshot = snapshot;
-        Map<?, ?> sysfs = (Map<?, ?>) Json.parse(snapshot.file("sysfs.json").orElseThrow(), "sysfs.json");
-        this.entries = (Map<?, ?>) sysfs.get("entries");
+        this.entries = snapshot.entries();
     }
 
     /** The recording of that name (see {@link Recordings}). */

@@ -1,20 +1,26 @@
 package io.brick.testkit.snapshot;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
+import io.brick.core.json.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +60,10 @@ import static java.util.Objects.requireNonNull;
  * </ul>
  * Recorded file modes are not applied: every file is created readable and writable by its owner.
  *
+ * <p>The JSON files are read with brick-core's {@link Json} (UTF-8, an optional byte-order mark skipped), as
+ * trusted documents of at most {@link #MAX_JSON_BYTES} each: a recording grows with the host's devices, so it may
+ * be larger than the 1 MiB brick accepts from outside. {@link SnapshotWriter} writes this format.
+ *
  * <p>Instances are immutable; {@link #materialise(Path)} may be called for several directories.
  */
 public final class Snapshot {
@@ -67,8 +77,16 @@ public final class Snapshot {
     private static final Pattern LS_NODE = Pattern.compile(
             "^[bc]\\S*\\s+\\d+\\s+\\S+\\s+\\S+\\s+\\d+,\\s*\\d+\\s+\\S+\\s+\\S+\\s+\\S+\\s+(.+)$");
 
+    /**
+     * Largest {@code sysfs.json} or {@code commands.json} read, in bytes (256 MiB): the recordings hold about 50 KiB
+     * per SCSI device, so this is thousands of devices, yet it stops a wrong file from filling the heap.
+     */
+    public static final int MAX_JSON_BYTES = 256 * 1024 * 1024;
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
+
     private final String name;
-    private final JsonNode sysfs;
+    private final Map<?, ?> sysfs;
+    private final Map<?, ?> entries;
     private final List<CommandRecord> commands;
     private final Map<String, String> unreadable;
     private final FileSource source;
@@ -81,14 +99,16 @@ public final class Snapshot {
     private Snapshot(String name, FileSource source) {
         this.name = requireNonNull(name, "name is null");
         this.source = requireNonNull(source, "source is null");
-        ObjectMapper mapper = new ObjectMapper();
         byte[] sysfsJson = source.read("sysfs.json")
                 .orElseThrow(() -> new IllegalArgumentException("recording " + name + " has no sysfs.json"));
-        this.sysfs = parse(mapper, sysfsJson, name + "/sysfs.json");
+        Object parsed = parse(sysfsJson, name + "/sysfs.json");
+        // a document that is not an object has no members, as if it were empty
+        this.sysfs = parsed instanceof Map<?, ?> map ? map : Map.of();
         this.commands = source.read("commands.json")
-                .map(bytes -> readCommands(parse(mapper, bytes, name + "/commands.json"), name))
+                .map(bytes -> readCommands(parse(bytes, name + "/commands.json"), name))
                 .orElse(List.of());
-        this.unreadable = readUnreadable(entries(sysfs, name));
+        this.entries = entries(sysfs, name);
+        this.unreadable = readUnreadable(entries);
     }
 
     /**
@@ -138,7 +158,7 @@ public final class Snapshot {
 
     /** The kernel release of the recorded host, e.g. {@code 6.1.0-56-amd64}; empty when not recorded. */
     public String kernel() {
-        return sysfs.path("kernel").asText("");
+        return text(sysfs.get("kernel"), "");
     }
 
     /** The recorded host's state in one line ({@code NOTE.txt}), if the recording has one. */
@@ -148,12 +168,12 @@ public final class Snapshot {
 
     /** Paths the recorder found absent, e.g. {@code /sys/class/fc_host}. */
     public List<String> absent() {
-        return strings(sysfs.path("absent"));
+        return strings(sysfs.get("absent"));
     }
 
     /** The subtrees the recorder walked without following links. */
     public List<String> walked() {
-        return strings(sysfs.path("walked"));
+        return strings(sysfs.get("walked"));
     }
 
     /** Every recorded command, in the order they ran. */
@@ -200,10 +220,8 @@ public final class Snapshot {
             Files.createDirectories(root.resolve("etc"));
             List<String> blockDevices = new ArrayList<>();
             Set<Path> directories = new HashSet<>();
-            Iterator<Map.Entry<String, JsonNode>> fields = entries(sysfs, name).fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> entry = fields.next();
-                String path = entry.getKey();
+            for (Map.Entry<?, ?> entry : entries.entrySet()) {
+                String path = (String) entry.getKey();
                 Path target = hostPath(root, path, "/sys");
                 writeEntry(target, path, entry.getValue(), directories);
                 if (path.startsWith("/sys/block/") && path.indexOf('/', "/sys/block/".length()) < 0) {
@@ -219,17 +237,17 @@ public final class Snapshot {
                     materialiseListing(hostPath(root, listing, "/dev"), record.get().stdout());
                 }
             }
-            Iterator<Map.Entry<String, JsonNode>> devFields = sysfs.path("dev").fields();
-            while (devFields.hasNext()) {
-                Map.Entry<String, JsonNode> entry = devFields.next();
-                Path target = hostPath(root, entry.getKey(), "/dev");
-                if ("n".equals(entry.getValue().path("t").asText(""))) {
+            Map<?, ?> dev = sysfs.get("dev") instanceof Map<?, ?> map ? map : Map.of();
+            for (Map.Entry<?, ?> entry : dev.entrySet()) {
+                String path = (String) entry.getKey();
+                Path target = hostPath(root, path, "/dev");
+                if ("n".equals(text(member(entry.getValue(), "t"), ""))) {
                     Files.createDirectories(target.getParent());
-                    if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                         writeFile(target, new byte[0]);
                     }
                 } else {
-                    writeEntry(target, entry.getKey(), entry.getValue(), directories);
+                    writeEntry(target, path, entry.getValue(), directories);
                 }
             }
         } catch (IOException e) {
@@ -238,8 +256,8 @@ public final class Snapshot {
         return HostRoot.under(root.toString());
     }
 
-    private void writeEntry(Path target, String path, JsonNode entry, Set<Path> directories) throws IOException {
-        String type = entry.path("t").asText("");
+    private void writeEntry(Path target, String path, Object entry, Set<Path> directories) throws IOException {
+        String type = text(member(entry, "t"), "");
         if (directories.add(target.getParent())) {
             Files.createDirectories(target.getParent());
         }
@@ -251,17 +269,17 @@ public final class Snapshot {
             }
             case "f" -> {
                 byte[] content;
-                if (entry.has("b64")) {
-                    content = Base64.getDecoder().decode(entry.get("b64").asText());
-                } else if (entry.has("text")) {
-                    content = entry.get("text").asText().getBytes(StandardCharsets.UTF_8);
+                if (has(entry, "b64")) {
+                    content = Base64.getDecoder().decode(text(member(entry, "b64")));
+                } else if (has(entry, "text")) {
+                    content = text(member(entry, "text")).getBytes(StandardCharsets.UTF_8);
                 } else {
                     content = new byte[0];
                 }
                 writeFile(target, content);
             }
             case "l" -> {
-                String linkTarget = entry.path("target").asText("");
+                String linkTarget = text(member(entry, "target"), "");
                 if (linkTarget.isEmpty()) {
                     throw new IllegalArgumentException("recording " + name + ": link " + path + " has no target");
                 }
@@ -319,48 +337,143 @@ public final class Snapshot {
         return root.resolve(path.substring(1));
     }
 
-    private static JsonNode parse(ObjectMapper mapper, byte[] json, String what) {
+    /**
+     * The JSON value of a recording's file: UTF-8 (a leading byte-order mark skipped), at most
+     * {@link #MAX_JSON_BYTES}.
+     */
+    private static Object parse(byte[] json, String what) {
+        String text;
         try {
-            return mapper.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(what + " is not valid JSON: " + e.getMessage(), e);
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(json)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(what + " is not valid JSON: not UTF-8", e);
+        }
+        if (!text.isEmpty() && text.charAt(0) == BYTE_ORDER_MARK) {
+            text = text.substring(1);
+        }
+        try {
+            return Json.parse(text, what, MAX_JSON_BYTES);
+        } catch (InvalidInputException e) {
+            // the message names the file and where the text went wrong ("a/sysfs.json: not valid JSON: ...")
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
-    private static JsonNode entries(JsonNode sysfs, String name) {
-        JsonNode entries = sysfs.path("entries");
-        if (!entries.isObject()) {
+    private static Map<?, ?> entries(Map<?, ?> sysfs, String name) {
+        if (!(sysfs.get("entries") instanceof Map<?, ?> entries)) {
             throw new IllegalArgumentException("recording " + name + ": sysfs.json has no entries object");
         }
         return entries;
     }
 
-    private static List<CommandRecord> readCommands(JsonNode array, String name) {
-        if (!array.isArray()) {
+    private static List<CommandRecord> readCommands(Object array, String name) {
+        if (!(array instanceof List<?> list)) {
             throw new IllegalArgumentException("recording " + name + ": commands.json is not an array");
         }
         List<CommandRecord> records = new ArrayList<>();
-        for (JsonNode node : array) {
-            records.add(new CommandRecord(node.path("cmd").asText(), node.path("rc").asInt(),
-                    node.path("stdout").asText(""), node.path("stderr").asText(""), node.path("seconds").asDouble()));
+        for (Object node : list) {
+            records.add(new CommandRecord(text(member(node, "cmd")), integer(member(node, "rc")),
+                    text(member(node, "stdout"), ""), text(member(node, "stderr"), ""),
+                    decimal(member(node, "seconds"))));
         }
         return List.copyOf(records);
     }
 
-    private static Map<String, String> readUnreadable(JsonNode entries) {
+    private static Map<String, String> readUnreadable(Map<?, ?> entries) {
         Map<String, String> found = new LinkedHashMap<>();
-        entries.fields().forEachRemaining(entry -> {
-            if (entry.getValue().has("error")) {
-                found.put(entry.getKey(), entry.getValue().get("error").asText());
+        entries.forEach((path, entry) -> {
+            if (has(entry, "error")) {
+                found.put((String) path, text(member(entry, "error")));
             }
         });
-        return java.util.Collections.unmodifiableMap(found);
+        return Collections.unmodifiableMap(found);
     }
 
-    private static List<String> strings(JsonNode array) {
+    /** The texts of an array's elements (an object's values); none for anything else. */
+    private static List<String> strings(Object array) {
+        Collection<?> elements = array instanceof List<?> list ? list
+                : array instanceof Map<?, ?> map ? map.values() : List.of();
         List<String> values = new ArrayList<>();
-        array.forEach(node -> values.add(node.asText()));
+        elements.forEach(node -> values.add(text(node)));
         return List.copyOf(values);
+    }
+
+    // The lenient reads below are the ones this class made of the recordings when it read them with Jackson's tree
+    // (path(..).asText(), asInt(), asDouble()): a missing or mistyped member reads as empty or zero, not as an error.
+
+    /** An object's member; Java {@code null} when the value is not an object or has no such member. */
+    private static Object member(Object node, String key) {
+        return node instanceof Map<?, ?> map ? map.get(key) : null;
+    }
+
+    private static boolean has(Object node, String key) {
+        return node instanceof Map<?, ?> map && map.containsKey(key);
+    }
+
+    /** A value as text, {@code orElse} when it is missing or JSON {@code null}. */
+    private static String text(Object value, String orElse) {
+        return value == null || value == Json.NULL ? orElse : text(value);
+    }
+
+    /**
+     * A value as text: a string as it is, a number or boolean as written, {@code null} as {@code "null"}, an array or
+     * object (or a missing value) as {@code ""}.
+     */
+    private static String text(Object value) {
+        if (value instanceof String string) {
+            return string;
+        }
+        if (value instanceof BigDecimal number) {
+            return number.scale() == 0 ? number.toPlainString() : Double.toString(number.doubleValue());
+        }
+        if (value instanceof Boolean || value == Json.NULL) {
+            return value.toString();
+        }
+        return "";
+    }
+
+    /** A value as an {@code int}: a number truncated, a numeric string parsed, {@code true} as 1, else 0. */
+    private static int integer(Object value) {
+        if (value instanceof BigDecimal number) {
+            return number.intValue();
+        }
+        if (value instanceof Boolean bool) {
+            return bool ? 1 : 0;
+        }
+        if (value instanceof String string) {
+            try {
+                return Integer.parseInt(string.strip());
+            } catch (NumberFormatException e) {
+                return (int) decimal(value);
+            }
+        }
+        return 0;
+    }
+
+    /** A value as a {@code double}: a number, a numeric string parsed, {@code true} as 1, else 0. */
+    private static double decimal(Object value) {
+        if (value instanceof BigDecimal number) {
+            return number.doubleValue();
+        }
+        if (value instanceof Boolean bool) {
+            return bool ? 1 : 0;
+        }
+        if (value instanceof String string) {
+            try {
+                return Double.parseDouble(string.strip());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    /** The recorded sysfs entries by absolute path, as read (for {@link RecordedTree}). */
+    Map<?, ?> entries() {
+        return entries;
     }
 
     @Override

@@ -7,12 +7,15 @@ import io.brick.core.model.Lun;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -81,6 +84,25 @@ import static java.util.Objects.requireNonNull;
  * {@link IllegalArgumentException}; I/O failures are {@link java.io.UncheckedIOException}s.
  */
 public final class FakeSysfs {
+    /** How much of what the kernel shows a fake host writes. */
+    public enum Detail {
+        /**
+         * Everything: every attribute, VPD page, queue setting, class and bus link a real host shows (about 160
+         * files, links and directories per disk), as the recorded-tree comparisons check.
+         */
+        KERNEL,
+        /**
+         * What brick's readers and the benchmarks' baseline read, at the same places: the {@code /dev} nodes and
+         * udev links, the links brick follows ({@code /sys/block}, {@code /sys/bus/scsi/devices}, the iSCSI, SCSI host
+         * and FC classes, {@code device}, {@code holders}, {@code slaves}), and the attributes it reads or writes
+         * (state, vendor, model, wwid, vpd_pg83, size, dm name and uuid, the session's and connection's addressing,
+         * delete, rescan, scan, ...); no class devices under a disk, queue settings, other VPD pages or counters.
+         * brick reads the same topology from it as from a {@link #KERNEL} tree (a benchmark test checks that), and
+         * a disk takes about 30 entries instead of about 160, so a host of 65,536 disks fits a common tmpfs.
+         */
+        READERS
+    }
+
     /** The initiator name written to {@code /etc/iscsi/initiatorname.iscsi} and sessions unless set otherwise. */
     public static final String DEFAULT_INITIATOR = "iqn.1993-08.org.debian:01:brick";
 
@@ -99,13 +121,40 @@ public final class FakeSysfs {
     private static final Comparator<String> DISK_ORDER =
             Comparator.comparingInt(FakeSysfs::diskIndex).thenComparing(Comparator.naturalOrder());
 
+    /**
+     * The attribute files brick's sysfs readers and the benchmarks' walk-everything baseline read or write (by file
+     * name): what a {@link Detail#READERS} tree keeps of the files.
+     */
+    private static final Set<String> READ_BY_BRICK = Set.of("address", "dev", "hostname", "ifacename",
+            "initiatorname.iscsi", "ipaddress", "model", "name", "node_name", "persistent_address", "persistent_port",
+            "port", "port_id", "port_name", "port_state", "proc_name", "recovery_tmo", "ro", "scsi_target_id", "size",
+            "state", "targetname", "tpgt", "uuid", "vendor", "vpd_pg83", "wwid", "delete", "rescan", "scan");
+    /** The class devices under a SCSI device and the block queue: nothing there is read by brick. */
+    private static final List<String> UNREAD_DIRECTORIES = List.of("/scsi_device/", "/scsi_disk/", "/bsg/",
+            "/scsi_generic/", "/queue/", "/iscsi_transport/");
+    /** Links nobody of brick follows: class and driver links, {@code /sys/dev/block}, {@code /sys/class/block}. */
+    private static final Set<String> UNREAD_LINK_NAMES = Set.of("subsystem", "driver", "generic", "bdi");
+    private static final List<String> UNREAD_LINK_PREFIXES = List.of(SYS + "class/block/", SYS + "class/bsg/",
+            SYS + "class/scsi_generic/", SYS + "class/scsi_disk/", SYS + "class/scsi_device/",
+            SYS + "class/iscsi_transport/", SYS + "dev/block/", SYS + "bus/scsi/drivers/");
+
     private final Tree tree;
     private final Map<Integer, Host> hosts = new TreeMap<>();
     private final Map<Integer, Session> sessions = new TreeMap<>();
     private final Map<String, RemotePort> remotePorts = new TreeMap<>();
     private final Map<String, Disk> disks = new TreeMap<>(DISK_ORDER);
     private final Map<Integer, DmMap> maps = new TreeMap<>();
-    private final TreeSet<String> udevLinks = new TreeSet<>();
+    /** The {@code /dev/disk/by-id} links written, each to the device it points to ({@code sda}, {@code dm-0}). */
+    private final Map<String, String> udevLinks = new HashMap<>();
+    /** Per by-id link name, the disks that would give it (the first in kernel order does). */
+    private final Map<String, TreeSet<String>> diskLinkClaims = new HashMap<>();
+    /** Per by-id link name, the maps that give it (the highest number does, over any disk). */
+    private final Map<String, TreeSet<Integer>> mapLinkClaims = new HashMap<>();
+    /** Disks by address, sg indices and disk indices in use, LUNs per target directory: no search over all disks. */
+    private final Map<Hctl, String> disksByAddress = new HashMap<>();
+    private final BitSet sgInUse = new BitSet();
+    private final BitSet diskIndicesInUse = new BitSet();
+    private final Map<String, Integer> lunsPerTarget = new HashMap<>();
     private long diskseq = 1;
 
     private FakeSysfs(Tree tree) {
@@ -119,8 +168,18 @@ public final class FakeSysfs {
      * {@code /etc/iscsi/initiatorname.iscsi} naming {@link #DEFAULT_INITIATOR}.
      */
     public static FakeSysfs create(Path dir) {
+        return create(dir, Detail.KERNEL);
+    }
+
+    /**
+     * Makes an empty host under {@code dir} as {@link #create(Path)} does, writing {@code detail} of what the kernel
+     * shows: {@link Detail#READERS} for benchmark hosts of tens of thousands of disks.
+     */
+    public static FakeSysfs create(Path dir, Detail detail) {
         requireNonNull(dir, "dir is null");
-        Tree tree = new Tree(dir.toAbsolutePath());
+        requireNonNull(detail, "detail is null");
+        Tree tree = detail == Detail.KERNEL ? new Tree(dir.toAbsolutePath(), path -> true, path -> true)
+                : new Tree(dir.toAbsolutePath(), FakeSysfs::readByBrick, FakeSysfs::followedByBrick);
         for (String each : List.of("block", "bus/scsi/devices", "bus/scsi/drivers/sd", "class/block", "class/bsg",
                 "class/iscsi_connection", "class/iscsi_endpoint", "class/iscsi_host", "class/iscsi_iface",
                 "class/iscsi_session", "class/iscsi_transport", "class/scsi_device", "class/scsi_disk",
@@ -554,9 +613,16 @@ public final class FakeSysfs {
         tree.link(SYS + "bus/scsi/drivers/sd/" + address, deviceDir);
 
         tree.link(BY_PATH + byPath, DEV + kernelName);
-        disks.put(kernelName, new Disk(kernelName, hctl, deviceDir, blockDir, targetDir, spec.wwid,
-                Vpd.pad(spec.vendor, 8), model, serial, sg, byPath));
-        refreshUdevLinks();
+        Disk added = new Disk(kernelName, hctl, deviceDir, blockDir, targetDir, spec.wwid, Vpd.pad(spec.vendor, 8),
+                model, serial, sg, byPath);
+        disks.put(kernelName, added);
+        disksByAddress.put(hctl, kernelName);
+        sgInUse.set(sg);
+        diskIndicesInUse.set(index);
+        lunsPerTarget.merge(targetDir, 1, Integer::sum);
+        List<String> links = diskLinks(added);
+        links.forEach(link -> diskLinkClaims.computeIfAbsent(link, key -> new TreeSet<>(DISK_ORDER)).add(kernelName));
+        refreshUdevLinks(links);
         return this;
     }
 
@@ -603,14 +669,20 @@ public final class FakeSysfs {
         tree.delete(DEV + kernelName);
         tree.delete(BY_PATH + disk.byPath);
         disks.remove(kernelName);
-        boolean targetHasLuns = disks.values().stream().anyMatch(each -> each.targetDir.equals(disk.targetDir));
+        disksByAddress.remove(disk.hctl);
+        sgInUse.clear(disk.sg);
+        diskIndicesInUse.clear(index);
+        boolean targetHasLuns = lunsPerTarget.merge(disk.targetDir, -1, Integer::sum) > 0;
         if (!targetHasLuns) {
+            lunsPerTarget.remove(disk.targetDir);
             String target = disk.hctl.targetName();
             tree.delete(disk.targetDir);
             tree.delete(SYS + "bus/scsi/devices/" + target);
             tree.delete(SYS + "class/fc_transport/" + target);
         }
-        refreshUdevLinks();
+        List<String> links = diskLinks(disk);
+        links.forEach(link -> unclaim(diskLinkClaims, link, kernelName));
+        refreshUdevLinks(links);
         return this;
     }
 
@@ -657,8 +729,11 @@ public final class FakeSysfs {
             tree.link(path.blockDir + "/holders/" + kernelName, dir);
         }
         tree.link(DEV + "mapper/" + name, DEV + kernelName);
-        maps.put(number, new DmMap(kernelName, number, name, Optional.ofNullable(spec.wwid), uuid, dir, spec.slaves));
-        refreshUdevLinks();
+        DmMap added = new DmMap(kernelName, number, name, Optional.ofNullable(spec.wwid), uuid, dir, spec.slaves);
+        maps.put(number, added);
+        List<String> links = mapLinks(added);
+        links.forEach(link -> mapLinkClaims.computeIfAbsent(link, key -> new TreeSet<>()).add(number));
+        refreshUdevLinks(links);
         return this;
     }
 
@@ -680,7 +755,6 @@ public final class FakeSysfs {
         List<String> slaves = new ArrayList<>(map.slaves);
         slaves.add(disk.name);
         maps.put(map.number, new DmMap(map.kernelName, map.number, map.name, map.wwid, map.uuid, map.dir, slaves));
-        refreshUdevLinks();
         return this;
     }
 
@@ -708,7 +782,9 @@ public final class FakeSysfs {
         tree.delete(DEV + kernelName);
         tree.delete(DEV + "mapper/" + map.name);
         maps.remove(map.number);
-        refreshUdevLinks();
+        List<String> links = mapLinks(map);
+        links.forEach(link -> unclaim(mapLinkClaims, link, map.number));
+        refreshUdevLinks(links);
         return this;
     }
 
@@ -744,7 +820,7 @@ public final class FakeSysfs {
 
     /** The kernel name of the SCSI disk at that address, if there is one. */
     public synchronized Optional<String> deviceAt(Hctl hctl) {
-        return disks.values().stream().filter(each -> each.hctl.equals(hctl)).map(each -> each.name).findFirst();
+        return Optional.ofNullable(disksByAddress.get(requireNonNull(hctl, "hctl is null")));
     }
 
     /** The SCSI disks' kernel names, in kernel order ({@code sda}, {@code sdb}, ..., {@code sdaa}). */
@@ -759,11 +835,7 @@ public final class FakeSysfs {
 
     /** The name the kernel gives the next SCSI disk: the lowest unused {@code sdX}. */
     public synchronized String nextDiskName() {
-        int index = 0;
-        while (disks.containsKey(diskName(index))) {
-            index++;
-        }
-        return diskName(index);
+        return diskName(diskIndicesInUse.nextClearBit(0));
     }
 
     /** The name device-mapper gives the next map: the lowest unused {@code dm-N}. */
@@ -776,6 +848,25 @@ public final class FakeSysfs {
     }
 
     // ---------------------------------------------------------------------------------------------- internals
+
+    /** A {@link Detail#READERS} tree's files: {@code /dev} nodes, /etc, and the attributes brick reads or writes. */
+    private static boolean readByBrick(String relative) {
+        if (!relative.startsWith(SYS)) {
+            return true;
+        }
+        return READ_BY_BRICK.contains(relative.substring(relative.lastIndexOf('/') + 1))
+                && UNREAD_DIRECTORIES.stream().noneMatch(relative::contains);
+    }
+
+    /** A {@link Detail#READERS} tree's links: those brick's readers follow (and udev's in {@code /dev}). */
+    private static boolean followedByBrick(String relative) {
+        if (!relative.startsWith(SYS)) {
+            return true;
+        }
+        return !UNREAD_LINK_NAMES.contains(relative.substring(relative.lastIndexOf('/') + 1))
+                && UNREAD_LINK_PREFIXES.stream().noneMatch(relative::startsWith)
+                && UNREAD_DIRECTORIES.stream().noneMatch(relative::contains);
+    }
 
     private void ensureIscsiTransport() {
         String dir = SYS + "devices/virtual/iscsi_transport/tcp";
@@ -878,46 +969,64 @@ public final class FakeSysfs {
     }
 
     /**
-     * Makes {@code /dev/disk/by-id} what udev makes of the current disks and maps: per WWID, {@code scsi-1...} and
-     * {@code scsi-S...} point to its first path device, {@code scsi-<wwid>} and {@code wwn-0x...} to its map when
-     * there is one, else to its first path; per map, {@code dm-name-} and {@code dm-uuid-}. Links that no longer
-     * apply are removed.
+     * Makes the {@code /dev/disk/by-id} links named {@code names} what udev makes of the current disks and maps: per
+     * WWID, {@code scsi-1...} and {@code scsi-S...} point to its first path device (in kernel order),
+     * {@code scsi-<wwid>} and {@code wwn-0x...} to its map when there is one, else to its first path; per map,
+     * {@code dm-name-} and {@code dm-uuid-}. A link no disk or map gives any more is removed. Only the links of the
+     * disk or map that changed are looked at, so a change costs the same on a host of 16,384 disks as on one of one.
      */
-    private void refreshUdevLinks() {
-        Map<String, String> wanted = new TreeMap<>();
-        for (Disk disk : disks.values()) {
-            wanted.putIfAbsent("scsi-" + disk.wwid, disk.name);
-            if (disk.wwid.startsWith("3")) {
-                wanted.putIfAbsent("wwn-0x" + disk.wwid.substring(1), disk.name);
-            }
-            wanted.putIfAbsent("scsi-1" + udevString(disk.vendor + disk.model + ":" + disk.serial), disk.name);
-            wanted.putIfAbsent("scsi-S" + udevString(disk.vendor.strip()) + "_" + udevString(disk.model) + "_"
-                    + udevString(disk.serial), disk.name);
-        }
-        for (DmMap map : maps.values()) {
-            wanted.put("dm-name-" + map.name, map.kernelName);
-            wanted.put("dm-uuid-" + map.uuid, map.kernelName);
-            if (map.wwid.isPresent()) {
-                String wwid = map.wwid.get();
-                wanted.put("scsi-" + wwid, map.kernelName);
-                if (wwid.startsWith("3")) {
-                    wanted.put("wwn-0x" + wwid.substring(1), map.kernelName);
+    private void refreshUdevLinks(List<String> names) {
+        for (String link : names) {
+            TreeSet<Integer> byMaps = mapLinkClaims.get(link);
+            TreeSet<String> byDisks = diskLinkClaims.get(link);
+            String device = byMaps != null ? maps.get(byMaps.last()).kernelName
+                    : byDisks != null ? byDisks.first() : null;
+            String written = udevLinks.get(link);
+            if (device == null) {
+                if (written != null) {
+                    tree.delete(BY_ID + link);
+                    udevLinks.remove(link);
                 }
-            }
-        }
-        for (String stale : List.copyOf(udevLinks)) {
-            if (!wanted.containsKey(stale)) {
-                tree.delete(BY_ID + stale);
-                udevLinks.remove(stale);
-            }
-        }
-        wanted.forEach((link, device) -> {
-            String target = "../../" + device;
-            if (!tree.readLink(BY_ID + link).map(target::equals).orElse(false)) {
+            } else if (!device.equals(written)) {
                 tree.link(BY_ID + link, DEV + device);
+                udevLinks.put(link, device);
             }
-            udevLinks.add(link);
-        });
+        }
+    }
+
+    /** The by-id link names a disk gives (when it is its WWID's first path and no map has that WWID). */
+    private static List<String> diskLinks(Disk disk) {
+        List<String> links = new ArrayList<>(4);
+        links.add("scsi-" + disk.wwid);
+        if (disk.wwid.startsWith("3")) {
+            links.add("wwn-0x" + disk.wwid.substring(1));
+        }
+        links.add("scsi-1" + udevString(disk.vendor + disk.model + ":" + disk.serial));
+        links.add("scsi-S" + udevString(disk.vendor.strip()) + "_" + udevString(disk.model) + "_"
+                + udevString(disk.serial));
+        return links;
+    }
+
+    /** The by-id link names a map gives. */
+    private static List<String> mapLinks(DmMap map) {
+        List<String> links = new ArrayList<>(4);
+        links.add("dm-name-" + map.name);
+        links.add("dm-uuid-" + map.uuid);
+        if (map.wwid.isPresent()) {
+            String wwid = map.wwid.get();
+            links.add("scsi-" + wwid);
+            if (wwid.startsWith("3")) {
+                links.add("wwn-0x" + wwid.substring(1));
+            }
+        }
+        return links;
+    }
+
+    private static <T> void unclaim(Map<String, TreeSet<T>> claims, String link, T claimant) {
+        TreeSet<T> claimants = claims.get(link);
+        if (claimants != null && claimants.remove(claimant) && claimants.isEmpty()) {
+            claims.remove(link);
+        }
     }
 
     private void removeDevicesUnder(String dirPrefix) {
@@ -933,14 +1042,7 @@ public final class FakeSysfs {
     }
 
     private int freeSgIndex() {
-        int index = 0;
-        while (true) {
-            int candidate = index;
-            if (disks.values().stream().noneMatch(each -> each.sg == candidate)) {
-                return candidate;
-            }
-            index++;
-        }
+        return sgInUse.nextClearBit(0);
     }
 
     private Host host(int number) {

@@ -3,12 +3,18 @@ package io.brick.testkit.sysfs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.SecureDirectoryStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -20,9 +26,14 @@ import static java.util.Objects.requireNonNull;
  */
 final class Tree {
     private final Path root;
+    /** Which files and which links are written, by relative path (all of them but for a lean benchmark host). */
+    private final Predicate<String> keepsFile;
+    private final Predicate<String> keepsLink;
 
-    Tree(Path root) {
+    Tree(Path root, Predicate<String> keepsFile, Predicate<String> keepsLink) {
         this.root = requireNonNull(root, "root is null");
+        this.keepsFile = requireNonNull(keepsFile, "keepsFile is null");
+        this.keepsLink = requireNonNull(keepsLink, "keepsLink is null");
     }
 
     Path root() {
@@ -52,10 +63,18 @@ final class Tree {
     }
 
     void writeBytes(String relative, byte[] bytes) {
+        if (!keepsFile.test(relative)) {
+            return;
+        }
         Path path = resolve(relative);
         try {
-            Files.createDirectories(path.getParent());
-            Files.write(path, bytes);
+            try {
+                Files.write(path, bytes);
+            } catch (NoSuchFileException noParent) {
+                // the parent is made only when missing: one open per attribute, not a mkdir and a stat before it
+                Files.createDirectories(path.getParent());
+                Files.write(path, bytes);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + relative, e);
         }
@@ -76,6 +95,9 @@ final class Tree {
      * to the target ({@code ../../../host2}, never {@code ../..}).
      */
     void link(String link, String target) {
+        if (!keepsLink.test(link)) {
+            return;
+        }
         Path linkPath = resolve(link);
         Path targetPath = resolve(target);
         Path base = linkPath.getParent();
@@ -85,10 +107,17 @@ final class Tree {
             base = base.getParent();
         }
         relative.append(base.relativize(targetPath));
+        Path linkTarget = Path.of(relative.toString());
         try {
-            Files.createDirectories(linkPath.getParent());
-            Files.deleteIfExists(linkPath);
-            Files.createSymbolicLink(linkPath, Path.of(relative.toString()));
+            try {
+                Files.createSymbolicLink(linkPath, linkTarget);
+            } catch (NoSuchFileException noParent) {
+                Files.createDirectories(linkPath.getParent());
+                Files.createSymbolicLink(linkPath, linkTarget);
+            } catch (FileAlreadyExistsException replaced) {
+                Files.delete(linkPath);
+                Files.createSymbolicLink(linkPath, linkTarget);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot link " + link + " to " + target, e);
         }
@@ -127,16 +156,46 @@ final class Tree {
     /** Deletes a file, a link (not what it points to) or a whole directory tree; nothing there is fine. */
     void delete(String relative) {
         Path path = resolve(relative);
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            List<Path> deepestFirst = walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList());
-            for (Path each : deepestFirst) {
-                Files.deleteIfExists(each);
+        try {
+            try {
+                Files.deleteIfExists(path); // a file, a link or an empty directory: done
+            } catch (DirectoryNotEmptyException full) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                    if (entries instanceof SecureDirectoryStream<Path> secure) {
+                        emptyDirectory(secure);
+                    } else {
+                        for (Path entry : entries) {
+                            delete(root.relativize(entry).toString());
+                        }
+                    }
+                }
+                Files.delete(path);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + relative, e);
+        }
+    }
+
+    /**
+     * Deletes what a directory holds, relative to the open directory: one {@code unlinkat} per file or link (no
+     * {@code lstat} first, as {@link Files#delete} and a file tree walk make), a directory when unlinking it fails.
+     */
+    private static void emptyDirectory(SecureDirectoryStream<Path> dir) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path entry : dir) {
+            names.add(entry.getFileName());
+        }
+        for (Path name : names) {
+            try {
+                dir.deleteFile(name);
+            } catch (NoSuchFileException gone) {
+                // removed meanwhile: nothing to do
+            } catch (IOException directory) {
+                try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                    emptyDirectory(sub);
+                }
+                dir.deleteDirectory(name);
+            }
         }
     }
 }

@@ -191,6 +191,26 @@ class SimulatedFabricTest {
     }
 
     @Test
+    void a_duplicate_wwid_on_a_target_port_makes_the_next_scanned_device_report_the_other_luns_wwid() {
+        twoHbas();
+        host.fabric().targetPort(PORT_A).lun(2, OTHER, 1L << 30);
+        host.faults().fcDuplicateWwid(PORT_A, 1, 2);
+
+        scan(6, "0 0 1");
+        sleep(Duration.ofSeconds(1));
+        scan(6, "0 0 2");
+        sleep(Duration.ofSeconds(2));
+
+        assertThat(read("sys/block/sdb/device/wwid")).isEqualTo(read("sys/block/sda/device/wwid"))
+                .contains("naa.514f0c5a51600001");
+        assertThat(host.fabric().targetPort(PORT_A).wwidOf(2)).contains(WWID);
+        assertThat(host.sysfs().multipathMaps()).as("multipathd makes one map of both LUNs").containsExactly("dm-0");
+        assertThat(host.oracle().firedByKind()).containsEntry(FaultKind.DUPLICATE_WWID, 1);
+        assertThatThrownBy(() -> host.faults().fcDuplicateWwid(PORT_A, 1, 3))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void slow_udev_delays_fc_devices_too() {
         twoHbas();
         host.faults().slowUdev(Duration.ofSeconds(3));

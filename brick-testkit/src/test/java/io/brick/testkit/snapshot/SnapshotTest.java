@@ -174,4 +174,43 @@ class SnapshotTest {
         assertThat(dir.resolve("root/etc/passwd")).doesNotExist();
         assertThat(Files.exists(dir.resolve("root/sys"), LinkOption.NOFOLLOW_LINKS)).isTrue();
     }
+
+    @Test
+    void a_recording_larger_than_the_json_limit_for_outside_input_loads() throws IOException {
+        Path recording = Files.createDirectories(dir.resolve("big"));
+        StringBuilder json = new StringBuilder("{\"entries\": {\"/sys\": {\"t\": \"d\"}, \"/sys/block\": {\"t\": \"d\"}");
+        String text = "x".repeat(4000);
+        for (int i = 0; i < 400; i++) {
+            json.append(",\n\"/sys/block/f").append(i).append("\": {\"t\": \"f\", \"text\": \"").append(text).append("\"}");
+        }
+        json.append("}}");
+        Files.writeString(recording.resolve("sysfs.json"), json, StandardCharsets.UTF_8);
+        assertThat(Files.size(recording.resolve("sysfs.json"))).isGreaterThan(io.brick.core.json.Json.DEFAULT_MAX_BYTES);
+
+        HostRoot host = Snapshot.fromDirectory(recording).materialise(dir.resolve("root"));
+
+        assertThat(Files.readString(Path.of(host.sys(), "block/f399"))).isEqualTo(text);
+    }
+
+    @Test
+    void a_file_that_is_not_json_is_rejected_naming_the_file() throws IOException {
+        Path recording = Files.createDirectories(dir.resolve("broken"));
+        Files.writeString(recording.resolve("sysfs.json"), "{\"entries\": {\"/sys\": {\"t\": \"d\"}}}");
+        Files.writeString(recording.resolve("commands.json"), "[{\"cmd\": \"lsscsi\", \"rc\": 0,]");
+
+        assertThatThrownBy(() -> Snapshot.fromDirectory(recording)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("broken/commands.json").hasMessageContaining("line 1");
+        Files.write(recording.resolve("commands.json"), new byte[] {'[', '"', (byte) 0xc3, '"', ']'});
+        assertThatThrownBy(() -> Snapshot.fromDirectory(recording)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("broken/commands.json").hasMessageContaining("UTF-8");
+    }
+
+    @Test
+    void a_leading_byte_order_mark_is_skipped() throws IOException {
+        Path recording = Files.createDirectories(dir.resolve("bom"));
+        Files.writeString(recording.resolve("sysfs.json"), "\uFEFF{\"kernel\": \"6.1.0\", \"entries\": {}}",
+                StandardCharsets.UTF_8);
+
+        assertThat(Snapshot.fromDirectory(recording).kernel()).isEqualTo("6.1.0");
+    }
 }

@@ -44,6 +44,42 @@ class FakeSysfsTest {
     }
 
     @Test
+    void aReadersTreeKeepsWhatBrickReadsButNotTheRest() throws IOException {
+        FakeSysfs.create(dir.resolve("lean"), FakeSysfs.Detail.READERS)
+                .iscsiSession(2, 1, s -> s.target(IQN).portal("127.0.0.1", 3260))
+                .scsiDevice("2:0:0:1", "sda", d -> d.wwid(WWID).sizeBytes(128L << 20))
+                .multipathMap("dm-0", m -> m.wwid(WWID).slaves("sda"));
+        Path lean = dir.resolve("lean");
+        Path device = lean.resolve("sys/" + PLATFORM_SDA);
+
+        assertThat(device.resolve("vendor")).hasContent("LIO-ORG ");
+        assertThat(device.resolve("vpd_pg83")).exists();
+        assertThat(device.resolve("delete")).as("a write-only attribute").exists();
+        assertThat(device.resolve("block/sda/size")).hasContent("262144");
+        assertThat(Files.readSymbolicLink(lean.resolve("dev/disk/by-id/scsi-" + WWID)).toString()).isEqualTo("../../dm-0");
+        assertThat(Files.readSymbolicLink(lean.resolve("sys/block/sda")).toString())
+                .isEqualTo("../" + PLATFORM_SDA + "/block/sda");
+        assertThat(Files.isSymbolicLink(device.resolve("block/sda/holders/dm-0"))).isTrue();
+        assertThat(device.resolve("scsi_generic")).doesNotExist();
+        assertThat(lean.resolve("sys/class/scsi_disk/2:0:0:1")).doesNotExist();
+        assertThat(device.resolve("queue_depth")).doesNotExist();
+        assertThat(device.resolve("block/sda/queue/scheduler")).doesNotExist();
+        assertThat(device.resolve("vpd_pg80")).doesNotExist();
+    }
+
+    @Test
+    void aRemovedDisksSgIndexAndNameGoToTheNextDisk() {
+        FakeSysfs sysfs = twoPaths().removeMultipathMap("dm-0").removeScsiDevice("sda");
+
+        assertThat(sysfs.nextDiskName()).isEqualTo("sda");
+        sysfs.scsiDevice("2:0:0:2", "sda", d -> d.wwid("36001405aaaaaaaaaaaaaaaaaaaaaaaaa"));
+        assertThat(sysfs.deviceAt(new Hctl(2, 0, 0, 2))).contains("sda");
+        assertThat(sysfs.deviceAt(new Hctl(2, 0, 0, 1))).isEmpty();
+        assertThat(dir.resolve("sys/devices/platform/host2/session1/target2:0:0/2:0:0:2/scsi_generic/sg0")).isDirectory();
+        assertThat(sysfs.nextDiskName()).isEqualTo("sdc");
+    }
+
+    @Test
     void everyLinkResolvesExceptTheUnmodelledBdiOnes() throws IOException {
         twoPaths().fcHost(5, h -> h.portName("50014380242b9750"))
                 .fcRemotePort(5, 0, 1, p -> p.scsiTargetId(0))

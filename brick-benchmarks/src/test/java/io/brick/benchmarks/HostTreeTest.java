@@ -19,38 +19,20 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The lean benchmark tree is the testkit's FakeSysfs tree as brick reads it, and the walk-everything baseline answers
- * every lookup as brick does.
+ * The benchmarks' tree (a {@link FakeSysfs.Detail#READERS} FakeSysfs tree) is the full FakeSysfs tree as brick reads
+ * it, and the walk-everything baseline answers every lookup as brick does.
  */
-class LeanHostTreeTest {
+class HostTreeTest {
     private static final HostShape SHAPE = new HostShape(2, 2, 3);
 
     @TempDir
     Path dir;
 
     @Test
-    void brick_reads_the_same_topology_from_the_lean_tree_as_from_the_fake_sysfs_of_the_same_host() {
+    void brick_reads_the_same_topology_from_the_lean_tree_as_from_the_full_fake_sysfs_of_the_same_host() {
         Path lean = dir.resolve("lean");
-        LeanHostTree.write(lean, SHAPE);
-        FakeSysfs fake = FakeSysfs.create(dir.resolve("fake"));
-        for (int target = 0; target < SHAPE.targets(); target++) {
-            String iqn = HostShape.iqn(target);
-            for (int portal = 0; portal < SHAPE.portals(); portal++) {
-                int session = SHAPE.session(target, portal);
-                String address = HostShape.address(portal);
-                fake.iscsiSession(HostShape.hostOf(session), session, spec -> spec.target(iqn).portal(address, 3260));
-            }
-            for (int lun = 0; lun < SHAPE.lunsPerTarget(); lun++) {
-                String wwid = HostShape.wwid(target, lun);
-                String[] disks = new String[SHAPE.portals()];
-                for (int portal = 0; portal < SHAPE.portals(); portal++) {
-                    disks[portal] = SHAPE.disk(target, portal, lun);
-                    fake.scsiDevice(HostShape.hostOf(SHAPE.session(target, portal)) + ":0:0:" + lun, disks[portal],
-                            spec -> spec.wwid(wwid));
-                }
-                fake.multipathMap(SHAPE.map(target, lun), spec -> spec.wwid(wwid).slaves(disks));
-            }
-        }
+        HostTree.write(lean, SHAPE);
+        FakeSysfs fake = HostTree.write(dir.resolve("fake"), SHAPE, FakeSysfs.Detail.KERNEL);
 
         Topology fromLean;
         Topology fromFake;
@@ -69,7 +51,7 @@ class LeanHostTreeTest {
 
     @Test
     void the_walk_everything_baseline_answers_each_lookup_as_brick_does() {
-        LeanHostTree.write(dir, SHAPE);
+        HostTree.write(dir, SHAPE);
         NaiveHostScan naive = new NaiveHostScan(dir);
         try (Brick brick = Hosts.sysfsRuntime(dir)) {
             TopologyProvider topology = Hosts.topology(brick);

@@ -1,4 +1,4 @@
-package io.brick.cli.snapshot;
+package io.brick.testkit.snapshot;
 
 import io.brick.core.host.HostRoot;
 import io.brick.core.json.Json;
@@ -38,7 +38,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Records the host's storage-relevant sysfs as one JSON document in the format of the real-kernel recordings
  * ({@code labvm-sysfs-manifest/1}, the {@code sysfs.json} of a recording folder), so that {@code brick snapshot}
- * output can be loaded by the testkit's {@code Snapshot} and read by the production adapters like the host itself.
+ * output can be loaded by {@link Snapshot} (the format's reader) and read by the production adapters like the host
+ * itself. It lives with the reader so that the format is defined in one place; {@code brick snapshot} runs it.
  *
  * <p>What is recorded, as the recordings did:
  * <ul>
@@ -77,6 +78,7 @@ public final class SnapshotWriter {
 
     private final HostRoot root;
 
+    /** A writer for the host under {@code root} ({@link HostRoot#system()} for this host). */
     public SnapshotWriter(HostRoot root) {
         this.root = requireNonNull(root, "root is null");
     }

@@ -1,4 +1,4 @@
-package io.brick.core.volume;
+package io.brick.core.connector;
 
 import java.util.List;
 

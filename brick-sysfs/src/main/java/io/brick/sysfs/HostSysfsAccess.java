@@ -1,0 +1,71 @@
+package io.brick.sysfs;
+
+import io.brick.core.host.HostRoot;
+import io.brick.core.port.SysfsAccess;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** {@link SysfsAccess} over the host root's {@code sys} directory, with brick-sysfs's confinement and size cap. */
+final class HostSysfsAccess implements SysfsAccess {
+    private final HostFiles files;
+
+    @Inject
+    HostSysfsAccess(HostRoot root) {
+        this.files = new HostFiles(requireNonNull(root, "root is null"));
+    }
+
+    @Override
+    public List<String> list(String directory) {
+        return files.realInSys(path(directory)).map(HostFiles::list).orElse(List.of());
+    }
+
+    @Override
+    public Optional<String> read(String attribute) {
+        Path path = path(attribute);
+        Optional<Path> parent = files.realInSys(path.getParent());
+        if (parent.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = parent.get().resolve(path.getFileName());
+        try {
+            return Optional.of(HostFiles.readText(file).stripTrailing());
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            if (!HostFiles.isDirectory(parent.get()) || java.nio.file.Files.isSymbolicLink(file)
+                    || HostFiles.isDirectory(file)) {
+                return Optional.empty(); // gone while it was read, or a link or directory: no attribute
+            }
+            throw HostFiles.unreadable(file, e);
+        }
+    }
+
+    @Override
+    public Optional<String> resolve(String path) {
+        Optional<Path> sys = files.sysReal();
+        return files.realInSys(path(path)).flatMap(real -> sys.map(top -> top.relativize(real).toString()));
+    }
+
+    /** A path under {@code /sys} from a relative one, checked name by name. */
+    private Path path(String relative) {
+        requireNonNull(relative, "path is null");
+        if (relative.isEmpty() || relative.startsWith("/") || relative.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("not a path relative to /sys: '" + relative + "'");
+        }
+        String[] names = relative.split("/", -1);
+        for (String name : names) {
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                throw new IllegalArgumentException("not a path relative to /sys: '" + relative + "'");
+            }
+        }
+        return files.sys(names[0], java.util.Arrays.copyOfRange(names, 1, names.length));
+    }
+}

@@ -1,0 +1,69 @@
+package io.brick.sysfs;
+
+import io.brick.testkit.snapshot.Recordings;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The read-only, confined sysfs port a transport reads its own kernel objects through, on a recorded tree. */
+class HostSysfsAccessTest {
+    @TempDir
+    Path dir;
+
+    private RecordedFixture fixture;
+    private HostSysfsAccess sysfs;
+
+    @BeforeEach
+    void materialise() {
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        sysfs = new HostSysfsAccess(fixture.host());
+    }
+
+    @Test
+    void lists_reads_and_resolves_what_the_kernel_shows() {
+        assertThat(sysfs.list("class/iscsi_session")).containsExactly("session1", "session2");
+        assertThat(sysfs.read("class/iscsi_session/session1/targetname")).contains("iqn.2003-01.org.linux-iscsi.labvm:target1");
+        assertThat(sysfs.resolve("block/sda")).contains("devices/platform/host2/session1/target2:0:0/2:0:0:1/block/sda");
+        assertThat(sysfs.read("block/sda/device/wwid")).hasValueSatisfying(wwid -> assertThat(wwid).endsWith("5d1c"));
+        assertThat(sysfs.exists("block/sda/holders/dm-0")).isTrue();
+    }
+
+    @Test
+    void what_is_missing_is_absent_and_a_link_or_directory_is_no_attribute() {
+        assertThat(sysfs.list("class/nvme-fabrics")).isEmpty();
+        assertThat(sysfs.read("class/nvme/nvme0/state")).isEmpty();
+        assertThat(sysfs.resolve("class/nvme")).isEmpty();
+        assertThat(sysfs.exists("block/sdz")).isFalse();
+        assertThat(sysfs.read("block/sda")).as("a link").isEmpty();
+        assertThat(sysfs.read("class/iscsi_session")).as("a directory").isEmpty();
+        assertThat(sysfs.list("block/sda/size")).as("a file").isEmpty();
+    }
+
+    @Test
+    void a_link_that_leads_outside_sys_is_absent() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("honeypot"));
+        Files.writeString(outside.resolve("secret"), "outside\n");
+        Files.createSymbolicLink(fixture.sys("class/escape"), outside);
+
+        assertThat(sysfs.list("class/escape")).isEmpty();
+        assertThat(sysfs.read("class/escape/secret")).isEmpty();
+        assertThat(sysfs.resolve("class/escape")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "/sys/block", "block/../../etc", "block//sda", "./block", "block/sda/", "a\0b"})
+    void a_path_that_is_not_relative_to_sys_name_by_name_is_a_programming_error(String path) {
+        assertThatThrownBy(() -> sysfs.read(path)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sysfs.list(path)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sysfs.resolve(path)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
