@@ -27,6 +27,7 @@ import io.brick.core.port.ScsiScanner;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Poll;
 import io.brick.core.time.Sleeper;
 import io.brick.core.volume.DisconnectPipeline;
 import io.brick.core.connector.DisconnectPlan;
@@ -61,7 +62,7 @@ import static java.util.Objects.requireNonNull;
  *
  * <p><b>Connect.</b> The volume's paths are its (target WWPN, LUN) pairs behind every HBA: for each HBA, each remote
  * port of the target's WWPN ({@code fc_remote_ports}, {@code scsi_target_id} T, channel C), the device at
- * {@code H:C:T:L}. sysfs is polled every {@value #POLL_MILLIS} ms; when no device of the volume is there, the HBAs are
+ * {@code H:C:T:L}. sysfs is polled ({@link Poll}: every 25 ms at first, then a tenth of the time waited, at most 500 ms); when no device of the volume is there, the HBAs are
  * rescanned ({@link FcRescan}: {@code C T L} only, {@code - - L} only when no HBA sees any port of the volume,
  * never {@code - - -}) at 0, 2, 4, 8 ... s within {@link FcConnectorConfig#deviceWait()}. Every device returned has
  * the volume's WWID (the caller's {@code scsi_wwn}, else that of the devices that appeared during this connect;
@@ -86,10 +87,8 @@ import static java.util.Objects.requireNonNull;
 final class FcConnector implements Connector {
     private static final Logger log = LoggerFactory.getLogger(FcConnector.class);
 
-    static final long POLL_MILLIS = 25;
     static final long GRACE_MILLIS = 1000;
     static final long LINK_WAIT_SECONDS = 10;
-    private static final Duration POLL = Duration.ofMillis(POLL_MILLIS);
     private static final Duration FIRST_RESCAN_INTERVAL = Duration.ofSeconds(2);
     private static final Duration GRACE = Duration.ofMillis(GRACE_MILLIS);
     private static final Duration LINK_WAIT = Duration.ofSeconds(LINK_WAIT_SECONDS);
@@ -262,6 +261,7 @@ final class FcConnector implements Connector {
             Duration nextScan = Duration.ZERO;
             Optional<Long> firstScan = Optional.empty();
             Set<String> reported = new HashSet<>();
+            Poll poll = Poll.within(wait);
             while (true) {
                 List<FcPath> paths = paths(volume, hbas);
                 Map<String, FcPath> byName = new LinkedHashMap<>();
@@ -306,7 +306,10 @@ final class FcConnector implements Connector {
                     nextScan = since.compareTo(FIRST_RESCAN_INTERVAL) < 0 ? FIRST_RESCAN_INTERVAL
                             : since.multipliedBy(2);
                 }
-                sleeper.sleep(wait.cap(POLL));
+                // never past the next rescan: the 0, 2, 4, 8 s schedule stays exact
+                Duration untilScan = Duration.ofNanos(Math.max(0, start + nextScan.toNanos() - clock.nanoTime()));
+                Duration next = poll.next();
+                sleeper.sleep(next.compareTo(untilScan) < 0 || untilScan.isZero() ? next : untilScan);
             }
         }
 
@@ -342,6 +345,7 @@ final class FcConnector implements Connector {
                 return path.device().path();
             }
             Deadline linkWait = deadline.sub(LINK_WAIT);
+            Poll poll = Poll.within(linkWait);
             while (true) {
                 Optional<String> target = topology.resolveDevLink(link.get());
                 if (target.isPresent() && target.get().equals(path.device().name())) {
@@ -353,7 +357,7 @@ final class FcConnector implements Connector {
                             target.map(name -> "it resolves to " + name).orElse("it does not exist"));
                     return path.device().path();
                 }
-                sleeper.sleep(linkWait.cap(POLL));
+                sleeper.sleep(poll.next());
             }
         }
 

@@ -32,6 +32,7 @@ import io.brick.core.port.SessionManager.Node;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Poll;
 import io.brick.core.time.Sleeper;
 import io.brick.core.volume.DisconnectPipeline;
 import io.brick.core.connector.DisconnectPlan;
@@ -68,7 +69,7 @@ import static java.util.Objects.requireNonNull;
  * (portal, IQN) lock (threads and processes) it reuses a logged-in session or creates the node record if missing, sets
  * {@code node.session.scan = manual}, {@code node.startup = automatic} and CHAP in one update, and logs in; then it
  * scans only this LUN ({@code C T L}, or {@code - - L} while the session has no target yet) and polls sysfs every
- * {@value #POLL_MILLIS} ms for the device, rescanning at 1, 2, 4, 8 ... s. As soon as one device of the volume's WWID
+ * {@link Poll} (25 ms at first, then a tenth of the time waited, at most 500 ms) for the device, rescanning at 1, 2, 4, 8 ... s. As soon as one device of the volume's WWID
  * exists, the connect waits for multipathd's map (nudging it with {@code multipath -a} / {@code multipathd add path}
  * if it is slow), lets every portal that has answered its login scan (bounded by the map wait: a worker waiting for
  * its (portal, IQN) lock or between login and scan is waited for, since a process exiting then would leave that
@@ -93,8 +94,6 @@ import static java.util.Objects.requireNonNull;
 class IscsiConnector implements Connector, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IscsiConnector.class);
 
-    static final long POLL_MILLIS = 25;
-    private static final Duration POLL = Duration.ofMillis(POLL_MILLIS);
     private static final Duration FIRST_RESCAN = Duration.ofSeconds(1);
     private static final Duration SESSION_APPEARS = Duration.ofSeconds(10);
     private static final Duration WWID_WAIT = Duration.ofSeconds(10);
@@ -307,6 +306,7 @@ class IscsiConnector implements Connector, AutoCloseable {
          * does at once.
          */
         private IdentityGuard.Verdict awaitFirstGoodPath() {
+            Poll poll = Poll.within(deadline);
             while (true) {
                 List<BlockDevice> found = new ArrayList<>();
                 Set<String> fresh = new HashSet<>();
@@ -339,7 +339,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                             + worker.failure().orElse("no device")).toList());
                 }
                 deadline.check("a device of " + describe(volume), Map.of());
-                sleeper.sleep(deadline.cap(POLL));
+                sleeper.sleep(poll.next());
             }
         }
 
@@ -351,6 +351,7 @@ class IscsiConnector implements Connector, AutoCloseable {
          * after (the CLI) would leave that session logged in with the LUN never scanned, a path lost for good.
          */
         private void awaitSettled(Deadline wait) {
+            Poll poll = Poll.within(wait);
             while (true) {
                 List<PortalWorker> pending = started.stream().filter(worker -> !worker.settled()).toList();
                 if (pending.isEmpty()) {
@@ -368,7 +369,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                             .toList(), config.mapWait().toMillis());
                     return;
                 }
-                sleeper.sleep(wait.cap(POLL));
+                sleeper.sleep(poll.next());
             }
         }
 
@@ -439,12 +440,13 @@ class IscsiConnector implements Connector, AutoCloseable {
 
         private Optional<Wwid> awaitWwid(String name) {
             Deadline wait = deadline.sub(WWID_WAIT);
+            Poll poll = Poll.within(wait);
             while (!wait.expired()) {
                 Optional<Wwid> wwid = topology.wwid(name);
                 if (wwid.isPresent()) {
                     return wwid;
                 }
-                sleeper.sleep(wait.cap(POLL));
+                sleeper.sleep(poll.next());
             }
             log.debug("{} has no WWID yet: returned without one (scsi_wwn \"\")", name);
             return Optional.empty();
@@ -459,9 +461,10 @@ class IscsiConnector implements Connector, AutoCloseable {
             stopped = true;
             Duration limit = deadline.remaining().plus(STOP_GRACE);
             Deadline wait = Deadline.after(limit.compareTo(config.deviceWait()) < 0 ? limit : config.deviceWait(), clock);
+            Poll poll = Poll.within(wait);
             for (PortalWorker worker : started) {
                 while (!worker.done() && !wait.expired()) {
-                    sleeper.sleep(POLL);
+                    sleeper.sleep(poll.next());
                 }
             }
         }
@@ -582,6 +585,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                 loggingIn = false;
             }
             Deadline appears = attempt.deadline.sub(SESSION_APPEARS);
+            Poll poll = Poll.within(appears);
             while (true) {
                 Optional<IscsiSession> session = findSession(target.portal(), target.iqn(), transport(attempt.volume));
                 if (session.isPresent()) {
@@ -590,7 +594,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                     return session.get();
                 }
                 appears.check("the session to " + target + " in sysfs after a successful login", Map.of());
-                sleeper.sleep(appears.cap(POLL));
+                sleeper.sleep(poll.next());
             }
         }
 
@@ -604,6 +608,7 @@ class IscsiConnector implements Connector, AutoCloseable {
             Duration interval = FIRST_RESCAN;
             long nextScan = start;
             int scanCount = 0;
+            Poll poll = Poll.within(wait);
             while (!attempt.stopped) {
                 if (clock.nanoTime() - nextScan >= 0) {
                     scan(session);
@@ -619,7 +624,10 @@ class IscsiConnector implements Connector, AutoCloseable {
                 if (wait.expired()) {
                     return Optional.empty();
                 }
-                sleeper.sleep(wait.cap(POLL));
+                // never past the next rescan: the 1, 2, 4, 8 s schedule stays exact
+                Duration untilScan = Duration.ofNanos(Math.max(0, nextScan - clock.nanoTime()));
+                Duration next = poll.next();
+                sleeper.sleep(next.compareTo(untilScan) < 0 ? next : untilScan);
             }
             return Optional.empty();
         }

@@ -2,6 +2,7 @@ package io.brick.core.lock;
 
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Poll;
 import io.brick.core.time.Sleeper;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -20,8 +21,9 @@ import static java.util.Objects.requireNonNull;
  * brick's {@link LockManager}: for each key, an in-JVM lock and then the {@link ProcessLocks} half (a file lock other
  * processes see), released in the reverse order.
  *
- * <p><b>Waiting.</b> A busy key is polled every {@value #POLL_MILLIS} ms through the {@link Sleeper} until the
- * deadline, never longer; so a test's fake clock and sleeper drive lock timeouts as they drive every other wait.
+ * <p><b>Waiting.</b> A busy key is polled through the {@link Sleeper} until the deadline, never longer: every
+ * {@value #POLL_MILLIS} ms at first, then at a tenth of the time waited, at most {@link Poll#MAX} (a holder keeps a key
+ * for a whole operation, which on a dead portal is a minute); so a test's fake clock and sleeper drive lock timeouts as they drive every other wait.
  * Waiters are not served in arrival order (each poll may take the lock): brick's holders keep a key for a whole
  * operation and few threads ever contend for one key.
  *
@@ -40,7 +42,7 @@ public final class DefaultLockManager implements LockManager {
 
     /** How often a waiter looks at a busy key again. */
     static final long POLL_MILLIS = 10;
-    private static final Duration POLL = Duration.ofMillis(POLL_MILLIS);
+    private static final Duration FIRST_POLL = Duration.ofMillis(POLL_MILLIS);
 
     private final ProcessLocks processLocks;
     private final Clock clock;
@@ -92,6 +94,7 @@ public final class DefaultLockManager implements LockManager {
 
     /** Takes the in-JVM lock, polling until the deadline, or throws the timeout. */
     private void lockInJvm(String key, Entry entry, Deadline deadline) {
+        Poll poll = Poll.within(deadline, FIRST_POLL);
         while (!entry.lock.tryLock()) {
             Duration left = deadline.remaining();
             if (left.isZero()) {
@@ -100,7 +103,7 @@ public final class DefaultLockManager implements LockManager {
                 entry.lock.holder().ifPresent(holder -> observed.put("heldBy", holder));
                 throw deadline.timeout("lock " + key, observed);
             }
-            sleeper.sleep(left.compareTo(POLL) < 0 ? left : POLL);
+            sleeper.sleep(poll.next());
         }
     }
 

@@ -12,6 +12,7 @@ import io.brick.core.port.MultipathManager;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Poll;
 import io.brick.core.time.Sleeper;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -31,15 +32,13 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Waits for multipathd to form the map of a volume, the same way for every transport: polls sysfs (each path's
- * holders, every {@link #POLL_INTERVAL}) for a map of the volume's WWID; if none has formed {@code nudgeAfter} into
+ * holders, at the intervals of a {@link Poll}) for a map of the volume's WWID; if none has formed {@code nudgeAfter} into
  * the wait, tells multipathd about the WWID and the paths once ({@code multipath -a}, {@code multipathd add path}:
  * what {@code find_multipaths yes} needs); gives up at the deadline with an empty answer (the caller decides between
  * a single path with a WARN and, with {@code enforce_multipath}, an error). A map whose WWID is not the volume's is
  * never returned. Emits MULTIPATH_FORMED.
  */
 public final class MultipathAssembly {
-    /** How often sysfs is polled for the map. */
-    public static final Duration POLL_INTERVAL = Duration.ofMillis(25);
     /** The most each of the nudge's commands may take. */
     public static final Duration NUDGE_LIMIT = Duration.ofSeconds(10);
 
@@ -76,6 +75,7 @@ public final class MultipathAssembly {
         long start = clock.nanoTime();
         boolean nudged = false;
         Set<String> ignored = new HashSet<>();
+        Poll poll = Poll.within(deadline);
         while (true) {
             List<String> current = List.copyOf(paths.get());
             Optional<MultipathMap> map = find(wwid, current, ignored);
@@ -94,7 +94,7 @@ public final class MultipathAssembly {
                         current, nudged ? ", multipathd was told of them" : "");
                 return Optional.empty();
             }
-            sleeper.sleep(left.compareTo(POLL_INTERVAL) < 0 ? left : POLL_INTERVAL);
+            sleeper.sleep(untilNudge(poll, nudged, nudgeAfter, since(clock, start)));
         }
     }
 
@@ -120,6 +120,7 @@ public final class MultipathAssembly {
         long start = clock.nanoTime();
         boolean nudged = false;
         MultipathMap current = map;
+        Poll poll = Poll.within(deadline);
         while (true) {
             current = topology.multipathMap(current.kernelName()).orElse(current);
             List<String> missing = new ArrayList<>(paths.get());
@@ -147,8 +148,18 @@ public final class MultipathAssembly {
                         current.kernelName(), since(clock, start).toMillis(), current.slaves());
                 return current;
             }
-            sleeper.sleep(left.compareTo(POLL_INTERVAL) < 0 ? left : POLL_INTERVAL);
+            sleeper.sleep(untilNudge(poll, nudged, nudgeAfter, since(clock, start)));
         }
+    }
+
+    /** The poll's next sleep, but never past the nudge (it runs on time, not up to a poll interval late). */
+    private Duration untilNudge(Poll poll, boolean nudged, Duration nudgeAfter, Duration waited) {
+        Duration next = poll.next();
+        if (nudged || multipath.isEmpty()) {
+            return next;
+        }
+        Duration untilNudge = nudgeAfter.minus(waited);
+        return untilNudge.isNegative() || next.compareTo(untilNudge) <= 0 ? next : untilNudge;
     }
 
     private Optional<MultipathMap> find(Wwid wwid, List<String> current, Set<String> ignored) {

@@ -12,6 +12,7 @@ import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Poll;
 import io.brick.core.time.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class VolumeResize {
     private static final Logger log = LoggerFactory.getLogger(VolumeResize.class);
-    private static final Duration POLL = Duration.ofMillis(25);
+    /** The pause that lets a simulated kernel or udev pick the rescan up before the first look. */
+    private static final Duration FIRST_LOOK = Poll.FIRST;
     private static final Duration SIZE_WAIT = Duration.ofSeconds(30);
 
     private final TopologyProvider topology;
@@ -101,7 +103,8 @@ public final class VolumeResize {
      */
     private long awaitAgreedSize(VolumeDevices devices, Deadline deadline) {
         Deadline wait = deadline.sub(SIZE_WAIT);
-        sleeper.sleep(wait.cap(POLL));
+        sleeper.sleep(wait.cap(FIRST_LOOK));
+        Poll poll = Poll.within(wait);
         while (true) {
             Map<String, Long> sizes = new LinkedHashMap<>();
             for (BlockDevice path : devices.paths()) {
@@ -115,11 +118,12 @@ public final class VolumeResize {
                 throw new HostStateException("the paths of " + devices.description() + " disagree on the size after "
                         + "a rescan: " + sizes, true, Map.of("sizes", sizes.toString()), null);
             }
-            sleeper.sleep(wait.cap(POLL));
+            sleeper.sleep(poll.next());
         }
     }
 
     private long awaitMapSize(MultipathMap map, long pathSize, Deadline deadline) {
+        Poll poll = Poll.within(deadline);
         while (true) {
             long size = topology.multipathMap(map.kernelName()).map(MultipathMap::sizeBytes).orElse(-1L);
             if (size == pathSize) {
@@ -129,7 +133,7 @@ public final class VolumeResize {
                 throw new CommandFailedException("multipathd resize map " + map.name(), 0,
                         "", "the map is " + size + " bytes, its paths " + pathSize, true);
             }
-            sleeper.sleep(deadline.cap(POLL));
+            sleeper.sleep(poll.next());
         }
     }
 }

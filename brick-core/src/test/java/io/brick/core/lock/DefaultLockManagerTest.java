@@ -4,6 +4,7 @@ import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.ManualClock;
+import io.brick.core.time.Poll;
 import io.brick.core.time.Sleeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,15 @@ class DefaultLockManagerTest {
                 });
         // waited exactly the budget, in polls, and never past it
         assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(clock.sleeps()).allSatisfy(sleep -> assertThat(sleep).isLessThanOrEqualTo(Duration.ofMillis(10)));
+        // every 10 ms at first, then a tenth of the time waited so far, never more than Poll.MAX
+        Duration waited = Duration.ZERO;
+        for (Duration sleep : clock.sleeps()) {
+            Duration tenth = waited.dividedBy(10);
+            assertThat(sleep).isLessThanOrEqualTo(tenth.compareTo(Duration.ofMillis(10)) > 0 ? tenth : Duration.ofMillis(10))
+                    .isLessThanOrEqualTo(Poll.MAX);
+            waited = waited.plus(sleep);
+        }
+        assertThat(clock.sleeps()).first().isEqualTo(Duration.ofMillis(10));
 
         release.countDown();
         other.get(TEST_WAIT_SECONDS, TimeUnit.SECONDS);

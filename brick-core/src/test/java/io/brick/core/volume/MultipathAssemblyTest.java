@@ -7,6 +7,7 @@ import io.brick.core.model.MultipathMap;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.ManualClock;
+import io.brick.core.time.Poll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -76,9 +77,19 @@ class MultipathAssemblyTest {
         Optional<MultipathMap> found = await(Duration.ofSeconds(10));
 
         assertThat(found).map(MultipathMap::kernelName).contains("dm-0");
-        assertThat(clock.sleeps()).hasSize(20).containsOnly(MultipathAssembly.POLL_INTERVAL);
+        // the poll: 25 ms for the first 250 ms, then a tenth of the time waited; so seen at most 50 ms late
+        List<Duration> sleeps = clock.sleeps();
+        assertThat(sleeps.subList(0, 10)).containsOnly(Poll.FIRST);
+        Duration waited = Duration.ZERO;
+        for (Duration sleep : sleeps) {
+            assertThat(sleep).isEqualTo(Poll.FIRST.compareTo(waited.dividedBy(10)) > 0 ? Poll.FIRST : waited.dividedBy(10));
+            waited = waited.plus(sleep);
+        }
+        assertThat(waited).isBetween(Duration.ofMillis(500), Duration.ofMillis(550));
+        assertThat(sleeps).as("18 looks, not the 20 of a fixed 25 ms").hasSize(18);
         assertThat(host.calls()).as("formed before nudgeAfter: no nudge").isEmpty();
-        assertThat(events).singleElement().satisfies(event -> assertThat(event.duration()).contains(Duration.ofMillis(500)));
+        Duration seen = waited;
+        assertThat(events).singleElement().satisfies(event -> assertThat(event.duration()).contains(seen));
     }
 
     @Test
@@ -153,7 +164,10 @@ class MultipathAssemblyTest {
 
         assertThat(found).isEmpty();
         assertThat(clock.slept()).isEqualTo(budget);
-        assertThat(clock.sleeps().get(clock.sleeps().size() - 1)).isEqualTo(Duration.ofMillis(10));
+        // the last sleep is what was left (the poll's interval at 1 s is 100 ms), not a whole interval past it
+        Duration beforeLast = budget.minus(clock.sleeps().get(clock.sleeps().size() - 1));
+        assertThat(clock.sleeps().get(clock.sleeps().size() - 1)).isPositive()
+                .isLessThan(beforeLast.dividedBy(10).plusNanos(1));
         assertThat(host.calls()).as("nudgeAfter is past the deadline").isEmpty();
     }
 
