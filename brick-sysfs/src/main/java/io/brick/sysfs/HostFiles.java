@@ -40,6 +40,13 @@ final class HostFiles {
 
     private final Path sys;
     private final Path dev;
+    /**
+     * The real paths of {@code sys} and {@code dev}, once they exist: every confined read compares against them, and
+     * resolving them again each time doubled the {@code realpath} calls of a lookup. A host's {@code /sys} and
+     * {@code /dev} are mount points that do not move while brick runs. Null until first resolved.
+     */
+    private volatile Path sysReal;
+    private volatile Path devReal;
 
     HostFiles(HostRoot root) {
         requireNonNull(root, "root is null");
@@ -59,30 +66,41 @@ final class HostFiles {
 
     /** The real path of {@code /dev} itself, if it exists. */
     Optional<Path> devReal() {
-        return realOf(dev);
+        Path known = devReal;
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Path> real = realOf(dev);
+        real.ifPresent(path -> devReal = path);
+        return real;
     }
 
     /** The real path of {@code /sys} itself, if it exists. */
     Optional<Path> sysReal() {
-        return realOf(sys);
+        Path known = sysReal;
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Path> real = realOf(sys);
+        real.ifPresent(path -> sysReal = path);
+        return real;
     }
 
     /** The real path of a path under {@code /sys}, if it exists and every link on the way stays inside {@code /sys}. */
     Optional<Path> realInSys(Path path) {
-        return realUnder(path, sys);
+        return realUnder(path, sys, sysReal());
     }
 
     /** The real path of a path under {@code /dev}, if it exists and every link on the way stays inside {@code /dev}. */
     Optional<Path> realInDev(Path path) {
-        return realUnder(path, dev);
+        return realUnder(path, dev, devReal());
     }
 
-    private Optional<Path> realUnder(Path path, Path top) {
+    private Optional<Path> realUnder(Path path, Path top, Optional<Path> topReal) {
         Optional<Path> real = realOf(path);
         if (real.isEmpty()) {
             return real;
         }
-        Optional<Path> topReal = realOf(top);
         if (topReal.isEmpty() || !real.get().startsWith(topReal.get())) {
             log.warn("{} resolves to {}, outside {}: treated as absent", path, real.get(), top);
             return Optional.empty();

@@ -219,18 +219,20 @@ public final class SafeFiles {
         return "uid " + uid;
     }
 
-    /** The {@code unix} attributes of a path, not following a link at it. */
-    record Attributes(int uid, int mode, int links, String ownerName) {
+    /**
+     * The {@code unix} attributes of a path, not following a link at it. The owner's name is looked up only for a
+     * message ({@link #owner()}): the lookup reads the user database, and every sysfs write checks a dozen directories.
+     */
+    record Attributes(int uid, int mode, int links, Path path) {
         private static final int TYPE_MASK = 0170000;
         private static final int DIRECTORY = 0040000;
         private static final int REGULAR = 0100000;
         private static final int LINK = 0120000;
 
         static Attributes of(Path path, String what) throws IOException {
-            Map<String, Object> unix = Files.readAttributes(path, "unix:uid,mode,nlink,owner", LinkOption.NOFOLLOW_LINKS);
-            Object owner = unix.get("owner");
+            Map<String, Object> unix = Files.readAttributes(path, "unix:uid,mode,nlink", LinkOption.NOFOLLOW_LINKS);
             return new Attributes((Integer) unix.get("uid"), (Integer) unix.get("mode"), (Integer) unix.get("nlink"),
-                    owner == null ? "" : owner.toString());
+                    path);
         }
 
         boolean isDirectory() {
@@ -253,6 +255,12 @@ public final class SafeFiles {
         /** The owner as {@code name (uid N)}, or {@code uid N} when the name is the number. */
         String owner() {
             String number = Integer.toString(uid);
+            String ownerName;
+            try {
+                ownerName = Files.getOwner(path, LinkOption.NOFOLLOW_LINKS).getName();
+            } catch (IOException | UnsupportedOperationException e) {
+                ownerName = "";
+            }
             return ownerName.isEmpty() || ownerName.equals(number) ? "uid " + number : ownerName + " (uid " + number + ")";
         }
 
