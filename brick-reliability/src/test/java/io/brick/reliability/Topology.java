@@ -4,6 +4,7 @@ import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Protocol;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.SimulatedHost;
+import io.brick.testkit.sysfs.FakeSysfs;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,12 +154,15 @@ enum Topology {
     }
 
     /**
-     * A simulated host with this layout's storage, realistic latencies, random choices from {@code seed}. Fibre
+     * A simulated host with this layout's storage, realistic latencies, random choices from {@code seed}, showing the
+     * files brick reads and writes ({@link FakeSysfs.Detail#READERS}: a campaign makes and removes devices thousands
+     * of times, and brick reads the same topology from that tree as from a full one). Fibre
      * Channel LUNs are mapped after the HBAs logged in, so only a scan makes their devices (until a remote port logs
      * in again: the kernel then scans it for every LUN it may see).
      */
     SimulatedHost host(Path dir, long seed) {
-        SimulatedHost host = SimulatedHost.builder(dir).seed(seed).latencies(Latencies.realistic()).build();
+        SimulatedHost host = SimulatedHost.builder(dir).seed(seed).latencies(Latencies.realistic())
+                .detail(FakeSysfs.Detail.READERS).build();
         if (fibreChannel()) {
             for (Hba hba : hbas) {
                 host.fabric().hba(hba.hostNumber(), hba.wwpn(), "2" + hba.wwpn().substring(1));

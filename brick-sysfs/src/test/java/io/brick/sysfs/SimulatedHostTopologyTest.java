@@ -9,6 +9,7 @@ import io.brick.core.time.Deadline;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.SimulatedHost;
 import io.brick.testkit.snapshot.Recordings;
+import io.brick.testkit.sysfs.FakeSysfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,12 @@ class SimulatedHostTopologyTest {
     }
 
     private SimulatedHost lab(Latencies latencies) {
-        host = SimulatedHost.builder(dir.resolve("sim")).initiatorName(INITIATOR).latencies(latencies).build();
+        return lab(latencies, FakeSysfs.Detail.KERNEL);
+    }
+
+    private SimulatedHost lab(Latencies latencies, FakeSysfs.Detail detail) {
+        host = SimulatedHost.builder(dir.resolve("sim")).initiatorName(INITIATOR).latencies(latencies).detail(detail)
+                .build();
         host.storage().target(IQN).portal("127.0.0.1:3260").portal("127.0.0.2:3260")
                 .lun(0, LUN0.value(), 64L << 20).lun(1, WWID.value(), 128L << 20);
         return host;
@@ -86,6 +92,24 @@ class SimulatedHostTopologyTest {
             assertThat(built.sessionDevice(session, Lun.of(1))).isEqualTo(recorded.sessionDevice(session, Lun.of(1)));
         }
         assertThat(built.multipathMapByWwid(WWID)).isEqualTo(recorded.multipathMapByWwid(WWID)).isPresent();
+    }
+
+    @Test
+    void a_host_showing_only_what_brick_reads_reads_as_the_kernel_built() {
+        // the fault campaign's hosts: every lookup brick makes answers as on the full tree and the recording
+        lab(Latencies.realistic(), FakeSysfs.Detail.READERS);
+        attachTwoPortals();
+        SysfsTopologyProvider built = new SysfsTopologyProvider(host.hostRoot());
+        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+
+        assertThat(built.topology()).isEqualTo(recorded.topology());
+        for (String name : List.of("sda", "sdb", "dm-0", "sdc")) {
+            assertThat(built.device(name)).as("device %s", name).isEqualTo(recorded.device(name));
+            assertThat(built.holderMap(name)).as("map holding %s", name).isEqualTo(recorded.holderMap(name));
+            assertThat(built.diskByIdLinks(name)).as("by-id links of %s", name).isEqualTo(recorded.diskByIdLinks(name));
+        }
+        assertThat(built.multipathMapByWwid(WWID)).isEqualTo(recorded.multipathMapByWwid(WWID)).isPresent();
+        assertThat(host.sysfs().root().resolve("sys/block/sda/queue")).as("a lean tree").doesNotExist();
     }
 
     @Test

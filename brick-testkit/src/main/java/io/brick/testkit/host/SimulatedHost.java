@@ -47,7 +47,7 @@ public final class SimulatedHost implements AutoCloseable {
 
     private SimulatedHost(Builder builder) {
         this.clock = new SimulatedClock();
-        this.sysfs = FakeSysfs.create(builder.dir).initiatorName(builder.initiatorName);
+        this.sysfs = FakeSysfs.create(builder.dir, builder.detail).initiatorName(builder.initiatorName);
         this.storage = new Storage(clock);
         this.fabric = new Fabric(clock);
         this.oracle = new Oracle(clock);
@@ -211,6 +211,7 @@ public final class SimulatedHost implements AutoCloseable {
         private int firstHostNumber = 2;
         private String defaultScan = "auto";
         private boolean multiThreaded;
+        private FakeSysfs.Detail detail = FakeSysfs.Detail.KERNEL;
 
         private Builder(Path dir) {
             this.dir = requireNonNull(dir, "dir is null");
@@ -267,6 +268,16 @@ public final class SimulatedHost implements AutoCloseable {
                 throw new IllegalArgumentException("node.session.scan is auto or manual: " + value);
             }
             this.defaultScan = value;
+            return this;
+        }
+
+        /**
+         * How much of the kernel's tree the host shows: {@link FakeSysfs.Detail#KERNEL} (the default, every file a
+         * real host has) or {@link FakeSysfs.Detail#READERS} (what brick reads and writes, about a fifth of the files
+         * per disk: for suites that run thousands of sequences, where making and removing files is most of the cost).
+         */
+        public Builder detail(FakeSysfs.Detail value) {
+            this.detail = requireNonNull(value, "detail is null");
             return this;
         }
 
