@@ -155,7 +155,7 @@ final class FcConnector implements Connector {
         EventPublisher.Phase operation = events.started(EventType.OPERATION_STARTED, describe(volume));
         log.debug("connecting {}: {}", describe(volume), properties);
         try {
-            boolean multipathRunning = config.useMultipath() && multipathRunning(deadline);
+            boolean multipathRunning = config.useMultipath() && assembly.multipathdRunning(deadline);
             if (config.useMultipath() && !multipathRunning) {
                 if (volume.enforceMultipath()) {
                     throw new HostStateException("multipath is enforced for " + describe(volume)
@@ -184,19 +184,6 @@ final class FcConnector implements Connector {
             operation.failed(EventType.OPERATION_FAILED, failure, Map.of());
             throw failure;
         }
-    }
-
-    private boolean multipathRunning(Deadline deadline) {
-        return multipath.map(manager -> {
-            try {
-                return manager.available(deadline.sub(DisconnectPipeline.AVAILABILITY_LIMIT));
-            } catch (OperationInterruptedException e) {
-                throw e;
-            } catch (BrickException e) {
-                log.debug("multipathd does not answer: {}", e.getMessage());
-                return false;
-            }
-        }).orElse(false);
     }
 
     /** One connect: the devices that were there before it, what it scanned, and its budget. */
@@ -531,7 +518,7 @@ final class FcConnector implements Connector {
             properties.put("wwnns", online.stream().map(FcHost::nodeName).toList());
         }
         Deadline deadline = Deadline.after(Duration.ofSeconds(10), clock);
-        properties.put("multipath", config.useMultipath() && multipathRunning(deadline));
+        properties.put("multipath", config.useMultipath() && assembly.multipathdRunning(deadline));
         host.hostName().ifPresent(name -> properties.put("host", name));
         return Collections.unmodifiableMap(properties);
     }

@@ -159,7 +159,7 @@ class IscsiConnector implements Connector, AutoCloseable {
         EventPublisher.Phase operation = events.started(EventType.OPERATION_STARTED, describe(volume));
         log.debug("connecting {}: {}", describe(volume), properties);
         boolean useMultipath = config.useMultipath();
-        boolean multipathRunning = useMultipath && multipathRunning(deadline);
+        boolean multipathRunning = useMultipath && assembly.multipathdRunning(deadline);
         if (useMultipath && !multipathRunning) {
             if (volume.enforceMultipath()) {
                 throw new HostStateException("multipath is enforced for " + describe(volume)
@@ -186,17 +186,6 @@ class IscsiConnector implements Connector, AutoCloseable {
             }
             throw failure;
         }
-    }
-
-    private boolean multipathRunning(Deadline deadline) {
-        return multipath.map(manager -> {
-            try {
-                return manager.available(deadline);
-            } catch (BrickException e) {
-                log.debug("multipathd does not answer: {}", e.getMessage());
-                return false;
-            }
-        }).orElse(false);
     }
 
     /** The targets of a multipath connect: the plural keys, or sendtargets discovery on the singular portal. */
@@ -879,7 +868,7 @@ class IscsiConnector implements Connector, AutoCloseable {
         host.iscsiInitiatorName().ifPresentOrElse(iqn -> properties.put("initiator", iqn.value()),
                 () -> log.warn("Could not find the iSCSI Initiator File: no initiator name for this host"));
         Deadline deadline = Deadline.after(Duration.ofSeconds(10), clock);
-        properties.put("multipath", config.useMultipath() && multipathRunning(deadline));
+        properties.put("multipath", config.useMultipath() && assembly.multipathdRunning(deadline));
         host.hostName().ifPresent(name -> properties.put("host", name));
         return java.util.Collections.unmodifiableMap(properties);
     }

@@ -59,6 +59,29 @@ public final class MultipathAssembly {
     }
 
     /**
+     * Whether multipathd runs on this host, as every connector asks before a multipath connect and for its connector
+     * properties: {@code false} without a {@link MultipathManager}, or when multipathd does not answer (logged at
+     * DEBUG). The question gets at most {@link DisconnectPipeline#AVAILABILITY_LIMIT} of the deadline, so a hung
+     * multipathd cannot eat a connect's whole budget; an interrupt is not an answer and propagates.
+     *
+     * @throws OperationInterruptedException when the thread is interrupted while multipathd is asked
+     */
+    public boolean multipathdRunning(Deadline deadline) {
+        requireNonNull(deadline, "deadline is null");
+        if (multipath.isEmpty()) {
+            return false;
+        }
+        try {
+            return multipath.get().available(deadline.sub(DisconnectPipeline.AVAILABILITY_LIMIT));
+        } catch (OperationInterruptedException interrupted) {
+            throw interrupted;
+        } catch (BrickException failure) {
+            log.debug("multipathd does not answer: {}", failure.getMessage());
+            return false;
+        }
+    }
+
+    /**
      * Waits for the map.
      *
      * @param wwid the volume's WWID

@@ -57,6 +57,8 @@ final class FakeHost {
     BrickException removeMapFailure;
     BrickException forgetFailure;
     BrickException addWwidFailure;
+    /** What asking whether multipathd runs throws, if anything. */
+    BrickException availableFailure;
     boolean multipathdRunning = true;
     boolean mapOutlivesPaths;
     Duration flushTakes = Duration.ZERO;
@@ -309,6 +311,7 @@ final class FakeHost {
         @Override
         public boolean available(Deadline deadline) {
             record("available", deadline);
+            fail(availableFailure);
             return multipathdRunning;
         }
 

@@ -1,5 +1,7 @@
 package io.brick.core.volume;
 
+import io.brick.core.error.HostStateException;
+import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
@@ -13,12 +15,14 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.brick.core.volume.FakeHost.STALE;
 import static io.brick.core.volume.FakeHost.VOLUME;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Waiting for multipathd to form a volume's map, on an in-memory host and a manual clock. */
 class MultipathAssemblyTest {
@@ -223,5 +227,57 @@ class MultipathAssemblyTest {
         assertThat(returned.slaves()).containsExactly("sda");
         assertThat(host.calls()).containsExactly("addPath /dev/sdb");
         assertThat(clock.nanoTime()).isGreaterThanOrEqualTo(Duration.ofSeconds(3).toNanos());
+    }
+
+    // ------------------------------------------------------------------------------------ is multipathd running
+
+    @Test
+    void multipathdIsAskedWithAtMostTheAvailabilityLimitOfTheOperationsBudget() {
+        MultipathAssembly assembly = assembly(Optional.of(host.multipath()));
+
+        assertThat(assembly.multipathdRunning(Deadline.after(Duration.ofSeconds(120), clock))).isTrue();
+
+        assertThat(host.calls()).containsExactly("available");
+        assertThat(host.budgets()).as("a hung multipathd cannot eat a connect's whole budget")
+                .containsEntry("available", DisconnectPipeline.AVAILABILITY_LIMIT);
+    }
+
+    @Test
+    void aShorterBudgetThanTheLimitIsKept() {
+        assertThat(assembly(Optional.of(host.multipath())).multipathdRunning(Deadline.after(Duration.ofSeconds(3), clock)))
+                .isTrue();
+
+        assertThat(host.budgets()).containsEntry("available", Duration.ofSeconds(3));
+    }
+
+    @Test
+    void anInterruptWhileMultipathdIsAskedPropagates() {
+        OperationInterruptedException interrupted = new OperationInterruptedException("multipathd show status",
+                new InterruptedException());
+        host.availableFailure = interrupted;
+
+        assertThatThrownBy(() -> assembly(Optional.of(host.multipath()))
+                .multipathdRunning(Deadline.after(Duration.ofSeconds(120), clock)))
+                .as("an interrupt is not the answer 'not running'").isSameAs(interrupted);
+    }
+
+    @Test
+    void aMultipathdThatDoesNotAnswerIsNotRunning() {
+        host.availableFailure = new HostStateException("multipathd does not answer", true, Map.of(), null);
+
+        assertThat(assembly(Optional.of(host.multipath())).multipathdRunning(Deadline.after(Duration.ofSeconds(120), clock)))
+                .isFalse();
+        assertThat(host.calls()).containsExactly("available");
+    }
+
+    @Test
+    void multipathdIsNotRunningWhenItSaysSoOrWithoutAManager() {
+        host.multipathdRunning = false;
+
+        assertThat(assembly(Optional.of(host.multipath())).multipathdRunning(Deadline.after(Duration.ofSeconds(120), clock)))
+                .isFalse();
+        assertThat(assembly(Optional.empty()).multipathdRunning(Deadline.after(Duration.ofSeconds(120), clock)))
+                .isFalse();
+        assertThat(host.calls()).containsExactly("available");
     }
 }
