@@ -9,6 +9,7 @@ import io.brick.core.error.IdentityMismatchException;
 import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
+import io.brick.core.lock.HeldLocks;
 import io.brick.core.lock.LockManager;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
@@ -49,7 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -173,7 +173,7 @@ final class FcConnector implements Connector {
                         Map.of("volume", describe(volume)), null);
             }
             AttachedVolume attached;
-            try (Locks held = lock(volume, deadline)) {
+            try (HeldLocks held = lock(volume, deadline)) {
                 attached = new Attempt(volume, hbas, deadline).run(multipathRunning);
             }
             operation.finished(EventType.OPERATION_FINISHED, Map.of("path", attached.path().path()));
@@ -425,7 +425,7 @@ final class FcConnector implements Connector {
         EventPublisher.Phase operation = events.started(EventType.OPERATION_STARTED, describe(volume),
                 Map.of("operation", "disconnect"));
         Optional<Wwid> wwid = volume.expectedWwid().or(() -> attached.flatMap(AttachedVolume::scsiWwn));
-        try (Locks held = lock(volume, deadline)) {
+        try (HeldLocks held = lock(volume, deadline)) {
             List<FcPath> paths = paths(volume, hbas());
             VolumeDevices devices = volumeDevices(volume, paths, wwid);
             pipeline.disconnect(devices, used(attached, paths), options, TransportCleanup.none(), deadline);
@@ -482,7 +482,7 @@ final class FcConnector implements Connector {
     public long extend(ConnectionProperties properties) {
         FcVolume volume = FcVolume.parse(properties);
         Deadline deadline = Deadline.after(config.extendTimeout(), clock);
-        try (Locks held = lock(volume, deadline)) {
+        try (HeldLocks held = lock(volume, deadline)) {
             VolumeDevices devices = volumeDevices(volume, paths(volume, hbas()), volume.expectedWwid());
             return resize.extend(devices, deadline);
         }
@@ -552,40 +552,14 @@ final class FcConnector implements Connector {
         return List.copyOf(paths);
     }
 
-    /** Locks of the volume's (WWPN, LUN) pairs, taken in order, released in reverse. */
-    private Locks lock(FcVolume volume, Deadline deadline) {
-        Locks held = new Locks();
-        try {
-            for (String key : new TreeSet<>(volume.targets().stream().map(FcConnector::lockKey).toList())) {
-                held.add(locks.acquire(key, deadline));
-            }
-            return held;
-        } catch (BrickException e) {
-            held.close();
-            throw e;
-        }
+    /** Locks of the volume's (WWPN, LUN) pairs, in sorted order (see {@link HeldLocks}). */
+    private HeldLocks lock(FcVolume volume, Deadline deadline) {
+        return HeldLocks.acquire(locks, volume.targets().stream().map(FcConnector::lockKey).toList(), deadline);
     }
 
     /** The lock of one (WWPN, LUN). */
     static String lockKey(FcTarget target) {
         return "fc-" + target.wwpn() + "-" + target.lun();
-    }
-
-    /** Held locks, released in reverse order. */
-    private static final class Locks implements AutoCloseable {
-        private final List<LockManager.Held> held = new ArrayList<>();
-
-        void add(LockManager.Held lock) {
-            held.add(lock);
-        }
-
-        @Override
-        public void close() {
-            for (int index = held.size() - 1; index >= 0; index--) {
-                held.get(index).close();
-            }
-            held.clear();
-        }
     }
 
     /** How the volume is named in messages: its id and its first target. */

@@ -11,6 +11,7 @@ import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.error.UnsafePathException;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
+import io.brick.core.lock.HeldLocks;
 import io.brick.core.lock.LockManager;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
@@ -52,7 +53,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -86,7 +86,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p><b>Disconnect</b> works from the connection properties alone: the LUN's devices in every session of every
  * (portal, IQN), and the map holding them, go through brick-core's {@link DisconnectPipeline}; sessions that carry no
- * other LUN are logged out and their node records deleted, under the targets' locks.
+ * other LUN are logged out and their node records deleted, under the targets' locks. An extend takes the same
+ * locks, so it never rescans or resizes what a disconnect of the same target is removing.
  *
  * <p>A failed connect cleans up what it created (forced, errors logged). Every wait has a deadline; one operation has
  * one budget ({@link IscsiConnectorConfig}).
@@ -694,34 +695,15 @@ class IscsiConnector implements Connector, AutoCloseable {
 
     private void disconnectTargets(IscsiVolume volume, List<IscsiTarget> targets, Optional<Wwid> wwid,
                                    Optional<AttachedVolume> attached, DisconnectOptions options, Deadline deadline) {
-        List<LockManager.Held> held = acquireAll(targets.stream().map(t -> lockKey(t.portal(), t.iqn())).toList(),
-                deadline);
-        try {
+        try (HeldLocks held = lock(targets, deadline)) {
             VolumeDevices devices = volumeDevices(volume, targets, wwid);
             pipeline.disconnect(devices, attached, options, new Cleanup(targets, names(devices), volume.iface()), deadline);
-        } finally {
-            releaseAll(held);
         }
     }
 
-    /** Takes the locks of the keys in their sorted order (every operation does, so none waits on another in a cycle). */
-    private List<LockManager.Held> acquireAll(List<String> keys, Deadline deadline) {
-        List<LockManager.Held> held = new ArrayList<>();
-        try {
-            for (String key : new TreeSet<>(keys)) {
-                held.add(locks.acquire(key, deadline));
-            }
-            return held;
-        } catch (RuntimeException failure) {
-            releaseAll(held);
-            throw failure;
-        }
-    }
-
-    private static void releaseAll(List<LockManager.Held> held) {
-        for (int index = held.size() - 1; index >= 0; index--) {
-            held.get(index).close();
-        }
+    /** The locks of the targets' (portal, IQN) pairs, in sorted order (see {@link HeldLocks}). */
+    private HeldLocks lock(List<IscsiTarget> targets, Deadline deadline) {
+        return HeldLocks.acquire(locks, targets.stream().map(t -> lockKey(t.portal(), t.iqn())).toList(), deadline);
     }
 
     /**
@@ -840,9 +822,12 @@ class IscsiConnector implements Connector, AutoCloseable {
     public long extend(ConnectionProperties properties) {
         IscsiVolume volume = IscsiVolume.parse(properties, config.useMultipath(), defaultIface);
         Deadline deadline = Deadline.after(config.extendTimeout(), clock);
-        VolumeDevices devices = volumeDevices(volume, targetsForDisconnect(volume, volume.expectedWwid()),
-                volume.expectedWwid());
-        return resize.extend(devices, deadline);
+        List<IscsiTarget> targets = targetsForDisconnect(volume, volume.expectedWwid());
+        // the disconnect's locks: a disconnect of the same target must not remove the paths (or log out the
+        // session) between this extend's finding the devices and its rescanning them and resizing the map
+        try (HeldLocks held = lock(targets, deadline)) {
+            return resize.extend(volumeDevices(volume, targets, volume.expectedWwid()), deadline);
+        }
     }
 
     // ---------------------------------------------------------------------------------------- paths, properties

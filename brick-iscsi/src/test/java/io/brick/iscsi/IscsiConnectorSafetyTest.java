@@ -205,6 +205,49 @@ class IscsiConnectorSafetyTest {
         }
     }
 
+    @Test
+    void an_extend_waits_for_the_targets_locks_and_runs_nothing_until_it_has_them() {
+        // Another process's disconnect of the same target holds both (portal, IQN) locks past the extend's budget: an
+        // extend that took no lock would rescan paths and resize a map that disconnect is removing.
+        java.util.concurrent.atomic.AtomicReference<SimulatedIscsi> holder = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.brick.core.lock.ProcessLocks otherProcess = (key, deadline) -> {
+            asked.add(key);
+            if (held.get()) {
+                holder.get().host.clock().sleep(deadline.remaining());
+                throw deadline.timeout("file lock " + key, java.util.Map.of("key", key));
+            }
+            return () -> { };
+        };
+        lab = SimulatedIscsi.start(dir, Latencies.realistic(), otherProcess);
+        holder.set(lab);
+        lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        lab.host.storage().targets().get(0).resizeLun(1, 256L << 20);
+        String first = IscsiConnector.lockKey(io.brick.core.model.Portal.parse("127.0.0.1:3260"),
+                io.brick.core.model.Iqn.of(IQN));
+        String second = IscsiConnector.lockKey(io.brick.core.model.Portal.parse("127.0.0.2:3260"),
+                io.brick.core.model.Iqn.of(IQN));
+        held.set(true);
+        asked.clear();
+        int commands = lab.commandCount();
+        int writes = lab.host.oracle().sysfsWrites().size();
+
+        assertThatThrownBy(() -> lab.connector.extend(twoPortals(1)))
+                .isInstanceOf(io.brick.core.error.OperationTimeoutException.class);
+
+        assertThat(asked).as("the first of the target's locks, as a disconnect takes them").containsExactly(first);
+        assertThat(lab.commandsSince(commands)).as("no multipathd resize without the lock").isEmpty();
+        assertThat(lab.host.oracle().sysfsWrites().subList(writes, lab.host.oracle().sysfsWrites().size()))
+                .as("no rescan without the lock").isEmpty();
+
+        held.set(false);
+        asked.clear();
+        assertThat(lab.connector.extend(twoPortals(1))).isEqualTo(256L << 20);
+        assertThat(asked).containsExactly(first, second);
+    }
+
     private Duration timed(Runnable action) {
         Duration start = lab.host.clock().elapsed();
         action.run();
