@@ -95,7 +95,7 @@ public record FcVolume(List<FcTarget> targets, Optional<Map<String, List<FcTarge
         Optional<Map<String, List<FcTarget>>> initiatorTargets = initiatorTargets(properties, targets);
         return new FcVolume(targets, initiatorTargets, properties.bool("enable_wildcard_scan").orElse(true), addressing,
                 properties.string("access_mode"), properties.bool("enforce_multipath").orElse(false),
-                wwid(properties), properties.string("volume_id"),
+                properties.scsiWwn(), properties.string("volume_id"),
                 properties.string("device_path").filter(text -> !text.isBlank()));
     }
 
@@ -209,14 +209,6 @@ public record FcVolume(List<FcTarget> targets, Optional<Map<String, List<FcTarge
         return wwpns;
     }
 
-    private static Optional<Wwid> wwid(ConnectionProperties properties) {
-        Optional<String> text = properties.string("scsi_wwn").filter(value -> !value.isBlank());
-        try {
-            return text.map(value -> Wwid.of(value.strip()));
-        } catch (InvalidInputException e) {
-            throw e.under("scsi_wwn");
-        }
-    }
 
     private static Map<String, List<FcTarget>> copy(Map<String, List<FcTarget>> map) {
         Map<String, List<FcTarget>> copy = new LinkedHashMap<>();

@@ -125,6 +125,15 @@ class FcVolumeTest {
     }
 
     @Test
+    void a_scsi_wwn_that_is_no_wwid_is_invalid_input_and_a_blank_one_is_unknown() {
+        assertThatThrownBy(() -> parse("""
+                {"target_lun": 1, "target_wwn": "%s", "scsi_wwn": "a b"}""".formatted(A)))
+                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("scsi_wwn: ");
+        assertThat(parse("""
+                {"target_lun": 1, "target_wwn": "%s", "scsi_wwn": " "}""".formatted(A)).expectedWwid()).isEmpty();
+    }
+
+    @Test
     void a_wwn_that_is_not_16_hex_digits_is_invalid_input_naming_the_key() {
         assertThatThrownBy(() -> parse("""
                 {"target_lun": 1, "target_wwn": ["%s", "12345678901234zz"]}""".formatted(A)))

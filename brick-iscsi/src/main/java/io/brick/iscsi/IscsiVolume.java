@@ -150,7 +150,7 @@ public record IscsiVolume(List<IscsiTarget> targets, boolean pluralTargets, bool
                 chap(properties, ""), chap(properties, "discovery_"),
                 properties.bool("enforce_multipath").orElse(false),
                 properties.string("device_path").filter(text -> !text.isBlank()),
-                wwid(properties), properties.string("volume_id"), properties.bool("encrypted").orElse(false));
+                properties.scsiWwn(), properties.string("volume_id"), properties.bool("encrypted").orElse(false));
     }
 
     /** Whether the targets come from sendtargets discovery: multipath, and not both target lists given. */
@@ -330,15 +330,6 @@ public record IscsiVolume(List<IscsiTarget> targets, boolean pluralTargets, bool
         }
         if (value.getBytes(StandardCharsets.UTF_8).length > MAX_CREDENTIAL_BYTES) {
             throw new InvalidInputException(key, "is longer than " + MAX_CREDENTIAL_BYTES + " bytes");
-        }
-    }
-
-    private static Optional<Wwid> wwid(ConnectionProperties properties) {
-        Optional<String> text = properties.string("scsi_wwn").filter(value -> !value.isBlank());
-        try {
-            return text.map(value -> Wwid.of(value.strip()));
-        } catch (InvalidInputException e) {
-            throw e.under("scsi_wwn");
         }
     }
 }

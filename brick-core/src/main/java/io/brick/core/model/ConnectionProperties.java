@@ -201,6 +201,20 @@ public final class ConnectionProperties {
         });
     }
 
+    /**
+     * The volume's WWID, os-brick's {@code scsi_wwn}: absent or blank means the caller does not know it; white space
+     * around it is ignored; anything else that is not a WWID is invalid input under {@code scsi_wwn}. Every
+     * transport's parser reads it here, so every transport accepts and refuses the same values.
+     */
+    public Optional<Wwid> scsiWwn() {
+        Optional<String> text = string("scsi_wwn").filter(value -> !value.isBlank());
+        try {
+            return text.map(value -> Wwid.of(value.strip()));
+        } catch (InvalidInputException e) {
+            throw e.under("scsi_wwn");
+        }
+    }
+
     /** A JSON object value. */
     public Optional<Map<String, Object>> object(String key) {
         return value(key).map(value -> {

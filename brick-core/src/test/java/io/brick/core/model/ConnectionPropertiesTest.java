@@ -325,4 +325,19 @@ class ConnectionPropertiesTest {
         assertThat(parsed).isNotEqualTo(
                 ConnectionProperties.parseJson("{\"driver_volume_type\":\"iscsi\",\"data\":{\"target_lun\": 1, \"target_iqn\": \"x\"}}"));
     }
+
+    @Test
+    void scsiWwnIsTheVolumesWwidStrippedOrUnknownWhenAbsentOrBlank() {
+        assertThat(ConnectionProperties.parseJson("{\"scsi_wwn\": \" 360014053b8c2d6119a414f0b8e275d1c \"}").scsiWwn())
+                .contains(Wwid.of("360014053b8c2d6119a414f0b8e275d1c"));
+        assertThat(ConnectionProperties.parseJson("{\"scsi_wwn\": \"  \"}").scsiWwn()).isEmpty();
+        assertThat(ConnectionProperties.parseJson("{\"scsi_wwn\": null}").scsiWwn()).isEmpty();
+        assertThat(ConnectionProperties.parseJson("{}").scsiWwn()).isEmpty();
+    }
+
+    @Test
+    void anScsiWwnThatIsNoWwidIsInvalidInputUnderItsKey() {
+        InvalidInput.expect("scsi_wwn", () -> ConnectionProperties.parseJson("{\"scsi_wwn\": \"a b\"}").scsiWwn());
+        InvalidInput.expect("scsi_wwn", () -> ConnectionProperties.parseJson("{\"scsi_wwn\": 36001405}").scsiWwn());
+    }
 }
