@@ -2,10 +2,10 @@ package io.brick.benchmarks;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.connector.Connector;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Protocol;
-import io.brick.iscsi.IscsiConnectorConfig;
 import io.brick.iscsi.IscsiPlugin;
 import io.brick.multipath.MultipathPlugin;
 import io.brick.sysfs.SysfsPlugin;
@@ -36,7 +36,7 @@ public final class SimulatedLab implements AutoCloseable {
     private final Connector connector;
     private final int portals;
 
-    private SimulatedLab(SimulatedHost host, IscsiConnectorConfig config, int portals) {
+    private SimulatedLab(SimulatedHost host, ConnectorConfig config, int portals) {
         this.host = requireNonNull(host, "host is null");
         this.portals = portals;
         this.brick = Brick.builder()
@@ -65,7 +65,7 @@ public final class SimulatedLab implements AutoCloseable {
                 made.lun(lun, HostShape.wwid(target, lun), LUN_BYTES);
             }
         }
-        return new SimulatedLab(host, IscsiConnectorConfig.defaults().withUseMultipath(portals > 1), portals);
+        return new SimulatedLab(host, ConnectorConfig.defaults().withUseMultipath(portals > 1), portals);
     }
 
     /** The IQN of target {@code index}. */

@@ -3,8 +3,8 @@ package io.brick.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.brick.core.bootstrap.Brick;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.lock.ProcessLocks;
-import io.brick.fc.FcConnectorConfig;
 import io.brick.fc.FcPlugin;
 import io.brick.iscsi.IscsiPlugin;
 import io.brick.multipath.MultipathPlugin;
@@ -35,10 +35,10 @@ record CliRun(int exitCode, String out, String err) {
     static RuntimeFactory simulated(SimulatedHost host) {
         return (options, listener) -> Brick.builder()
                 .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(
-                        options.timeout().map(t -> RuntimeFactory.withTimeout(io.brick.iscsi.IscsiConnectorConfig.defaults(), t))
-                                .orElse(io.brick.iscsi.IscsiConnectorConfig.defaults())),
-                        new FcPlugin(options.timeout().map(FcConnectorConfig.defaults()::withTimeout)
-                                .orElse(FcConnectorConfig.defaults())))
+                        options.timeout().map(ConnectorConfig.defaults()::withTimeout)
+                                .orElse(ConnectorConfig.defaults())),
+                        new FcPlugin(options.timeout().map(ConnectorConfig.defaults()::withTimeout)
+                                .orElse(ConnectorConfig.defaults())))
                 .hostRoot(host.hostRoot()).commandRunner(host.commandRunner())
                 .clock(host.clock()).sleeper(host.clock()).processLocks(ProcessLocks.none())
                 .eventListener(listener).build();

@@ -1,6 +1,7 @@
 package io.brick.fc;
 
 import io.brick.core.connector.Connector;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
@@ -38,6 +39,7 @@ import io.brick.core.volume.TransportCleanup;
 import io.brick.core.volume.VolumeDevices;
 import io.brick.core.volume.VolumeResize;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +66,7 @@ import static java.util.Objects.requireNonNull;
  * port of the target's WWPN ({@code fc_remote_ports}, {@code scsi_target_id} T, channel C), the device at
  * {@code H:C:T:L}. sysfs is polled ({@link Poll}: every 25 ms at first, then a tenth of the time waited, at most 500 ms); when no device of the volume is there, the HBAs are
  * rescanned ({@link FcRescan}: {@code C T L} only, {@code - - L} only when no HBA sees any port of the volume,
- * never {@code - - -}) at 0, 2, 4, 8 ... s within {@link FcConnectorConfig#deviceWait()}. Every device returned has
+ * never {@code - - -}) at 0, 2, 4, 8 ... s within {@link ConnectorConfig#deviceWait()}. Every device returned has
  * the volume's WWID (the caller's {@code scsi_wwn}, else that of the devices that appeared during this connect;
  * devices that were there before count alone only after a rescan and a grace of {@value #GRACE_MILLIS} ms in which
  * no new device contradicted them): a stale device of a reused LUN is never returned. With multipath, the connect
@@ -82,7 +84,7 @@ import static java.util.Objects.requireNonNull;
  * {@code ignore_errors} as for iSCSI). FC has no session to end.
  *
  * <p>Operations on the same (WWPN, LUN) are serialised across threads and processes. Every wait has a deadline; one
- * operation has one budget ({@link FcConnectorConfig}).
+ * operation has one budget ({@link ConnectorConfig}).
  */
 final class FcConnector implements Connector {
     private static final Logger log = LoggerFactory.getLogger(FcConnector.class);
@@ -106,14 +108,14 @@ final class FcConnector implements Connector {
     private final Clock clock;
     private final Sleeper sleeper;
     private final HostConfiguration host;
-    private final FcConnectorConfig config;
+    private final ConnectorConfig config;
     private final FcRescan rescan;
 
     @Inject
     FcConnector(TopologyProvider topology, ScsiScanner scanner, DeviceFlusher flusher,
                 Optional<MultipathManager> multipath, DisconnectPipeline pipeline, MultipathAssembly assembly,
                 LockManager locks, EventPublisher events, Clock clock, Sleeper sleeper, HostConfiguration host,
-                FcConnectorConfig config) {
+                @Named(FcPlugin.NAME) ConnectorConfig config) {
         this.topology = requireNonNull(topology, "topology is null");
         this.scanner = requireNonNull(scanner, "scanner is null");
         this.flusher = requireNonNull(flusher, "flusher is null");

@@ -2,6 +2,7 @@ package io.brick.fc;
 
 import com.google.inject.Module;
 import io.brick.core.bootstrap.BrickPlugin;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.model.Protocol;
 
 import java.util.Set;
@@ -16,15 +17,15 @@ public final class FcPlugin implements BrickPlugin {
     /** The plugin's name. */
     public static final String NAME = "fc";
 
-    private final FcConnectorConfig config;
+    private final ConnectorConfig config;
 
     /** The plugin with default settings (what ServiceLoader discovery makes). */
     public FcPlugin() {
-        this(FcConnectorConfig.defaults());
+        this(ConnectorConfig.defaults());
     }
 
     /** The plugin with the connector's settings given. */
-    public FcPlugin(FcConnectorConfig config) {
+    public FcPlugin(ConnectorConfig config) {
         this.config = requireNonNull(config, "config is null");
     }
 

@@ -1,5 +1,6 @@
 package io.brick.fc;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.HostStateException;
 import io.brick.core.error.IdentityMismatchException;
@@ -73,7 +74,7 @@ class FcConnectorSafetyTest {
 
     @Test
     void a_wildcard_lun_scan_happens_only_when_no_hba_sees_a_port_and_the_connect_then_fails_cleanly() {
-        lab = SimulatedFc.start(SimulatedFc.emptyHost(dir), FcConnectorConfig.defaults()
+        lab = SimulatedFc.start(SimulatedFc.emptyHost(dir), ConnectorConfig.defaults()
                 .withDeviceWait(Duration.ofSeconds(3)));
         lab.host.fabric().hba(6, HBA6, "50014380186af83d");
 
@@ -111,7 +112,7 @@ class FcConnectorSafetyTest {
 
     @Test
     void a_volume_whose_only_device_is_stale_is_an_identity_mismatch_when_the_caller_names_its_wwid() {
-        lab = SimulatedFc.start(SimulatedFc.emptyHost(dir), FcConnectorConfig.defaults()
+        lab = SimulatedFc.start(SimulatedFc.emptyHost(dir), ConnectorConfig.defaults()
                 .withDeviceWait(Duration.ofSeconds(5)));
         lab.host.fabric().targetPort(T0).lun(1, OTHER_WWID, 1L << 30);
         lab.host.fabric().hba(6, HBA6, "50014380186af83d").zone(HBA6, T0);
@@ -168,9 +169,9 @@ class FcConnectorSafetyTest {
         SimulatedHost host = SimulatedHost.builder(dir).findMultipaths(true).build();
         host.fabric().hba(6, HBA6, "50014380186af83d").zone(HBA6, T0);
         host.fabric().targetPort(T0).lun(1, WWID, 1L << 30);
-        FcConnectorConfig defaults = FcConnectorConfig.defaults();
+        ConnectorConfig defaults = ConnectorConfig.defaults();
         // one path under find_multipaths yes forms no map, and multipathd is never nudged within the map wait
-        lab = SimulatedFc.start(host, new FcConnectorConfig(true, defaults.connectTimeout(), defaults.deviceWait(),
+        lab = SimulatedFc.start(host, new ConnectorConfig(true, defaults.connectTimeout(), defaults.deviceWait(),
                 Duration.ofSeconds(3), Duration.ofSeconds(60), defaults.disconnectTimeout(), defaults.extendTimeout()));
 
         assertThatThrownBy(() -> lab.connector.connect(props("""

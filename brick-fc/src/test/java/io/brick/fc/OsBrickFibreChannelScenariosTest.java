@@ -1,5 +1,6 @@
 package io.brick.fc;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.DeviceNotFoundException;
 import io.brick.core.error.DisconnectFailedException;
@@ -46,7 +47,7 @@ class OsBrickFibreChannelScenariosTest {
     static final String TARGET2 = "1234567890123457";
     static final String WWID = "3600a098038303053453f463045373045";
     static final String BY_PATH = "/dev/disk/by-path/pci-0000:05:00.2-fc-0x" + TARGET + "-lun-1";
-    private static final FcConnectorConfig SINGLE_PATH = FcConnectorConfig.defaults().withUseMultipath(false);
+    private static final ConnectorConfig SINGLE_PATH = ConnectorConfig.defaults().withUseMultipath(false);
 
     @TempDir
     Path dir;
@@ -238,7 +239,7 @@ class OsBrickFibreChannelScenariosTest {
 
     @Test
     void test_connect_volume_device_not_valid() {
-        lab = SimulatedFc.start(fixture(), FcConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(10)));
+        lab = SimulatedFc.start(fixture(), ConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(10)));
         lab.host.fabric().targetPort(TARGET).maskLun(1, "100010604b0194ff"); // mapped to another host only
 
         assertThatThrownBy(() -> lab.connector.connect(volume())).isInstanceOf(DeviceNotFoundException.class)

@@ -2,6 +2,7 @@ package io.brick.fc;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.connector.Connector;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.ConnectionProperties;
@@ -38,7 +39,7 @@ final class SimulatedFc implements AutoCloseable {
     final Connector connector;
     final List<BrickEvent> events = new CopyOnWriteArrayList<>();
 
-    private SimulatedFc(SimulatedHost host, FcConnectorConfig config) {
+    private SimulatedFc(SimulatedHost host, ConnectorConfig config) {
         this.host = host;
         this.brick = Brick.builder()
                 .plugins(new SysfsPlugin(), new MultipathPlugin(), new FcPlugin(config))
@@ -49,12 +50,12 @@ final class SimulatedFc implements AutoCloseable {
         this.connector = brick.connector(Protocol.FIBRE_CHANNEL);
     }
 
-    static SimulatedFc start(SimulatedHost host, FcConnectorConfig config) {
+    static SimulatedFc start(SimulatedHost host, ConnectorConfig config) {
         return new SimulatedFc(host, config);
     }
 
     static SimulatedFc start(SimulatedHost host) {
-        return new SimulatedFc(host, FcConnectorConfig.defaults());
+        return new SimulatedFc(host, ConnectorConfig.defaults());
     }
 
     /** An empty host (no HBA yet). */

@@ -1,6 +1,7 @@
 package io.brick.iscsi;
 
 import io.brick.core.connector.Connector;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
@@ -75,7 +76,7 @@ import static java.util.Objects.requireNonNull;
  * its (portal, IQN) lock or between login and scan is waited for, since a process exiting then would leave that
  * session logged in with the LUN never scanned), and returns the map: it does not wait for portals still in their
  * login; their workers go on within their own time limits and their paths join the map when they come. If no map forms within
- * {@link IscsiConnectorConfig#mapWait()}, the single device is returned with a WARN, as os-brick does.
+ * {@link ConnectorConfig#mapWait()}, the single device is returned with a WARN, as os-brick does.
  *
  * <p><b>Connect, single path.</b> The targets are tried in order; a target that yields no device is cleaned up (log
  * out only if no other LUN uses its session) before the next, so a single-path attach never ends up multipathed.
@@ -90,7 +91,7 @@ import static java.util.Objects.requireNonNull;
  * locks, so it never rescans or resizes what a disconnect of the same target is removing.
  *
  * <p>A failed connect cleans up what it created (forced, errors logged). Every wait has a deadline; one operation has
- * one budget ({@link IscsiConnectorConfig}).
+ * one budget ({@link ConnectorConfig}).
  */
 class IscsiConnector implements Connector, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IscsiConnector.class);
@@ -114,7 +115,7 @@ class IscsiConnector implements Connector, AutoCloseable {
     private final Clock clock;
     private final Sleeper sleeper;
     private final HostConfiguration host;
-    private final IscsiConnectorConfig config;
+    private final ConnectorConfig config;
     private final String defaultIface;
     private final ExecutorService workers;
 
@@ -127,7 +128,7 @@ class IscsiConnector implements Connector, AutoCloseable {
     IscsiConnector(String defaultIface, SessionManager sessions, TopologyProvider topology, ScsiScanner scanner, DeviceFlusher flusher,
                    Optional<MultipathManager> multipath, DisconnectPipeline pipeline, MultipathAssembly assembly,
                    LockManager locks, EventPublisher events, Clock clock, Sleeper sleeper, HostConfiguration host,
-                   IscsiConnectorConfig config) {
+                   ConnectorConfig config) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.topology = requireNonNull(topology, "topology is null");
         this.scanner = requireNonNull(scanner, "scanner is null");

@@ -1,31 +1,35 @@
 package io.brick.iscsi;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Key;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.OptionalBinder;
+import com.google.inject.name.Names;
 import io.brick.core.bootstrap.TransportBinder;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.model.Protocol;
 import io.brick.core.port.SessionManager;
 
 /**
  * brick-iscsi's bindings: the {@code ISCSI} and {@code ISER} connectors, the {@link SessionManager} over iscsiadm
- * (a default a caller may replace), and the default {@link IscsiConfig} and {@link IscsiConnectorConfig}.
+ * (a default a caller may replace), and the default {@link IscsiConfig} and {@link ConnectorConfig} (as
+ * {@code @Named("iscsi")}, see {@link IscsiPlugin#NAME}).
  *
  * <p>Needs from other plugins: {@code TopologyProvider}, {@code ScsiScanner}, {@code DeviceFlusher} and
  * {@code HostConfiguration} (brick-sysfs), {@code CommandRunner} (brick-exec); {@code MultipathManager}
  * (brick-multipath) is optional.
  */
 public final class IscsiModule extends AbstractModule {
-    private final IscsiConnectorConfig connectorConfig;
+    private final ConnectorConfig connectorConfig;
     private final IscsiConfig iscsiadmConfig;
 
     /** The module with default settings. */
     public IscsiModule() {
-        this(IscsiConnectorConfig.defaults(), IscsiConfig.defaults());
+        this(ConnectorConfig.defaults(), IscsiConfig.defaults());
     }
 
     /** The module with these settings (as defaults a caller's explicit binding may still replace). */
-    public IscsiModule(IscsiConnectorConfig connectorConfig, IscsiConfig iscsiadmConfig) {
+    public IscsiModule(ConnectorConfig connectorConfig, IscsiConfig iscsiadmConfig) {
         this.connectorConfig = java.util.Objects.requireNonNull(connectorConfig, "connectorConfig is null");
         this.iscsiadmConfig = java.util.Objects.requireNonNull(iscsiadmConfig, "iscsiadmConfig is null");
     }
@@ -33,7 +37,9 @@ public final class IscsiModule extends AbstractModule {
     @Override
     protected void configure() {
         OptionalBinder.newOptionalBinder(binder(), IscsiConfig.class).setDefault().toInstance(iscsiadmConfig);
-        OptionalBinder.newOptionalBinder(binder(), IscsiConnectorConfig.class).setDefault().toInstance(connectorConfig);
+        // named: brick-fc binds its own ConnectorConfig, so each protocol is configured separately
+        OptionalBinder.newOptionalBinder(binder(), Key.get(ConnectorConfig.class, Names.named(IscsiPlugin.NAME)))
+                .setDefault().toInstance(connectorConfig);
         OptionalBinder.newOptionalBinder(binder(), SessionManager.class).setDefault().to(IscsiadmSessionManager.class);
         bind(IscsiadmSessionManager.class).in(Scopes.SINGLETON);
         TransportBinder transports = TransportBinder.of(binder());

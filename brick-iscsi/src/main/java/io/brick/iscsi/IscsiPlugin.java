@@ -2,6 +2,7 @@ package io.brick.iscsi;
 
 import com.google.inject.Module;
 import io.brick.core.bootstrap.BrickPlugin;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.model.Protocol;
 
 import java.util.Set;
@@ -14,21 +15,21 @@ public final class IscsiPlugin implements BrickPlugin {
     /** The plugin's name. */
     public static final String NAME = "iscsi";
 
-    private final IscsiConnectorConfig connectorConfig;
+    private final ConnectorConfig connectorConfig;
     private final IscsiConfig iscsiadmConfig;
 
     /** The plugin with default settings (what ServiceLoader discovery makes). */
     public IscsiPlugin() {
-        this(IscsiConnectorConfig.defaults());
+        this(ConnectorConfig.defaults());
     }
 
     /** The plugin with the connector's settings given. */
-    public IscsiPlugin(IscsiConnectorConfig connectorConfig) {
+    public IscsiPlugin(ConnectorConfig connectorConfig) {
         this(connectorConfig, IscsiConfig.defaults());
     }
 
     /** The plugin with the connector's and iscsiadm's settings given. */
-    public IscsiPlugin(IscsiConnectorConfig connectorConfig, IscsiConfig iscsiadmConfig) {
+    public IscsiPlugin(ConnectorConfig connectorConfig, IscsiConfig iscsiadmConfig) {
         this.connectorConfig = java.util.Objects.requireNonNull(connectorConfig, "connectorConfig is null");
         this.iscsiadmConfig = java.util.Objects.requireNonNull(iscsiadmConfig, "iscsiadmConfig is null");
     }

@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.lock.LockManager;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.port.DeviceFlusher;
@@ -13,6 +14,7 @@ import io.brick.core.time.Sleeper;
 import io.brick.core.volume.DisconnectPipeline;
 import io.brick.core.volume.MultipathAssembly;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 
 import java.util.Optional;
 
@@ -22,7 +24,7 @@ final class TcpIscsiConnector extends IscsiConnector {
     TcpIscsiConnector(SessionManager sessions, TopologyProvider topology, ScsiScanner scanner, DeviceFlusher flusher,
                       Optional<MultipathManager> multipath, DisconnectPipeline pipeline, MultipathAssembly assembly,
                       LockManager locks, EventPublisher events, Clock clock, Sleeper sleeper, HostConfiguration host,
-                      IscsiConnectorConfig config) {
+                      @Named(IscsiPlugin.NAME) ConnectorConfig config) {
         super("default", sessions, topology, scanner, flusher, multipath, pipeline, assembly, locks, events, clock,
                 sleeper, host, config);
     }

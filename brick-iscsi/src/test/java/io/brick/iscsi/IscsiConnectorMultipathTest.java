@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
@@ -49,7 +50,7 @@ class IscsiConnectorMultipathTest {
 
     @Test
     void with_find_multipaths_yes_a_single_path_volume_still_gets_its_map_because_brick_adds_the_wwid() {
-        lab = SimulatedIscsi.start(host(true, true), IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host(true, true), ConnectorConfig.defaults());
 
         AttachedVolume attached = lab.connector.connect(oneTargetInTheLists());
 
@@ -61,7 +62,7 @@ class IscsiConnectorMultipathTest {
 
     @Test
     void with_find_multipaths_off_brick_does_not_nudge_multipathd() {
-        lab = SimulatedIscsi.start(host(false, true), IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host(false, true), ConnectorConfig.defaults());
 
         AttachedVolume attached = lab.connector.connect(twoPortals(1));
 
@@ -71,7 +72,7 @@ class IscsiConnectorMultipathTest {
 
     @Test
     void without_multipathd_a_multipath_connect_warns_and_returns_a_single_path() {
-        lab = SimulatedIscsi.start(host(false, false), IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host(false, false), ConnectorConfig.defaults());
 
         try (CapturedLogs logs = CapturedLogs.of("io.brick.iscsi")) {
             AttachedVolume attached = lab.connector.connect(twoPortals(1));
@@ -85,7 +86,7 @@ class IscsiConnectorMultipathTest {
 
     @Test
     void without_multipathd_an_enforced_multipath_connect_fails_before_any_login() {
-        lab = SimulatedIscsi.start(host(false, false), IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host(false, false), ConnectorConfig.defaults());
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(twoPortals(1).asMap());
         data.put("enforce_multipath", true);
 

@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.IdentityMismatchException;
 import io.brick.core.model.AttachedVolume;
@@ -106,7 +107,7 @@ class IscsiConnectorSafetyTest {
     @Test
     void a_stale_device_on_one_path_is_rejected_and_the_fresh_path_of_the_new_lun_is_returned() {
         SimulatedHost host = RecordedLab.host(dir, Latencies.realistic());
-        lab = SimulatedIscsi.start(host, IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
         ConnectionProperties firstPortal = ConnectionProperties.parseJson("""
                 {"target_portals": ["127.0.0.1:3260"], "target_iqns": ["%s"], "target_luns": [1]}""".formatted(IQN));
         lab.connector.connect(firstPortal);
@@ -125,7 +126,7 @@ class IscsiConnectorSafetyTest {
     void concurrent_connects_and_a_disconnect_on_one_target_never_log_out_a_session_in_use() throws Exception {
         SimulatedHost host = RecordedLab.host(dir, Latencies.realistic());
         host.storage().target(IQN).addLun(2, "360014053b8c2d6339a414f0b8e275d1c", 32L << 20);
-        lab = SimulatedIscsi.start(host, IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
         ExecutorService threads = Executors.newFixedThreadPool(3);
         try {
             for (int round = 0; round < 3; round++) {
@@ -164,7 +165,7 @@ class IscsiConnectorSafetyTest {
         SimulatedHost host = RecordedLab.host(dir, Latencies.realistic());
         String second = "iqn.2003-01.org.linux-iscsi.labvm:target2";
         host.storage().target(second).portal("127.0.0.3:3260").lun(1, "360014053b8c2d6449a414f0b8e275d1c", 64L << 20);
-        lab = SimulatedIscsi.start(host, IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
         ConnectionProperties first = ConnectionProperties.parseJson("""
                 {"target_portals": ["127.0.0.1:3260"], "target_iqns": ["%s"], "target_luns": [1]}""".formatted(IQN));
         ConnectionProperties other = ConnectionProperties.parseJson("""

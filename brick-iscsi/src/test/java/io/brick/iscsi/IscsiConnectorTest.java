@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.DisconnectFailedException;
 import io.brick.core.error.FlushFailedException;
@@ -182,7 +183,7 @@ class IscsiConnectorTest {
 
     @Test
     void a_single_path_connect_returns_the_disk_and_its_disconnect_logs_out() {
-        lab = SimulatedIscsi.start(lab(), IscsiConnectorConfig.defaults().withUseMultipath(false));
+        lab = SimulatedIscsi.start(lab(), ConnectorConfig.defaults().withUseMultipath(false));
 
         AttachedVolume attached = lab.connector.connect(onePortal(1));
 

@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.model.AttachedVolume;
 import io.brick.testkit.host.Latencies;
@@ -37,7 +38,7 @@ class IscsiSinglePathUnderMapTest {
     @Test
     void writes_to_a_single_path_that_multipathd_mapped_later_are_flushed_before_the_path_is_deleted() {
         lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
-                IscsiConnectorConfig.defaults().withUseMultipath(false));
+                ConnectorConfig.defaults().withUseMultipath(false));
         AttachedVolume attached = lab.connector.connect(onePortal(1));
         assertThat(attached.path().name()).startsWith("sd");
         lab.host.write(attached.path());

@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
@@ -47,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OsBrickIscsiDisconnectScenariosTest {
     private static final String P1 = RecordedLab.PORTALS.get(0);
     private static final String P2 = RecordedLab.PORTALS.get(1);
-    private static final IscsiConnectorConfig SINGLE_PATH = IscsiConnectorConfig.defaults().withUseMultipath(false);
+    private static final ConnectorConfig SINGLE_PATH = ConnectorConfig.defaults().withUseMultipath(false);
 
     @TempDir
     Path dir;
@@ -221,7 +222,7 @@ class OsBrickIscsiDisconnectScenariosTest {
             OsBrickIscsi.run(host, "iscsiadm", "-m", "node", "-T", IQN, "-p", P1, "--interface", iface, "--login");
         }
         host.clock().sleep(Duration.ofSeconds(3));
-        lab = SimulatedIscsi.start(host, IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
         List<String> lun1Devices = lab.host.oracle().leftovers(Wwid.of(LUN1)).devices();
         assertThat(lun1Devices).hasSize(2);
 
@@ -292,7 +293,7 @@ class OsBrickIscsiDisconnectScenariosTest {
     void test_extend_volume_mask_password() {
         SimulatedHost host = labHost();
         host.storage().targets().get(0).chap("user", PASSWORD);
-        lab = SimulatedIscsi.start(host, IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
         connectBoth(withChap(twoPortals(1)));
         host.storage().targets().get(0).resizeLun(1, 256L << 20);
 

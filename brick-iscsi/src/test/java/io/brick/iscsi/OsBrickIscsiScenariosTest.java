@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
 import io.brick.core.error.LoginFailedException;
@@ -54,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OsBrickIscsiScenariosTest {
     private static final String P1 = RecordedLab.PORTALS.get(0);
     private static final String P2 = RecordedLab.PORTALS.get(1);
-    private static final IscsiConnectorConfig SINGLE_PATH = IscsiConnectorConfig.defaults().withUseMultipath(false);
+    private static final ConnectorConfig SINGLE_PATH = ConnectorConfig.defaults().withUseMultipath(false);
 
     @TempDir
     Path dir;
@@ -264,7 +265,7 @@ class OsBrickIscsiScenariosTest {
 
     @Test
     void test_connect_multipath_volume_all_succeed() {
-        lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), ConnectorConfig.defaults());
 
         AttachedVolume attached = lab.connector.connect(conProps());
         lab.host.clock().sleep(Duration.ofSeconds(3));
@@ -278,7 +279,7 @@ class OsBrickIscsiScenariosTest {
 
     @Test
     void test_connect_multipath_volume_all_fail() {
-        lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), ConnectorConfig.defaults());
         PORTALS.forEach(portal -> lab.host.faults().loginRefused(portal, Faults.Reason.AUTH));
 
         assertThatThrownBy(() -> lab.connector.connect(conProps())).isInstanceOf(LoginFailedException.class)
@@ -291,7 +292,7 @@ class OsBrickIscsiScenariosTest {
 
     @Test
     void test_connect_multipath_volume_some_fail_mp_found() {
-        lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), ConnectorConfig.defaults());
         lab.host.faults().loginRefused(PORTALS.get(0), Faults.Reason.AUTH)
                 .loginRefused(PORTALS.get(2), Faults.Reason.TARGET_GONE);
 
@@ -305,7 +306,7 @@ class OsBrickIscsiScenariosTest {
 
     @Test
     void test_connect_multipath_volume_some_fail_mp_not_found() {
-        lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir), ConnectorConfig.defaults());
         lab.host.faults().loginRefused(PORTALS.get(0), Faults.Reason.AUTH)
                 .loginRefused(PORTALS.get(2), Faults.Reason.AUTH)
                 .multipathdDown();
@@ -323,7 +324,7 @@ class OsBrickIscsiScenariosTest {
     @Test
     void test_connect_multipath_volume_all_loging_not_found() {
         lab = SimulatedIscsi.start(OsBrickIscsi.fourTargets(dir),
-                IscsiConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(10)));
+                ConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(10)));
 
         assertThatThrownBy(() -> lab.connector.connect(conProps(List.of(14, 15, 16, 17))))
                 .isInstanceOf(DeviceNotFoundException.class);
@@ -436,7 +437,7 @@ class OsBrickIscsiScenariosTest {
     void test_discover_iscsi_portals(String transport) {
         SimulatedHost host = labHost();
         host.storage().targets().get(0).discoveryChap("duser", DISCOVERY_PASSWORD);
-        lab = SimulatedIscsi.start(host, IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
         ConnectionProperties props = OsBrickIscsi.with(withDiscoveryChap(onePortal(1)), "transport", transport);
 
         if (transport.equals("badTransport")) {
@@ -462,7 +463,7 @@ class OsBrickIscsiScenariosTest {
     void test_iscsi_portals_with_chap_discovery() {
         SimulatedHost host = labHost();
         host.storage().targets().get(0).discoveryChap("duser", DISCOVERY_PASSWORD);
-        lab = SimulatedIscsi.start(host, IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
         ConnectionProperties props = withDiscoveryChap(onePortal(1));
 
         AttachedVolume attached = lab.connector.connect(props);
@@ -485,7 +486,7 @@ class OsBrickIscsiScenariosTest {
         OsBrickIscsi.run(host, "iscsiadm", "-m", "node", "-T", other, "-p", P1, "--interface", "default", "--op", "new");
         OsBrickIscsi.run(host, "iscsiadm", "-m", "node", "-T", other, "-p", P1, "--interface", "default", "--op",
                 "update", "-n", "node.startup", "-v", "manual");
-        lab = SimulatedIscsi.start(host, IscsiConnectorConfig.defaults());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
         int before = lab.commandCount();
 
         AttachedVolume attached = lab.connector.connect(onePortal(1));

@@ -2,6 +2,7 @@ package io.brick.iscsi;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.connector.Connector;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.error.CommandFailedException;
 import io.brick.core.error.HostStateException;
 import io.brick.core.lock.ProcessLocks;
@@ -64,7 +65,7 @@ class OsBrickLinuxScsiScenariosTest {
         }
     }
 
-    private void start(SimulatedHost simulated, IscsiConnectorConfig config, Function<Command, CommandResult> rewrite) {
+    private void start(SimulatedHost simulated, ConnectorConfig config, Function<Command, CommandResult> rewrite) {
         host = simulated;
         CommandRunner runner = command -> {
             CommandResult rewritten = rewrite.apply(command);
@@ -104,7 +105,7 @@ class OsBrickLinuxScsiScenariosTest {
 
     /** Both portals attached, the map of both paths formed, the LUN grown on the target. */
     private AttachedVolume multipathAttachedAndGrown(Function<Command, CommandResult> rewrite) {
-        start(RecordedLab.host(dir, Latencies.zero()), IscsiConnectorConfig.defaults(), rewrite);
+        start(RecordedLab.host(dir, Latencies.zero()), ConnectorConfig.defaults(), rewrite);
         AttachedVolume attached = connector.connect(twoPortals(1));
         host.clock().sleep(Duration.ofSeconds(3));
         host.storage().target(IQN).resizeLun(1, GROWN);
@@ -132,7 +133,7 @@ class OsBrickLinuxScsiScenariosTest {
                 .latencies(Latencies.zero()).multipathd(false).build();
         single.storage().target(IQN).portal(RecordedLab.PORTALS.get(0)).portal(RecordedLab.PORTALS.get(1))
                 .lun(1, RecordedLab.LUN1_WWID, 128L << 20);
-        start(single, IscsiConnectorConfig.defaults().withUseMultipath(false), command -> null);
+        start(single, ConnectorConfig.defaults().withUseMultipath(false), command -> null);
         ConnectionProperties properties = onePortal(1);
         AttachedVolume attached = connector.connect(properties);
         host.storage().target(IQN).resizeLun(1, GROWN);

@@ -2,6 +2,7 @@ package io.brick.iscsi;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.connector.Connector;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.ConnectionProperties;
@@ -31,11 +32,11 @@ final class SimulatedIscsi implements AutoCloseable {
     final Connector connector;
     final List<BrickEvent> events = new CopyOnWriteArrayList<>();
 
-    private SimulatedIscsi(SimulatedHost host, IscsiConnectorConfig config) {
+    private SimulatedIscsi(SimulatedHost host, ConnectorConfig config) {
         this(host, config, ProcessLocks.none());
     }
 
-    private SimulatedIscsi(SimulatedHost host, IscsiConnectorConfig config, ProcessLocks processLocks) {
+    private SimulatedIscsi(SimulatedHost host, ConnectorConfig config, ProcessLocks processLocks) {
         this.host = host;
         this.brick = Brick.builder()
                 .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(config))
@@ -47,16 +48,16 @@ final class SimulatedIscsi implements AutoCloseable {
     }
 
     static SimulatedIscsi start(Path dir, Latencies latencies) {
-        return new SimulatedIscsi(RecordedLab.host(dir, latencies), IscsiConnectorConfig.defaults());
+        return new SimulatedIscsi(RecordedLab.host(dir, latencies), ConnectorConfig.defaults());
     }
 
-    static SimulatedIscsi start(SimulatedHost host, IscsiConnectorConfig config) {
+    static SimulatedIscsi start(SimulatedHost host, ConnectorConfig config) {
         return new SimulatedIscsi(host, config);
     }
 
     /** With the given inter-process locks: another process's connect holding a lock, simulated. */
     static SimulatedIscsi start(Path dir, Latencies latencies, ProcessLocks processLocks) {
-        return new SimulatedIscsi(RecordedLab.host(dir, latencies), IscsiConnectorConfig.defaults(), processLocks);
+        return new SimulatedIscsi(RecordedLab.host(dir, latencies), ConnectorConfig.defaults(), processLocks);
     }
 
     /** Both lab portals, LUN {@code lun}, as os-brick's plural keys. */

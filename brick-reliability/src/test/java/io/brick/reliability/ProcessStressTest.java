@@ -1,9 +1,9 @@
 package io.brick.reliability;
 
 import io.brick.core.bootstrap.Brick;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.model.Protocol;
 import io.brick.core.port.TopologyProvider;
-import io.brick.iscsi.IscsiConnectorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,9 +48,9 @@ class ProcessStressTest {
     static final Duration PATIENCE = Duration.ofMinutes(10);
 
     /** The iSCSI connector's defaults with {@link #PATIENCE} for a connect and a disconnect. */
-    static IscsiConnectorConfig config() {
-        IscsiConnectorConfig defaults = IscsiConnectorConfig.defaults();
-        return new IscsiConnectorConfig(true, PATIENCE, defaults.deviceWait(), defaults.mapWait(),
+    static ConnectorConfig config() {
+        ConnectorConfig defaults = ConnectorConfig.defaults();
+        return new ConnectorConfig(true, PATIENCE, defaults.deviceWait(), defaults.mapWait(),
                 defaults.nudgeAfter(), PATIENCE, defaults.extendTimeout());
     }
 

@@ -2,6 +2,7 @@ package io.brick.reliability;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.connector.Connector;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.OperationInterruptedException;
@@ -11,9 +12,7 @@ import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
-import io.brick.fc.FcConnectorConfig;
 import io.brick.fc.FcPlugin;
-import io.brick.iscsi.IscsiConnectorConfig;
 import io.brick.iscsi.IscsiPlugin;
 import io.brick.multipath.MultipathPlugin;
 import io.brick.sysfs.SysfsPlugin;
@@ -95,15 +94,15 @@ final class SequenceRunner {
     }
 
     /** The connector's settings in the campaign: the defaults' shape with shorter budgets. */
-    static IscsiConnectorConfig config(boolean multipath) {
-        return new IscsiConnectorConfig(multipath, Duration.ofSeconds(60), Duration.ofSeconds(15),
+    static ConnectorConfig config(boolean multipath) {
+        return new ConnectorConfig(multipath, Duration.ofSeconds(60), Duration.ofSeconds(15),
                 Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(60));
     }
 
     /** The Fibre Channel connector's settings: the same budgets as iSCSI's ({@link #config}). */
-    static FcConnectorConfig fcConfig(boolean multipath) {
-        IscsiConnectorConfig same = config(multipath);
-        return new FcConnectorConfig(multipath, same.connectTimeout(), Duration.ofSeconds(15), Duration.ofSeconds(10),
+    static ConnectorConfig fcConfig(boolean multipath) {
+        ConnectorConfig same = config(multipath);
+        return new ConnectorConfig(multipath, same.connectTimeout(), Duration.ofSeconds(15), Duration.ofSeconds(10),
                 Duration.ofSeconds(2), same.disconnectTimeout(), same.extendTimeout());
     }
 
@@ -155,7 +154,7 @@ final class SequenceRunner {
         private final Topology topology;
         private final SimulatedHost host;
         private final Connector connector;
-        private final IscsiConnectorConfig config;
+        private final ConnectorConfig config;
         private final Map<Integer, AttachedVolume> attached = new ConcurrentHashMap<>();
         private final Map<Integer, Long> sizes = new ConcurrentHashMap<>();
         /** The WWID each volume's LUN holds now (a reuse gives it a new one). */

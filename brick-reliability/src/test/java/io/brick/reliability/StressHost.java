@@ -1,10 +1,10 @@
 package io.brick.reliability;
 
 import io.brick.core.bootstrap.Brick;
+import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.host.LockDirectory;
 import io.brick.core.lock.LockManager;
 import io.brick.core.lock.ProcessLocks;
-import io.brick.iscsi.IscsiConnectorConfig;
 import io.brick.iscsi.IscsiPlugin;
 import io.brick.multipath.MultipathPlugin;
 import io.brick.sysfs.SysfsPlugin;
@@ -69,16 +69,16 @@ final class StressHost implements AutoCloseable {
 
     /** A runtime whose process locks are files in {@code lockDirectory} (brick-sysfs's, as in production). */
     Brick runtime(Path lockDirectory) {
-        return keep(base(IscsiConnectorConfig.defaults()).lockDirectory(new LockDirectory(lockDirectory.toAbsolutePath().toString())).build());
+        return keep(base(ConnectorConfig.defaults()).lockDirectory(new LockDirectory(lockDirectory.toAbsolutePath().toString())).build());
     }
 
     /** A runtime with the given process locks and the iSCSI connector's default time limits. */
     Brick runtime(ProcessLocks processLocks) {
-        return runtime(processLocks, IscsiConnectorConfig.defaults());
+        return runtime(processLocks, ConnectorConfig.defaults());
     }
 
     /** A runtime with the given process locks and iSCSI connector configuration. */
-    Brick runtime(ProcessLocks processLocks, IscsiConnectorConfig config) {
+    Brick runtime(ProcessLocks processLocks, ConnectorConfig config) {
         return keep(base(config).processLocks(processLocks).build());
     }
 
@@ -95,7 +95,7 @@ final class StressHost implements AutoCloseable {
         return (key, deadline) -> manager.acquire(key, deadline)::close;
     }
 
-    private Brick.Builder base(IscsiConnectorConfig config) {
+    private Brick.Builder base(ConnectorConfig config) {
         return Brick.builder()
                 .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(config))
                 .hostRoot(host.hostRoot()).commandRunner(host.commandRunner())
