@@ -383,7 +383,8 @@ final class FcConnector implements Connector {
                 List<FcPath> made = paths(volume, hbas).stream().filter(path -> fresh.contains(path.device().name()))
                         .toList();
                 Deadline cleanup = Deadline.after(config.disconnectTimeout(), clock);
-                VolumeDevices devices = volumeDevices(volume, made, volume.expectedWwid());
+                // a map that held a path from before the connect is another attachment's: never removed here
+                VolumeDevices devices = volumeDevices(volume, made, volume.expectedWwid()).madeBy(fresh);
                 log.debug("cleaning up after the failed connect of {}: {}", describe(volume), devices.paths());
                 pipeline.disconnect(devices, Optional.empty(), new DisconnectOptions(true, true),
                         TransportCleanup.none(), cleanup);

@@ -172,6 +172,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                     + "single path", describe(volume));
         }
         List<IscsiTarget> targets = useMultipath ? resolveTargets(volume, deadline) : volume.targets();
+        Map<String, Hctl> before = presentAt(targets);
         Attempt attempt = new Attempt(volume, targets, deadline);
         try {
             AttachedVolume attached = useMultipath ? attempt.multipath(multipathRunning) : attempt.singlePath();
@@ -184,7 +185,7 @@ class IscsiConnector implements Connector, AutoCloseable {
             operation.failed(EventType.OPERATION_FAILED, failure, Map.of());
             List<IscsiTarget> left = targets.stream().filter(target -> !attempt.cleaned.contains(target)).toList();
             if (!left.isEmpty()) {
-                cleanUpFailedConnect(volume, left, attempt.expectedOrFound());
+                cleanUpFailedConnect(volume, left, attempt.expectedOrFound(), before);
             }
             throw failure;
         }
@@ -644,15 +645,47 @@ class IscsiConnector implements Connector, AutoCloseable {
         }
     }
 
-    /** After a failed connect: remove what it created, forced, errors only logged. */
-    private void cleanUpFailedConnect(IscsiVolume volume, List<IscsiTarget> targets, Optional<Wwid> wwid) {
+    /**
+     * After a failed connect: remove what it created, forced, errors only logged. Only the devices that appeared
+     * during it ({@link VolumeDevices#madeBy}): a device or map of the volume that was there before (the volume was
+     * attached already, its paths down and its I/O queued) is another attachment's, and a forced removal would lose
+     * its writes. A session still carrying such a device is kept (the cleanup sees it as another LUN's).
+     *
+     * @param before the devices at the volume's addresses when the connect began (kernel name to H:C:T:L)
+     */
+    private void cleanUpFailedConnect(IscsiVolume volume, List<IscsiTarget> targets, Optional<Wwid> wwid,
+                                      Map<String, Hctl> before) {
         try {
             Deadline deadline = Deadline.after(config.disconnectTimeout(), clock);
-            disconnectTargets(volume, targets, wwid, Optional.empty(), new DisconnectOptions(true, true), deadline);
+            List<LockManager.Held> held = acquireAll(targets.stream().map(t -> lockKey(t.portal(), t.iqn())).toList(),
+                    deadline);
+            try {
+                VolumeDevices found = volumeDevices(volume, targets, wwid);
+                Set<String> made = found.paths().stream().filter(path -> !path.hctl().equals(before.get(path.name())))
+                        .map(BlockDevice::name).collect(Collectors.toUnmodifiableSet());
+                VolumeDevices devices = found.madeBy(made);
+                log.debug("cleaning up after the failed connect of {}: {}", describe(volume), devices.paths());
+                pipeline.disconnect(devices, Optional.empty(), new DisconnectOptions(true, true),
+                        new Cleanup(targets, names(devices), volume.iface()), deadline);
+            } finally {
+                releaseAll(held);
+            }
         } catch (BrickException e) {
             log.warn("There were errors cleaning up after the failed connect of {}, leftovers may remain in the "
                     + "system: {}", describe(volume), e.getMessage());
         }
+    }
+
+    /** The devices at the volume's addresses now (its LUN in every session to its targets), by name and address. */
+    private Map<String, Hctl> presentAt(List<IscsiTarget> targets) {
+        Map<String, Hctl> present = new LinkedHashMap<>();
+        for (IscsiTarget target : targets) {
+            for (IscsiSession session : sessionsTo(target.portal(), target.iqn())) {
+                topology.sessionDevice(session.sessionId(), target.lun())
+                        .ifPresent(device -> present.put(device.name(), device.hctl()));
+            }
+        }
+        return Map.copyOf(present);
     }
 
     /** After a single-path target gave no device: log out of it unless another LUN uses it. */

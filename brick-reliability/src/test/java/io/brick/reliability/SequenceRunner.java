@@ -163,6 +163,11 @@ final class SequenceRunner {
         private final Set<String> retired = ConcurrentHashMap.newKeySet();
         /** Volumes whose LUN reports volume 0's WWID. */
         private final Set<Integer> duplicated = ConcurrentHashMap.newKeySet();
+        /**
+         * LUNs reused while they reported volume 0's WWID (seeds 5663, 7314, 11333): their devices stay stale and go
+         * on reporting that WWID, which is volume 0's, so they are excused by LUN, not by WWID.
+         */
+        private final Set<Integer> staleDuplicateLuns = ConcurrentHashMap.newKeySet();
         private final Set<Integer> touched = ConcurrentHashMap.newKeySet();
         private final List<Violation> violations = Collections.synchronizedList(new ArrayList<>());
         private final Map<String, Integer> outcomes = new ConcurrentHashMap<>();
@@ -174,7 +179,7 @@ final class SequenceRunner {
         private int forcedDataLoss;
         /** Whether an operation of the step ran a flush that failed or timed out: a forced disconnect may lose data. */
         private volatile boolean flushFailed;
-        /** Targets of volumes a disconnect with ignoreErrors ran on in the current step (see checkNothingLeft). */
+        /** Targets of volumes whose disconnect failed or ran with ignoreErrors in the current step (see checkNothingLeft). */
         private final Set<String> ignoredTargets = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private Duration longest = Duration.ZERO;
         private double closest;
@@ -313,15 +318,23 @@ final class SequenceRunner {
                         return Boolean.TRUE;
                     });
                     if (done.isPresent()) {
+                        // what is left when it returns, at the same simulated instant: devices a kernel scan makes
+                        // afterwards (a remote port that logged in again is scanned for every LUN) are not its doing
+                        Leftovers atReturn = host.oracle().leftovers(Wwid.of(volume.wwid()));
                         attached.remove(number);
                         List<SysfsWrite> writes = host.oracle().sysfsWrites();
                         List<SysfsWrite> during = List.copyOf(writes.subList(Math.min(writesBefore, writes.size()),
                                 writes.size()));
                         if (!options.ignoreErrors()) {
-                            checks.add(() -> checkNothingLeft(index, volume, during));
+                            checks.add(() -> checkNothingLeft(index, volume, during, atReturn));
                         } else {
                             ignoredTargets.add(volume.target());
                         }
+                    } else {
+                        // failed (seed 6048): the session or node record it could not remove is its leftover, not
+                        // that of another volume's disconnect of the same target in this step, which, had it run
+                        // after this one alone, would have been checked while this volume was still attached
+                        ignoredTargets.add(volume.target());
                     }
                 }
                 case FAULT -> inject(index, step.fault().orElseThrow());
@@ -427,8 +440,17 @@ final class SequenceRunner {
          * after the scan's latency, where a real {@code scan} write is synchronous; see the README). That is counted,
          * not a violation; the clean-up must still remove it.
          */
-        private void checkNothingLeft(int index, Topology.Volume volume, List<SysfsWrite> during) {
-            Leftovers all = host.oracle().leftovers(Wwid.of(volume.wwid()));
+        private void checkNothingLeft(int index, Topology.Volume volume, List<SysfsWrite> during, Leftovers atReturn) {
+            Leftovers now = host.oracle().leftovers(Wwid.of(volume.wwid()));
+            List<String> later = now.devices().stream().filter(device -> !atReturn.devices().contains(device))
+                    .filter(device -> !scannedDuring(device, during)).toList();
+            if (!later.isEmpty()) {
+                count("disconnect: device made after it returned by a scan it did not write (a port's login)");
+            }
+            Leftovers all = later.isEmpty() ? now : new Leftovers(
+                    now.devices().stream().filter(device -> !later.contains(device)).toList(),
+                    now.maps().stream().filter(atReturn.maps()::contains).toList(), now.sessions(), now.nodeRecords(),
+                    now.links().stream().filter(atReturn.links()::contains).toList());
             if (!all.devices().isEmpty() && all.devices().stream().allMatch(device -> madeAgain(device, during))) {
                 count("disconnect: deleted device made again by an earlier scan (simulator)");
                 return;
@@ -437,6 +459,7 @@ final class SequenceRunner {
             // a LUN that reports this volume's WWID is not this volume: brick must leave its devices alone
             Set<Integer> otherLuns = new LinkedHashSet<>();
             duplicated.forEach(number -> otherLuns.add(topology.volume(number).lun()));
+            otherLuns.addAll(staleDuplicateLuns);
             List<String> devices = left.devices().stream().filter(device -> !otherLuns.contains(lunOf(device)))
                     .toList();
             boolean othersLeft = devices.size() < left.devices().size();
@@ -444,8 +467,9 @@ final class SequenceRunner {
             add(problems, "devices", devices);
             add(problems, "maps", othersLeft ? List.of() : left.maps());
             add(problems, "by-id links", othersLeft ? List.of() : left.links());
-            // a disconnect with ignoreErrors of another volume of the target in the same step (two at once) hides its
-            // failures by design: a session or node record it failed to remove is its leftover, not this one's
+            // a disconnect of another volume of the target in the same step (two at once) that failed, or that ran with
+            // ignoreErrors (which hides its failures by design): a session or node record it failed to remove is its
+            // leftover, not this one's
             if (!othersLeft && !targetInUse(volume) && !ignoredTargets.contains(volume.target())) {
                 add(problems, "sessions", left.sessions());
                 add(problems, "node records", left.nodeRecords());
@@ -508,6 +532,28 @@ final class SequenceRunner {
         }
 
         /** The LUN of a SCSI device on the host, from its sysfs directory ({@code .../H:C:T:L}); -1 once it is gone. */
+        /** Whether the disconnect wrote a scan that could have made this device (its host, its LUN or any). */
+        private boolean scannedDuring(String device, List<SysfsWrite> during) {
+            String[] parts;
+            try {
+                parts = host.sysfs().scsiDeviceDirectory(device).getFileName().toString().split(":");
+            } catch (RuntimeException gone) {
+                return false;
+            }
+            if (parts.length != 4) {
+                return true;
+            }
+            for (SysfsWrite write : during) {
+                Path path = Path.of(write.path());
+                String[] scan = write.value().trim().split("\\s+");
+                if (path.getFileName().toString().equals("scan") && path.toString().contains("/host" + parts[0] + "/")
+                        && scan.length == 3 && (scan[2].equals(parts[3]) || scan[2].equals("-"))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private int lunOf(String device) {
             try {
                 String[] hctl = host.sysfs().scsiDeviceDirectory(device).getFileName().toString().split(":");
@@ -605,7 +651,9 @@ final class SequenceRunner {
             topology.reuse(host, volume, fresh);
             retired.add(volume.wwid());
             wwids.put(number, fresh);
-            duplicated.remove(number);
+            if (duplicated.remove(number)) {
+                staleDuplicateLuns.add(volume.lun());
+            }
             if (attached.remove(number) != null) {
                 count("reuse: attached volume forgotten");
             }
@@ -726,6 +774,11 @@ final class SequenceRunner {
         private Leftovers excused(Leftovers left) {
             Set<String> excusedWwids = new LinkedHashSet<>(retired);
             if (!duplicated.isEmpty()) {
+                excusedWwids.add(wwids.get(0));
+            }
+            if (!staleDuplicateLuns.isEmpty() && host.oracle().leftovers(Wwid.of(wwids.get(0))).devices().stream()
+                    .anyMatch(device -> staleDuplicateLuns.contains(lunOf(device)))) {
+                // a stale device of a LUN reused while it reported volume 0's WWID (its links follow it)
                 excusedWwids.add(wwids.get(0));
             }
             if (excusedWwids.isEmpty()) {

@@ -95,4 +95,19 @@ public record VolumeDevices(String description, Optional<Wwid> wwid, List<BlockD
     public boolean isEmpty() {
         return paths.isEmpty() && map.isEmpty();
     }
+
+    /**
+     * What a failed connect may remove of these: only the paths that appeared during it ({@code made}, by kernel
+     * name), and the map only when every path it holds is one of those. A path or a map that was there before the
+     * connect belongs to an attachment that already existed (the same volume attached before, its paths down and its
+     * I/O queued): a cleanup never flushes or removes it. Rejected devices stay listed (they are never removed).
+     *
+     * @param made kernel names of the devices that appeared during the connect
+     */
+    public VolumeDevices madeBy(Set<String> made) {
+        requireNonNull(made, "made is null");
+        List<BlockDevice> madePaths = paths.stream().filter(path -> made.contains(path.name())).toList();
+        Optional<MultipathMap> madeMap = map.filter(each -> made.containsAll(each.slaves()));
+        return new VolumeDevices(description, wwid, madePaths, madeMap, rejected);
+    }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.brick.core.volume.FakeHost.STALE;
 import static io.brick.core.volume.FakeHost.VOLUME;
@@ -34,6 +35,26 @@ class VolumeDevicesTest {
         assertThat(devices.rejected()).containsExactly(stale);
         assertThat(devices.wwid()).contains(VOLUME);
         assertThat(devices.map()).hasValueSatisfying(map -> assertThat(map.kernelName()).isEqualTo("dm-0"));
+    }
+
+    @Test
+    void a_failed_connect_may_remove_only_the_paths_it_made_and_a_map_of_those_alone() {
+        BlockDevice before = host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        BlockDevice made = host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+        BlockDevice stale = host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        host.addMap("dm-0", VOLUME, "sda", "sdb");
+        VolumeDevices devices = VolumeDevices.judge(NAME, List.of(before, made, stale), Optional.of(VOLUME),
+                host.topology());
+
+        VolumeDevices cleanup = devices.madeBy(Set.of("sdb"));
+
+        assertThat(cleanup.paths()).containsExactly(made);
+        assertThat(cleanup.map()).as("the map held a path from before the connect: another attachment's").isEmpty();
+        assertThat(cleanup.rejected()).containsExactly(stale);
+        assertThat(cleanup.wwid()).contains(VOLUME);
+        assertThat(devices.madeBy(Set.of())).satisfies(none -> assertThat(none.isEmpty()).isTrue());
+        assertThat(devices.madeBy(Set.of("sda", "sdb")).map()).as("every path of the map made by the connect")
+                .hasValueSatisfying(map -> assertThat(map.kernelName()).isEqualTo("dm-0"));
     }
 
     @Test
