@@ -657,9 +657,7 @@ class IscsiConnector implements Connector, AutoCloseable {
                                       Map<String, Hctl> before) {
         try {
             Deadline deadline = Deadline.after(config.disconnectTimeout(), clock);
-            List<LockManager.Held> held = acquireAll(targets.stream().map(t -> lockKey(t.portal(), t.iqn())).toList(),
-                    deadline);
-            try {
+            try (HeldLocks held = lock(targets, deadline)) {
                 VolumeDevices found = volumeDevices(volume, targets, wwid);
                 Set<String> made = found.paths().stream().filter(path -> !path.hctl().equals(before.get(path.name())))
                         .map(BlockDevice::name).collect(Collectors.toUnmodifiableSet());
@@ -667,8 +665,6 @@ class IscsiConnector implements Connector, AutoCloseable {
                 log.debug("cleaning up after the failed connect of {}: {}", describe(volume), devices.paths());
                 pipeline.disconnect(devices, Optional.empty(), new DisconnectOptions(true, true),
                         new Cleanup(targets, names(devices), volume.iface()), deadline);
-            } finally {
-                releaseAll(held);
             }
         } catch (BrickException e) {
             log.warn("There were errors cleaning up after the failed connect of {}, leftovers may remain in the "
