@@ -77,4 +77,19 @@ class CampaignRegressionTest {
 
         assertThat(result.violations()).isEmpty();
     }
+
+    /**
+     * Seed 5543 (second 10,000-sequence run), a false positive of the checker: a disconnect of a volume that is not
+     * attached runs beside a connect of another volume of the shared target whose LUN reports the first volume's WWID;
+     * the connect fails on the identity check and keeps the session and node records for the device it rejected.
+     * Those were charged to the disconnect, which had returned before they existed.
+     */
+    @Test
+    void what_another_operation_of_the_step_makes_after_a_disconnect_returned_is_not_its_leftover() {
+        SequenceResult result = new SequenceRunner(dir).run(new Scenario(5543L, Topology.SHARED_TARGET, true, List.of(
+                Step.fault(new Fault(Fault.Type.DUPLICATE_WWID, 2, 0L)),
+                Step.concurrently(Step.connect(2), Step.disconnectForce(0)))));
+
+        assertThat(result.violations()).isEmpty();
+    }
 }
