@@ -4,6 +4,7 @@ import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.testkit.host.Latencies;
+import io.brick.testkit.sysfs.FakeSysfs;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -43,19 +44,22 @@ public final class OverheadSplit {
     /**
      * Runs the split and prints it.
      *
-     * @param args the number of portals (1, 2 or 4; default 1) and the seconds to measure (default 20)
+     * @param args the number of portals (1, 2 or 4; default 1), the seconds to measure (default 20) and how much of
+     *             the kernel's tree the host shows ({@code KERNEL}, the default, or {@code READERS})
      */
     public static void main(String[] args) throws IOException, ParseException {
         int portals = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         Duration measure = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 20);
+        FakeSysfs.Detail detail = FakeSysfs.Detail.valueOf(args.length > 2 ? args[2].toUpperCase(Locale.ROOT) : "KERNEL");
         // the host goes where OperationBenchmarks and the tests put theirs (tmpfs when there is one): on a disk file
         // system the simulator's file operations cost several times more (the "unexplained" 360 ms against 60 ms)
         Path parent = TreeCache.directory().getParent();
         Path dir = Files.createTempDirectory(parent != null && Files.isDirectory(parent) ? parent
                 : Path.of(System.getProperty("java.io.tmpdir")), "brick-overhead");
-        System.out.println("host tree in " + dir);
+        System.out.println("host tree in " + dir + " (" + detail + ")");
         Path jfr = dir.resolve("overhead.jfr");
-        try (SimulatedLab lab = SimulatedLab.start(dir.resolve("host"), Latencies.zero(), 1, portals, 1, builder -> { })) {
+        try (SimulatedLab lab = SimulatedLab.start(dir.resolve("host"), Latencies.zero(), 1, portals, 1,
+                builder -> builder.detail(detail))) {
             ConnectionProperties volume = lab.volume(0, 0);
             long warmUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             for (int warm = 0; warm < 100 || System.nanoTime() < warmUntil; warm++) {
