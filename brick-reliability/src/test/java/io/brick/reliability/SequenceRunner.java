@@ -507,12 +507,11 @@ final class SequenceRunner {
 
         /** Whether the disconnect deleted the device's address and nothing scanned its LUN after (see above). */
         private boolean madeAgain(String device, List<SysfsWrite> during) {
-            String hctl;
-            try {
-                hctl = host.sysfs().scsiDeviceDirectory(device).getFileName().toString();
-            } catch (RuntimeException gone) {
+            Optional<String> address = hctlOf(device);
+            if (address.isEmpty()) {
                 return false;
             }
+            String hctl = address.get();
             String[] parts = hctl.split(":");
             int deleted = -1;
             for (int i = 0; i < during.size(); i++) {
@@ -525,40 +524,34 @@ final class SequenceRunner {
             if (deleted < 0 || parts.length != 4) {
                 return false;
             }
-            for (SysfsWrite write : during.subList(deleted, during.size())) {
-                Path path = Path.of(write.path());
-                String[] scan = write.value().trim().split("\\s+");
-                if (path.getFileName().toString().equals("scan") && path.toString().contains("/host" + parts[0] + "/")
-                        && scan.length == 3 && (scan[2].equals(parts[3]) || scan[2].equals("-"))) {
-                    return false;
-                }
+            return during.subList(deleted, during.size()).stream().noneMatch(write -> scans(write, parts));
+        }
+
+        /** Whether a sysfs write is a scan that could make the device at {@code hctl} (its host; its LUN or any). */
+        private static boolean scans(SysfsWrite write, String[] hctl) {
+            Path path = Path.of(write.path());
+            String[] scan = write.value().trim().split("\\s+");
+            return path.getFileName().toString().equals("scan") && path.toString().contains("/host" + hctl[0] + "/")
+                    && scan.length == 3 && (scan[2].equals(hctl[3]) || scan[2].equals("-"));
+        }
+
+        /** Whether the disconnect wrote a scan that could have made this device (its host, its LUN or any). */
+        private boolean scannedDuring(String device, List<SysfsWrite> during) {
+            Optional<String[]> parts = hctlOf(device).map(hctl -> hctl.split(":"));
+            return parts.isPresent() && (parts.get().length != 4
+                    || during.stream().anyMatch(write -> scans(write, parts.get())));
+        }
+
+        /** A SCSI device's H:C:T:L, from its sysfs directory; empty once it is gone. */
+        private Optional<String> hctlOf(String device) {
+            try {
+                return Optional.of(host.sysfs().scsiDeviceDirectory(device).getFileName().toString());
+            } catch (RuntimeException gone) {
+                return Optional.empty();
             }
-            return true;
         }
 
         /** The LUN of a SCSI device on the host, from its sysfs directory ({@code .../H:C:T:L}); -1 once it is gone. */
-        /** Whether the disconnect wrote a scan that could have made this device (its host, its LUN or any). */
-        private boolean scannedDuring(String device, List<SysfsWrite> during) {
-            String[] parts;
-            try {
-                parts = host.sysfs().scsiDeviceDirectory(device).getFileName().toString().split(":");
-            } catch (RuntimeException gone) {
-                return false;
-            }
-            if (parts.length != 4) {
-                return true;
-            }
-            for (SysfsWrite write : during) {
-                Path path = Path.of(write.path());
-                String[] scan = write.value().trim().split("\\s+");
-                if (path.getFileName().toString().equals("scan") && path.toString().contains("/host" + parts[0] + "/")
-                        && scan.length == 3 && (scan[2].equals(parts[3]) || scan[2].equals("-"))) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
         private int lunOf(String device) {
             try {
                 String[] hctl = host.sysfs().scsiDeviceDirectory(device).getFileName().toString().split(":");

@@ -66,24 +66,18 @@ final class HostFiles {
 
     /** The real path of {@code /dev} itself, if it exists. */
     Optional<Path> devReal() {
-        Path known = devReal;
-        if (known != null) {
-            return Optional.of(known);
+        if (devReal == null) {
+            realOf(dev).ifPresent(path -> devReal = path);
         }
-        Optional<Path> real = realOf(dev);
-        real.ifPresent(path -> devReal = path);
-        return real;
+        return Optional.ofNullable(devReal);
     }
 
     /** The real path of {@code /sys} itself, if it exists. */
     Optional<Path> sysReal() {
-        Path known = sysReal;
-        if (known != null) {
-            return Optional.of(known);
+        if (sysReal == null) {
+            realOf(sys).ifPresent(path -> sysReal = path);
         }
-        Optional<Path> real = realOf(sys);
-        real.ifPresent(path -> sysReal = path);
-        return real;
+        return Optional.ofNullable(sysReal);
     }
 
     /** The real path of a path under {@code /sys}, if it exists and every link on the way stays inside {@code /sys}. */
