@@ -672,13 +672,19 @@ class IscsiConnector implements Connector, AutoCloseable {
         }
     }
 
-    /** The devices at the volume's addresses now (its LUN in every session to its targets), by name and address. */
+    /**
+     * The devices at the volume's addresses now (its LUN in every session to its targets), by name and address. One
+     * read of the sessions per IQN, not per portal: the portals of a multipath volume share one.
+     */
     private Map<String, Hctl> presentAt(List<IscsiTarget> targets) {
         Map<String, Hctl> present = new LinkedHashMap<>();
+        Map<Iqn, List<IscsiSession>> sessions = new LinkedHashMap<>();
         for (IscsiTarget target : targets) {
-            for (IscsiSession session : sessionsTo(target.portal(), target.iqn())) {
-                topology.sessionDevice(session.sessionId(), target.lun())
-                        .ifPresent(device -> present.put(device.name(), device.hctl()));
+            for (IscsiSession session : sessions.computeIfAbsent(target.iqn(), topology::iscsiSessions)) {
+                if (session.connects(target.portal(), target.iqn())) {
+                    topology.sessionDevice(session.sessionId(), target.lun())
+                            .ifPresent(device -> present.put(device.name(), device.hctl()));
+                }
             }
         }
         return Map.copyOf(present);
