@@ -36,6 +36,7 @@ public final class FcModule extends AbstractModule {
         // named: brick-iscsi binds its own ConnectorConfig, so each protocol is configured separately
         OptionalBinder.newOptionalBinder(binder(), Key.get(ConnectorConfig.class, Names.named(FcPlugin.NAME)))
                 .setDefault().toInstance(config);
-        TransportBinder.of(binder()).addConnector(Protocol.FIBRE_CHANNEL).to(FcConnector.class);
+        TransportBinder.of(binder()).addTransport(Protocol.FIBRE_CHANNEL)
+                .to(FcTransport.class, Key.get(ConnectorConfig.class, Names.named(FcPlugin.NAME)));
     }
 }

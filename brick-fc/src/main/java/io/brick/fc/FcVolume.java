@@ -6,6 +6,7 @@ import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Lun;
 import io.brick.core.model.LunAddressing;
 import io.brick.core.model.Wwid;
+import io.brick.core.transport.TransportVolume;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ import static java.util.Objects.requireNonNull;
 public record FcVolume(List<FcTarget> targets, Optional<Map<String, List<FcTarget>>> initiatorTargets,
                        boolean wildcardScan, LunAddressing addressing, Optional<String> accessMode,
                        boolean enforceMultipath, Optional<Wwid> expectedWwid, Optional<String> volumeId,
-                       Optional<String> devicePath) {
+                       Optional<String> devicePath) implements TransportVolume {
     private static final Logger log = LoggerFactory.getLogger(FcVolume.class);
 
     public FcVolume {
@@ -97,6 +98,14 @@ public record FcVolume(List<FcTarget> targets, Optional<Map<String, List<FcTarge
                 properties.string("access_mode"), properties.bool("enforce_multipath").orElse(false),
                 properties.scsiWwn(), properties.string("volume_id"),
                 properties.string("device_path").filter(text -> !text.isBlank()));
+    }
+
+    /** How the volume is named in messages: its id and its first target ({@code volume 7 (FC 0x50... LUN 1)}). */
+    @Override
+    public String description() {
+        FcTarget first = targets.get(0);
+        return volumeId.map(id -> "volume " + id + " (").orElse("(") + "FC 0x" + first.wwpn() + " LUN " + first.lun()
+                + (targets.size() > 1 ? " and " + (targets.size() - 1) + " more" : "") + ")";
     }
 
     /** Whether the map lets this HBA scan: no map, an empty map, or the HBA's WWPN is one of its initiators. */
