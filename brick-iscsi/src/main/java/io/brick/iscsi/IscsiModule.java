@@ -43,7 +43,8 @@ public final class IscsiModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), SessionManager.class).setDefault().to(IscsiadmSessionManager.class);
         bind(IscsiadmSessionManager.class).in(Scopes.SINGLETON);
         TransportBinder transports = TransportBinder.of(binder());
-        transports.addConnector(Protocol.ISCSI).to(TcpIscsiConnector.class);
-        transports.addConnector(Protocol.ISER).to(IserConnector.class);
+        Key<ConnectorConfig> config = Key.get(ConnectorConfig.class, Names.named(IscsiPlugin.NAME));
+        transports.addTransport(Protocol.ISCSI).to(TcpIscsiTransport.class, config);
+        transports.addTransport(Protocol.ISER).to(IserTransport.class, config);
     }
 }

@@ -10,6 +10,7 @@ import io.brick.core.model.Secret;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.SessionManager.Chap;
 import io.brick.core.port.SessionManager.Node;
+import io.brick.core.transport.TransportVolume;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public record IscsiVolume(List<IscsiTarget> targets, boolean pluralTargets, bool
                           List<Lun> discoveryLuns, LunAddressing addressing, String iface, boolean multipath,
                           Optional<Chap> chap, Optional<Chap> discoveryChap, boolean enforceMultipath,
                           Optional<String> devicePath, Optional<Wwid> expectedWwid, Optional<String> volumeId,
-                          boolean encrypted) {
+                          boolean encrypted) implements TransportVolume {
     /** The iface of plain TCP. */
     public static final String DEFAULT_IFACE = "default";
     /** The iface of iSER. */
@@ -151,6 +152,27 @@ public record IscsiVolume(List<IscsiTarget> targets, boolean pluralTargets, bool
                 properties.bool("enforce_multipath").orElse(false),
                 properties.string("device_path").filter(text -> !text.isBlank()),
                 properties.scsiWwn(), properties.string("volume_id"), properties.bool("encrypted").orElse(false));
+    }
+
+    /** How the volume is named in messages: its id and its first target ({@code volume 7 (iqn...:t1 LUN 1)}). */
+    @Override
+    public String description() {
+        IscsiTarget first = seed();
+        return volumeId.map(id -> "volume " + id + " (").orElse("(") + first.iqn().value() + " LUN " + first.lun() + ")";
+    }
+
+    /** The transport its sessions show in sysfs: {@code tcp}, {@code iser}, or the offload driver of the iface. */
+    public String sessionTransport() {
+        if (iface.equals(DEFAULT_IFACE)) {
+            return "tcp";
+        }
+        int dot = iface.indexOf('.');
+        return dot > 0 ? iface.substring(0, dot) : iface;
+    }
+
+    /** The iface sendtargets runs through: {@code iser} for iSER, else {@code default} (as os-brick does). */
+    public String discoveryIface() {
+        return iface.equals(ISER_IFACE) ? ISER_IFACE : DEFAULT_IFACE;
     }
 
     /** Whether the targets come from sendtargets discovery: multipath, and not both target lists given. */

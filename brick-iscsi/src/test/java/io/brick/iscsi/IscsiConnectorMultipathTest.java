@@ -74,7 +74,7 @@ class IscsiConnectorMultipathTest {
     void without_multipathd_a_multipath_connect_warns_and_returns_a_single_path() {
         lab = SimulatedIscsi.start(host(false, false), ConnectorConfig.defaults());
 
-        try (CapturedLogs logs = CapturedLogs.of("io.brick.iscsi")) {
+        try (CapturedLogs logs = CapturedLogs.of("io.brick")) {
             AttachedVolume attached = lab.connector.connect(twoPortals(1));
 
             assertThat(attached.path().name()).startsWith("sd");

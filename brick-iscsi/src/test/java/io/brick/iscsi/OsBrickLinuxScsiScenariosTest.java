@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * os-brick's {@code test_linuxscsi.py} {@code extend_volume} scenarios (§7.2 of the behaviour inventory), each named
- * after the os-brick test it mirrors: {@link IscsiConnector#extend} on the simulated host with the lab's LUN 1, grown
+ * after the os-brick test it mirrors: the connector's extend on the simulated host with the lab's LUN 1, grown
  * from 128 MiB to 256 MiB on the target. brick rescans through sysfs ({@code device/rescan}, no {@code tee}), reads
  * sizes from sysfs (no {@code blockdev --getsize64}, no {@code lsscsi}, no {@code scsi_id}), checks the paths' sysfs
  * state (no {@code dd}) and resizes the map by {@code dm-N} without {@code multipathd reconfigure}. Where multipathd
@@ -80,7 +80,7 @@ class OsBrickLinuxScsiScenariosTest {
     /**
      * The host's clock, settling the host whenever the time is read: the real kernel applies a write into
      * {@code device/rescan} before the write returns (the new capacity is in {@code size} at once), the simulated
-     * kernel at its next settle point (a command, a sleep). {@link IscsiConnector#extend} reads the sizes right after
+     * kernel at its next settle point (a command, a sleep). the connector's extend reads the sizes right after
      * its rescan writes, with neither in between, so without this it would see the kernel of the sim lag behind
      * where a real one does not.
      */

@@ -243,8 +243,11 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                     rejected(verdict.rejected());
                     return verdict;
                 }
-                if (progress.settled() && verdict.accepted().isEmpty() && !verdict.rejected().isEmpty()) {
-                    attachment.rejected(verdict.rejected());
+                if (progress.settled() && verdict.accepted().isEmpty()
+                        && (!verdict.rejected().isEmpty() || !verdict.undecided().isEmpty())) {
+                    List<BlockDevice> notAccepted = new ArrayList<>(verdict.rejected());
+                    notAccepted.addAll(verdict.undecided());
+                    attachment.notAccepted(notAccepted);
                 }
                 if (progress.done()) {
                     if (!verdict.rejected().isEmpty()) {

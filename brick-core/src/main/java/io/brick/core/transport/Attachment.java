@@ -31,10 +31,11 @@ public interface Attachment extends Located {
     Progress progress();
 
     /**
-     * The engine's verdict on settled candidates that are not the volume's (another WWID): a transport that tries
-     * its targets one after another (a single-path iSCSI connect) cleans up that target and goes on to the next.
+     * The engine's verdict on settled candidates it did not accept (another WWID, or none while one is expected): a
+     * transport that tries its targets one after another (a single-path iSCSI connect) cleans up that target and goes
+     * on to the next.
      */
-    default void rejected(List<BlockDevice> devices) {
+    default void notAccepted(List<BlockDevice> devices) {
     }
 
     /**

@@ -1,0 +1,125 @@
+package io.brick.iscsi;
+
+import io.brick.core.event.BrickEvent;
+import io.brick.core.event.EventPublisher;
+import io.brick.core.event.EventType;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.Hctl;
+import io.brick.core.model.IscsiSession;
+import io.brick.core.port.SessionManager;
+import io.brick.core.port.SessionManager.Node;
+import io.brick.core.time.Clock;
+import io.brick.core.time.Deadline;
+import io.brick.core.volume.ErrorCollector;
+import io.brick.core.volume.TransportCleanup;
+import io.brick.core.volume.VolumeDevices;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The iSCSI part of a disconnect, after the volume's devices are gone: a session that now carries no other LUN is
+ * logged out and its node record deleted; a target without session has its node record deleted. Decided on the
+ * sessions as they are when it runs, with the targets' locks held.
+ */
+final class IscsiCleanup implements TransportCleanup {
+    private static final Logger log = LoggerFactory.getLogger(IscsiCleanup.class);
+
+    private final IscsiHost host;
+    private final SessionManager sessions;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final List<IscsiTarget> targets;
+    private final Map<String, Hctl> volumeDevices;
+    private final String iface;
+
+    /**
+     * @param volumeDevices the volume's devices by kernel name and address: a name alone is not enough, since once a
+     *                      device is removed the kernel gives its name to the next device made, possibly another LUN's
+     *                      on the same session
+     */
+    IscsiCleanup(IscsiHost host, SessionManager sessions, EventPublisher events, Clock clock, List<IscsiTarget> targets,
+                 Map<String, Hctl> volumeDevices, String iface) {
+        this.host = requireNonNull(host, "host is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.events = requireNonNull(events, "events is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.targets = IscsiHost.distinctTargets(targets);
+        this.volumeDevices = Map.copyOf(volumeDevices);
+        this.iface = requireNonNull(iface, "iface is null");
+    }
+
+    /** The volume's paths by kernel name and address. */
+    static Map<String, Hctl> names(VolumeDevices devices) {
+        return devices.paths().stream().collect(Collectors.toUnmodifiableMap(BlockDevice::name, BlockDevice::hctl,
+                (first, second) -> first));
+    }
+
+    @Override
+    public List<String> plan() {
+        List<String> steps = new ArrayList<>();
+        for (IscsiTarget target : targets) {
+            List<IscsiSession> toTarget = host.sessionsTo(target.portal(), target.iqn());
+            List<String> others = otherDevices(toTarget);
+            if (toTarget.isEmpty()) {
+                steps.add("delete node " + target.portal() + " " + target.iqn() + " (no session)");
+            } else if (others.isEmpty()) {
+                steps.add("logout " + target.portal() + " " + target.iqn() + " and delete its node");
+            } else {
+                steps.add("keep session to " + target.portal() + " " + target.iqn() + ": it carries "
+                        + String.join(", ", others));
+            }
+        }
+        return steps;
+    }
+
+    @Override
+    public void run(ErrorCollector errors, Deadline deadline) {
+        for (IscsiTarget target : targets) {
+            List<IscsiSession> toTarget = host.sessionsTo(target.portal(), target.iqn());
+            List<String> others = otherDevices(toTarget);
+            if (!others.isEmpty()) {
+                log.debug("keeping the session to {}: it carries {}", target, others);
+                continue;
+            }
+            Node node = new Node(target.iqn(), target.portal(), iface);
+            if (!toTarget.isEmpty()) {
+                boolean loggedOut = errors.attempt(() -> {
+                    long start = clock.nanoTime();
+                    sessions.logout(node, deadline);
+                    events.deliver(new BrickEvent(EventType.LOGOUT, clock.instant(), target.portal().toString(),
+                            Optional.of(Duration.ofNanos(clock.nanoTime() - start)),
+                            Map.of("target", target.iqn().value())));
+                });
+                if (!loggedOut) {
+                    continue;
+                }
+            }
+            errors.attempt(() -> sessions.deleteNode(node, deadline));
+        }
+    }
+
+    /**
+     * Devices of other LUNs (or other volumes) in the sessions, ours excluded: ours by name and address, so that a
+     * device another LUN's connect made under a name one of ours had is never taken for ours.
+     */
+    private List<String> otherDevices(List<IscsiSession> toTarget) {
+        List<String> others = new ArrayList<>();
+        for (IscsiSession session : toTarget) {
+            for (BlockDevice device : host.topology().sessionDevices(session.sessionId())) {
+                if (!device.hctl().equals(volumeDevices.get(device.name()))) {
+                    others.add(device.name() + " (" + device.hctl() + ")");
+                }
+            }
+        }
+        return others;
+    }
+}

@@ -1,0 +1,79 @@
+package io.brick.iscsi;
+
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.Iqn;
+import io.brick.core.model.IscsiSession;
+import io.brick.core.model.Portal;
+import io.brick.core.port.TopologyProvider;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** What brick-iscsi reads of the host's sessions, in one place for the transport, its attachments and its cleanup. */
+final class IscsiHost {
+    private final TopologyProvider topology;
+
+    IscsiHost(TopologyProvider topology) {
+        this.topology = requireNonNull(topology, "topology is null");
+    }
+
+    TopologyProvider topology() {
+        return topology;
+    }
+
+    /** Sessions to that portal and target (portals compare case-insensitively), logged in or not. */
+    List<IscsiSession> sessionsTo(Portal portal, Iqn iqn) {
+        return topology.iscsiSessions(iqn).stream().filter(session -> session.connects(portal, iqn)).toList();
+    }
+
+    /** The logged-in session to that portal and target over that transport ({@code tcp}, {@code iser}), if any. */
+    Optional<IscsiSession> loggedIn(Portal portal, Iqn iqn, String transport) {
+        return sessionsTo(portal, iqn).stream()
+                .filter(session -> session.transport().equals(transport))
+                .filter(IscsiSession::loggedIn)
+                .findFirst();
+    }
+
+    /**
+     * The devices at the targets' addresses now: each target's LUN in every session to its (portal, IQN). One read of
+     * the sessions per IQN, not per portal: the portals of a multipath volume share one.
+     */
+    List<BlockDevice> devicesAt(List<IscsiTarget> targets) {
+        List<BlockDevice> found = new ArrayList<>();
+        Map<Iqn, List<IscsiSession>> sessions = new LinkedHashMap<>();
+        for (IscsiTarget target : targets) {
+            for (IscsiSession session : sessions.computeIfAbsent(target.iqn(), topology::iscsiSessions)) {
+                if (session.connects(target.portal(), target.iqn())) {
+                    topology.sessionDevice(session.sessionId(), target.lun()).ifPresent(found::add);
+                }
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    /**
+     * The lock of one (portal, IQN): held by a connect's portal worker from its login (or its reuse of the session)
+     * until its LUN's device is there, and by a whole disconnect (so that no device of that target is made, and no
+     * kernel name reused, between its finding its devices and its deciding what to log out).
+     */
+    static String lockKey(Portal portal, Iqn iqn) {
+        return "iscsi-" + portal + "-" + iqn.value().toLowerCase(Locale.ROOT);
+    }
+
+    static List<String> lockKeys(List<IscsiTarget> targets) {
+        return targets.stream().map(target -> lockKey(target.portal(), target.iqn())).distinct().toList();
+    }
+
+    /** One target per (portal, IQN), the first given. */
+    static List<IscsiTarget> distinctTargets(List<IscsiTarget> targets) {
+        Map<String, IscsiTarget> byKey = new LinkedHashMap<>();
+        targets.forEach(target -> byKey.putIfAbsent(lockKey(target.portal(), target.iqn()), target));
+        return List.copyOf(byKey.values());
+    }
+}
