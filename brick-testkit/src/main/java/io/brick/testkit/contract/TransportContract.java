@@ -47,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ul>
  *   <li>connect returns the map of every path of the volume's identity and nothing else;</li>
  *   <li>connect twice gives the same device and attaches nothing more;</li>
- *   <li>a failed connect leaves nothing;</li>
+ *   <li>a failed connect leaves nothing, and removes nothing of an attachment that was there before it;</li>
  *   <li>a connect beside a stale device of a reused address never returns it;</li>
  *   <li>disconnect flushes before it removes, and a failed flush without {@code force} removes nothing;</li>
  *   <li>disconnect twice is a no-op success;</li>
@@ -138,6 +138,26 @@ public abstract class TransportContract {
         assertThrows(BrickException.class, () -> connector.connect(fixture().properties(0)));
 
         assertTrue(host.oracle().leftovers().isEmpty(), "left on the host: " + host.oracle().leftovers());
+    }
+
+    @Test
+    void a_failed_connect_of_an_attached_volume_removes_nothing_of_it() {
+        Connector connector = start();
+        AttachedVolume attached = connector.connect(fixture().properties(0));
+        MultipathMap map = mapOf(attached);
+        Set<String> paths = devicesOf(fixture().wwid(0));
+        host.write(map.path());
+        fixture().failPaths(host, 0);
+
+        try {
+            connector.connect(fixture().properties(0));
+        } catch (BrickException failed) {
+            // failing is expected; removing the attachment that was there is not
+        }
+
+        assertTrue(host.oracle().dataLossEvents().isEmpty(), "data lost: " + host.oracle().dataLossEvents());
+        assertTrue(topology().multipathMap(map.kernelName()).isPresent(), "the volume's map is still there");
+        assertEquals(paths, devicesOf(fixture().wwid(0)), "the volume's paths");
     }
 
     @Test
