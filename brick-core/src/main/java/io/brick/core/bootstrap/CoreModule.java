@@ -3,6 +3,7 @@ package io.brick.core.bootstrap;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.OptionalBinder;
 import io.brick.core.connector.Connector;
 import io.brick.core.event.EventListener;
@@ -17,6 +18,7 @@ import io.brick.core.port.CommandRunner;
 import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.MultipathManager;
+import io.brick.core.port.PathRemover;
 import io.brick.core.port.ScsiScanner;
 import io.brick.core.port.SessionManager;
 import io.brick.core.port.TopologyProvider;
@@ -63,6 +65,8 @@ final class CoreModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), LockDirectory.class).setDefault().toInstance(LockDirectory.defaultDirectory());
         OptionalBinder.newOptionalBinder(binder(), LockManager.class).setDefault().to(DefaultLockManager.class);
 
+        // removers of paths that are not SCSI devices, one per kind (TransportBinder.addPathRemover)
+        Multibinder.newSetBinder(binder(), PathRemover.class);
         bind(Retrier.class).in(Singleton.class);
         bind(EventPublisher.class).in(Singleton.class);
     }

@@ -6,10 +6,12 @@ import com.google.inject.Key;
 import com.google.inject.Provider;
 import com.google.inject.Scopes;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.multibindings.Multibinder;
 import io.brick.core.connector.Connector;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.engine.OperationEngines;
 import io.brick.core.model.Protocol;
+import io.brick.core.port.PathRemover;
 import io.brick.core.transport.Transport;
 import jakarta.inject.Inject;
 
@@ -28,9 +30,20 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TransportBinder {
     private final MapBinder<Protocol, Connector> connectors;
+    private final Multibinder<PathRemover> removers;
 
     private TransportBinder(Binder binder) {
         this.connectors = MapBinder.newMapBinder(requireNonNull(binder, "binder is null"), Protocol.class, Connector.class);
+        this.removers = Multibinder.newSetBinder(binder, PathRemover.class);
+    }
+
+    /**
+     * Registers the remover of the transport's own path kind (paths that are not SCSI devices: an NVMe namespace),
+     * which the disconnect pipeline uses for them; one remover per kind.
+     */
+    public void addPathRemover(Class<? extends PathRemover> type) {
+        requireNonNull(type, "type is null");
+        removers.addBinding().to(type).in(Scopes.SINGLETON);
     }
 
     /** The transport binder of a plugin module's {@code binder}. */

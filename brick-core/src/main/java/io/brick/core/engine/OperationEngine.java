@@ -17,7 +17,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
-import io.brick.core.model.Hctl;
+import io.brick.core.model.PathAddress;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
@@ -127,8 +127,9 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
         EventPublisher.Phase operation = events.started(EventType.OPERATION_STARTED, volume.description());
         log.debug("connecting {}: {}", volume.description(), properties);
         try {
-            boolean multipathRunning = config.useMultipath() && assembly.multipathdRunning(deadline);
-            if (config.useMultipath() && !multipathRunning) {
+            boolean dm = transport.multipathing() == Transport.Multipathing.DM_MULTIPATH;
+            boolean multipathRunning = dm && config.useMultipath() && assembly.multipathdRunning(deadline);
+            if (dm && config.useMultipath() && !multipathRunning) {
                 if (volume.enforceMultipath()) {
                     throw new HostStateException("multipath is enforced for " + volume.description()
                             + " but multipathd is not running on this host", false,
@@ -159,7 +160,7 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
         private final Attachment attachment;
         private final Deadline deadline;
         /** The devices at the volume's addresses when the connect began, by name and address. */
-        private final Map<String, Hctl> before;
+        private final Map<String, PathAddress> before;
         private final Set<String> reported = new HashSet<>();
         private Optional<Wwid> established = Optional.empty();
 
@@ -226,7 +227,8 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                     }
                     if (reported.add(candidate.device().name())) {
                         Map<String, String> details = new LinkedHashMap<>();
-                        details.put("hctl", candidate.device().hctl().toString());
+                        details.put(candidate.device().scsi() ? "hctl" : "address",
+                                candidate.device().address().toString());
                         details.putAll(candidate.details());
                         details.put("wwid", candidate.device().wwid().map(Wwid::value).orElse(""));
                         events.publish(EventType.DEVICE_FOUND, candidate.device().name(), details);
@@ -297,7 +299,7 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                     .or(() -> verdict.wwid().map(Wwid::value))
                     .orElse(verdict.conflict().orElse("one WWID for every path"));
             return new IdentityMismatchException(expected, other.wwid().map(Wwid::value).orElse("none"),
-                    other.hctl().toString(), other.name());
+                    other.address().toString(), other.name());
         }
 
         /**
@@ -318,7 +320,7 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                     Optional<Wwid> wwid = volume.expectedWwid().or(() -> established);
                     VolumeDevices found = VolumeDevices.judge(volume.description(), attachment.devices(), wwid, topology);
                     Set<String> made = found.paths().stream()
-                            .filter(path -> !path.hctl().equals(before.get(path.name())))
+                            .filter(path -> !path.address().equals(before.get(path.name())))
                             .map(BlockDevice::name).collect(Collectors.toUnmodifiableSet());
                     VolumeDevices devices = found.madeBy(made);
                     log.debug("cleaning up after the failed connect of {}: {}", volume.description(), devices.paths());
@@ -337,8 +339,9 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
     private void rejected(List<BlockDevice> rejected) {
         for (BlockDevice device : rejected) {
             log.warn("{} at {} has WWID {}, not the volume's: a stale device (reused LUN?), not used", device.name(),
-                    device.hctl(), device.wwid().map(Wwid::value).orElse("none"));
-            events.publish(EventType.DEVICE_REJECTED, device.name(), Map.of("hctl", device.hctl().toString(),
+                    device.address(), device.wwid().map(Wwid::value).orElse("none"));
+            events.publish(EventType.DEVICE_REJECTED, device.name(), Map.of(device.scsi() ? "hctl" : "address",
+                    device.address().toString(),
                     "wwid", device.wwid().map(Wwid::value).orElse("")));
         }
     }
@@ -436,7 +439,8 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
     public Map<String, Object> connectorProperties() {
         Map<String, Object> properties = new LinkedHashMap<>(transport.connectorProperties());
         Deadline deadline = Deadline.after(PROPERTIES_LIMIT, clock);
-        properties.put("multipath", config.useMultipath() && assembly.multipathdRunning(deadline));
+        boolean kernelMultipaths = transport.multipathing() == Transport.Multipathing.NATIVE;
+        properties.put("multipath", config.useMultipath() && (kernelMultipaths || assembly.multipathdRunning(deadline)));
         host.hostName().ifPresent(name -> properties.put("host", name));
         return Collections.unmodifiableMap(properties);
     }
@@ -448,9 +452,9 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
         }
     }
 
-    private static Map<String, Hctl> byName(List<BlockDevice> devices) {
-        Map<String, Hctl> names = new LinkedHashMap<>();
-        devices.forEach(device -> names.putIfAbsent(device.name(), device.hctl()));
+    private static Map<String, PathAddress> byName(List<BlockDevice> devices) {
+        Map<String, PathAddress> names = new LinkedHashMap<>();
+        devices.forEach(device -> names.putIfAbsent(device.name(), device.address()));
         return Map.copyOf(names);
     }
 

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * A SCSI address {@code host:channel:target:lun}, as the kernel names devices in sysfs ({@code 2:0:0:1}).
  * The LUN is the kernel's 64-bit LUN number, compared as an unsigned value.
  */
-public record Hctl(int host, int channel, int target, long lun) {
+public record Hctl(int host, int channel, int target, long lun) implements PathAddress {
     private static final Pattern FORM = Pattern.compile("[0-9]{1,10}:[0-9]{1,10}:[0-9]{1,10}:[0-9]{1,20}");
 
     public Hctl {
@@ -30,6 +30,12 @@ public record Hctl(int host, int channel, int target, long lun) {
         } catch (NumberFormatException e) {
             throw new InvalidInputException("hctl", Quoted.of(text) + " is out of range for H:C:T:L");
         }
+    }
+
+    /** Always {@value PathAddress#SCSI}. */
+    @Override
+    public String kind() {
+        return SCSI;
     }
 
     /** The LUN as a value. */

@@ -54,6 +54,14 @@ public interface Transport<V extends TransportVolume> {
         return device.path();
     }
 
+    /**
+     * How the volume's paths are gathered into one device: by dm-multipath (multipathd's map, as for SCSI), or by the
+     * kernel itself (NVMe with {@code nvme_core.multipath=Y}: one namespace head over every controller).
+     */
+    default Multipathing multipathing() {
+        return Multipathing.DM_MULTIPATH;
+    }
+
     /** How a connect names a map it returns. */
     default MapNaming mapNaming() {
         return MapNaming.KERNEL_NAME;
@@ -64,6 +72,17 @@ public interface Transport<V extends TransportVolume> {
      * the engine adds {@code multipath} and {@code host}.
      */
     Map<String, Object> connectorProperties();
+
+    /** Who gathers a volume's paths into one device. */
+    enum Multipathing {
+        /** dm-multipath: the engine waits for multipathd's map over the paths (nudging it) and returns the map. */
+        DM_MULTIPATH,
+        /**
+         * The kernel: the paths are one device already (a namespace head); the engine asks nothing of multipathd and
+         * returns the device the attachment reports.
+         */
+        NATIVE
+    }
 
     /** How a connect names a multipath map in its result. */
     enum MapNaming {

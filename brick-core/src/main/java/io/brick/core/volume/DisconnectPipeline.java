@@ -5,16 +5,18 @@ import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DisconnectFailedException;
 import io.brick.core.error.FlushFailedException;
+import io.brick.core.error.HostStateException;
 import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.Hctl;
+import io.brick.core.model.PathAddress;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.MultipathManager;
+import io.brick.core.port.PathRemover;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
@@ -87,14 +89,35 @@ public final class DisconnectPipeline {
     private final DeviceFlusher flusher;
     private final Optional<MultipathManager> multipath;
     private final EventPublisher events;
+    private final Map<String, PathRemover> removers;
 
-    @Inject
+    /** The pipeline for SCSI paths only (no {@link PathRemover} of another kind). */
     public DisconnectPipeline(TopologyProvider topology, DeviceFlusher flusher, Optional<MultipathManager> multipath,
                               EventPublisher events) {
+        this(topology, flusher, multipath, events, Set.of());
+    }
+
+    /**
+     * The pipeline.
+     *
+     * @param removers the removers of paths that are not SCSI devices, one per kind
+     * @throws IllegalArgumentException when two removers claim one kind, or one claims {@code scsi}
+     */
+    @Inject
+    public DisconnectPipeline(TopologyProvider topology, DeviceFlusher flusher, Optional<MultipathManager> multipath,
+                              EventPublisher events, Set<PathRemover> removers) {
         this.topology = requireNonNull(topology, "topology is null");
         this.flusher = requireNonNull(flusher, "flusher is null");
         this.multipath = requireNonNull(multipath, "multipath is null");
         this.events = requireNonNull(events, "events is null");
+        Map<String, PathRemover> byKind = new LinkedHashMap<>();
+        for (PathRemover remover : requireNonNull(removers, "removers is null")) {
+            if (remover.kind().equals(PathAddress.SCSI) || byKind.putIfAbsent(remover.kind(), remover) != null) {
+                throw new IllegalArgumentException("a second remover of " + remover.kind() + " paths: "
+                        + remover.getClass().getName());
+            }
+        }
+        this.removers = Map.copyOf(byKind);
     }
 
     /**
@@ -155,7 +178,7 @@ public final class DisconnectPipeline {
     private static List<String> kept(VolumeDevices volume) {
         List<String> kept = new ArrayList<>();
         for (BlockDevice device : volume.rejected()) {
-            kept.add(device.name() + " at " + device.hctl() + ": WWID "
+            kept.add(device.name() + " at " + device.address() + ": WWID "
                     + device.wwid().map(Object::toString).orElse("(none)") + " is not the volume's"
                     + volume.wwid().map(wwid -> " (" + wwid + ")").orElse("") + ": a stale device, left untouched");
         }
@@ -284,7 +307,7 @@ public final class DisconnectPipeline {
             long start = clock.nanoTime();
             BrickException removalFailure = null;
             try {
-                flusher.removeDevices(names, deadline.sub(REMOVAL_LIMIT));
+                removeByKind(names, deadline.sub(REMOVAL_LIMIT));
             } catch (OperationInterruptedException interrupted) {
                 removeStaleLinksAfterInterrupt(names);
                 throw interrupted;
@@ -316,6 +339,45 @@ public final class DisconnectPipeline {
             }
             if (linkFailure != null) {
                 errors.record(linkFailure);
+            }
+        }
+
+        /**
+         * Removes the paths, each kind by its own remover: SCSI devices by the flusher's {@code delete} writes, other
+         * kinds by their {@link PathRemover}. A kind nobody removes is a failure: such a path is never removed the
+         * SCSI way.
+         */
+        private void removeByKind(List<String> names, Deadline limit) {
+            Map<String, List<String>> byKind = new LinkedHashMap<>();
+            for (String name : names) {
+                String kind = volume.paths().stream().filter(path -> path.name().equals(name)).findFirst()
+                        .map(path -> path.address().kind()).orElse(PathAddress.SCSI);
+                byKind.computeIfAbsent(kind, key -> new ArrayList<>()).add(name);
+            }
+            BrickException failure = null;
+            for (Map.Entry<String, List<String>> kind : byKind.entrySet()) {
+                try {
+                    if (kind.getKey().equals(PathAddress.SCSI)) {
+                        flusher.removeDevices(kind.getValue(), limit);
+                    } else if (removers.containsKey(kind.getKey())) {
+                        removers.get(kind.getKey()).remove(kind.getValue(), limit);
+                    } else {
+                        throw new HostStateException("brick cannot remove " + kind.getKey() + " paths "
+                                + kind.getValue() + ": no remover of that kind is installed", false,
+                                Map.of("volume", volume.description(), "kind", kind.getKey()), null);
+                    }
+                } catch (OperationInterruptedException interrupted) {
+                    throw interrupted;
+                } catch (BrickException removal) {
+                    if (failure == null) {
+                        failure = removal;
+                    } else {
+                        failure.addSuppressed(removal);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
 
@@ -422,9 +484,9 @@ public final class DisconnectPipeline {
          * is not the volume's leftover, and its path is not ours to make multipathd forget.
          */
         private boolean notGivenToAnother(String name) {
-            Optional<Hctl> ours = volume.paths().stream().filter(path -> path.name().equals(name)).map(BlockDevice::hctl)
-                    .findFirst();
-            Optional<Hctl> now = topology.device(name).map(BlockDevice::hctl);
+            Optional<PathAddress> ours = volume.paths().stream().filter(path -> path.name().equals(name))
+                    .map(BlockDevice::address).findFirst();
+            Optional<PathAddress> now = topology.device(name).map(BlockDevice::address);
             return ours.isEmpty() || now.isEmpty() || now.equals(ours);
         }
 

@@ -109,7 +109,7 @@ public final class IdentityGuard {
                     .findFirst().orElse(first);
             log.debug("{}: {}", volume, verdict.conflict().get());
             throw new IdentityMismatchException(firstWwid.value(),
-                    other.wwid().orElseThrow().value(), other.hctl().toString(), other.name());
+                    other.wwid().orElseThrow().value(), other.address().toString(), other.name());
         }
         if (verdict.accepted().isEmpty() && !verdict.rejected().isEmpty()) {
             BlockDevice stale = verdict.rejected().get(0);
@@ -117,7 +117,7 @@ public final class IdentityGuard {
                     verdict.wwid().map(Wwid::value).orElse("(unknown)"),
                     verdict.rejected().stream().map(IdentityGuard::describe).collect(Collectors.joining(", ")));
             throw new IdentityMismatchException(verdict.wwid().map(Wwid::value).orElse("(unknown)"),
-                    stale.wwid().map(Wwid::value).orElse("(none)"), stale.hctl().toString(), stale.name());
+                    stale.wwid().map(Wwid::value).orElse("(none)"), stale.address().toString(), stale.name());
         }
     }
 
@@ -131,7 +131,7 @@ public final class IdentityGuard {
     }
 
     private static String describe(BlockDevice device) {
-        return device.name() + " at " + device.hctl() + " has " + device.wwid().map(Wwid::value).orElse("no WWID");
+        return device.name() + " at " + device.address() + " has " + device.wwid().map(Wwid::value).orElse("no WWID");
     }
 
     /**
@@ -156,10 +156,10 @@ public final class IdentityGuard {
             BlockDevice there = rejected.get(0);
             log.warn("{} at {} has WWID {}, but the volume's WWID is {}, whose map {} holds {} at other addresses: "
                     + "the properties and the WWID given name two volumes; nothing is touched", there.name(),
-                    there.hctl(), there.wwid().map(Wwid::value).orElse("none"), wwid.value(), map.get().kernelName(),
+                    there.address(), there.wwid().map(Wwid::value).orElse("none"), wwid.value(), map.get().kernelName(),
                     map.get().slaves());
             throw new IdentityMismatchException(wwid.value(), there.wwid().map(Wwid::value).orElse("none"),
-                    there.hctl().toString(), there.name());
+                    there.address().toString(), there.name());
         }
         return map;
     }

@@ -70,13 +70,11 @@ public record VolumeDevices(String description, Optional<Wwid> wwid, List<BlockD
         if (verdict.conflict().isPresent()) {
             BlockDevice first = devices.get(0);
             throw new IdentityMismatchException(expected.map(Wwid::value).orElse("one WWID for every path"),
-                    verdict.conflict().get(), first.hctl().toString(), first.name());
+                    verdict.conflict().get(), first.address().toString(), first.name());
         }
         List<BlockDevice> paths = new ArrayList<>(verdict.accepted());
         paths.addAll(verdict.undecided());
-        paths.sort(Comparator.comparing(BlockDevice::hctl, Comparator.comparingInt(Hctl::host)
-                .thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
-                .thenComparing(Hctl::lun, Long::compareUnsigned)));
+        paths.sort(VolumeDevices::byAddress);
         Optional<Wwid> wwid = verdict.wwid().or(() -> expected);
         Optional<MultipathMap> map = Optional.empty();
         for (BlockDevice path : paths) {
@@ -89,6 +87,19 @@ public record VolumeDevices(String description, Optional<Wwid> wwid, List<BlockD
             map = IdentityGuard.mapOfWwid(topology, wwid.get(), verdict.rejected());
         }
         return new VolumeDevices(description, wwid, paths, map, verdict.rejected());
+    }
+
+    /** SCSI paths by H:C:T:L (numerically, the LUN unsigned), before paths of other kinds by kind and address. */
+    private static int byAddress(BlockDevice a, BlockDevice b) {
+        if (a.address() instanceof Hctl x && b.address() instanceof Hctl y) {
+            return Comparator.comparingInt(Hctl::host).thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
+                    .thenComparing(Hctl::lun, Long::compareUnsigned).compare(x, y);
+        }
+        if (a.scsi() != b.scsi()) {
+            return a.scsi() ? -1 : 1;
+        }
+        return Comparator.comparing((BlockDevice device) -> device.address().kind())
+                .thenComparing(device -> device.address().toString()).compare(a, b);
     }
 
     /** Whether nothing of the volume is on the host. */

@@ -82,6 +82,14 @@ final class FakeHost {
         return new BlockDevice(name, Hctl.parse(hctl), wwid, 1L << 30, DeviceState.RUNNING, "LIO-ORG", "disk", List.of());
     }
 
+    /** A path device of any address kind (an NVMe namespace: {@code new NamespaceAddress("nvme0", 1)}). */
+    BlockDevice addDevice(String name, io.brick.core.model.PathAddress address, Optional<Wwid> wwid) {
+        BlockDevice device = new BlockDevice(name, address, wwid, 1L << 30, DeviceState.RUNNING, "NVMe", "ns",
+                List.of());
+        devices.put(name, device);
+        return device;
+    }
+
     BlockDevice addDevice(String name, String hctl, Optional<Wwid> wwid) {
         BlockDevice device = device(name, hctl, wwid);
         devices.put(name, device);
