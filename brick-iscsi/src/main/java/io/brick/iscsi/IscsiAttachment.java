@@ -4,15 +4,10 @@ import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
 import io.brick.core.error.LoginFailedException;
-import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.error.UnsafePathException;
 import io.brick.core.event.EventPublisher;
-import io.brick.core.event.EventType;
 import io.brick.core.lock.LockManager;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.IscsiSession;
-import io.brick.core.model.ScsiTarget;
-import io.brick.core.model.Wwid;
 import io.brick.core.port.ScsiScanner;
 import io.brick.core.port.SessionManager;
 import io.brick.core.port.SessionManager.Node;
@@ -37,7 +32,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,10 +58,7 @@ import static java.util.Objects.requireNonNull;
 final class IscsiAttachment implements Attachment {
     private static final Logger log = LoggerFactory.getLogger(IscsiAttachment.class);
 
-    private static final Duration FIRST_RESCAN = Duration.ofSeconds(1);
-    private static final Duration SESSION_APPEARS = Duration.ofSeconds(10);
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
-    private static final Map<String, String> NODE_SETTINGS = nodeSettings();
 
     /** What the attachment needs of its transport. */
     record Context(IscsiHost host, SessionManager sessions, ScsiScanner scanner, LockManager locks,
@@ -90,7 +81,7 @@ final class IscsiAttachment implements Attachment {
     private final Deadline deadline;
     private final boolean multipath;
     private final ConnectorConfig config;
-    private final List<PortalWorker> started = new CopyOnWriteArrayList<>();
+    private final List<IscsiPortalWorker> started = new CopyOnWriteArrayList<>();
     /** Single-path targets already cleaned up: a failed connect's cleanup leaves them alone. */
     private final Set<IscsiTarget> cleaned = ConcurrentHashMap.newKeySet();
     private volatile boolean stopped;
@@ -143,14 +134,14 @@ final class IscsiAttachment implements Attachment {
     private Progress allPortals() {
         if (started.isEmpty()) {
             for (IscsiTarget target : targets) {
-                PortalWorker worker = new PortalWorker(target);
+                IscsiPortalWorker worker = worker(target);
                 started.add(worker);
                 context.workers().execute(worker);
             }
         }
         List<Candidate> candidates = new ArrayList<>();
         boolean allDone = true;
-        for (PortalWorker worker : started) {
+        for (IscsiPortalWorker worker : started) {
             worker.device().ifPresent(device -> candidates.add(worker.candidate(device)));
             allDone &= worker.done();
         }
@@ -160,17 +151,17 @@ final class IscsiAttachment implements Attachment {
     /** Single path: the current target's device, or the next target tried (within this call). */
     private Progress nextTarget() {
         while (true) {
-            PortalWorker current = started.isEmpty() ? null : started.get(started.size() - 1);
-            if (current != null && current.device().isPresent() && !current.refused) {
+            IscsiPortalWorker current = started.isEmpty() ? null : started.get(started.size() - 1);
+            if (current != null && current.device().isPresent() && !current.refused()) {
                 return new Progress(List.of(current.candidate(current.device().get())), true, false, Optional.empty());
             }
-            if (current != null && !cleaned.contains(current.target)) {
-                cleanUpTarget(current.target);
+            if (current != null && !cleaned.contains(current.target())) {
+                cleanUpTarget(current.target());
             }
             if (next >= targets.size() || stopped) {
                 return new Progress(List.of(), true, true, Optional.empty());
             }
-            PortalWorker worker = new PortalWorker(targets.get(next++));
+            IscsiPortalWorker worker = worker(targets.get(next++));
             started.add(worker);
             worker.run();
         }
@@ -182,9 +173,9 @@ final class IscsiAttachment implements Attachment {
         if (multipath || started.isEmpty()) {
             return;
         }
-        PortalWorker current = started.get(started.size() - 1);
+        IscsiPortalWorker current = started.get(started.size() - 1);
         current.device().filter(device -> devices.stream().anyMatch(other -> other.name().equals(device.name())))
-                .ifPresent(device -> current.refused = true);
+                .ifPresent(device -> current.refuse());
     }
 
     /** After a single-path target gave no device of the volume: log out of it unless another LUN uses it. */
@@ -210,10 +201,10 @@ final class IscsiAttachment implements Attachment {
     public void settle(Deadline wait) {
         Poll poll = Poll.within(wait);
         while (true) {
-            List<PortalWorker> pending = started.stream().filter(worker -> !worker.settled()).toList();
+            List<IscsiPortalWorker> pending = started.stream().filter(worker -> !worker.settled()).toList();
             if (pending.isEmpty()) {
-                List<String> loggingIn = started.stream().filter(worker -> worker.loggingIn)
-                        .map(worker -> worker.target.portal().toString()).toList();
+                List<String> loggingIn = started.stream().filter(IscsiPortalWorker::loggingIn)
+                        .map(worker -> worker.target().portal().toString()).toList();
                 if (!loggingIn.isEmpty()) {
                     log.info("{}: returning before portal(s) {} answered their login; their paths join the map "
                             + "if they come while this process runs", volume.description(), loggingIn);
@@ -222,7 +213,7 @@ final class IscsiAttachment implements Attachment {
             }
             if (wait.expired()) {
                 log.warn("{}: portal(s) {} gave no device within the map wait ({} ms); returning the map without "
-                        + "them", volume.description(), pending.stream().map(worker -> worker.target.portal().toString())
+                        + "them", volume.description(), pending.stream().map(worker -> worker.target().portal().toString())
                         .toList(), config.mapWait().toMillis());
                 return;
             }
@@ -242,8 +233,8 @@ final class IscsiAttachment implements Attachment {
         Deadline wait = Deadline.after(limit.compareTo(config.deviceWait()) < 0 ? limit : config.deviceWait(),
                 context.clock());
         Poll poll = Poll.within(wait);
-        for (PortalWorker worker : started) {
-            while (!worker.done && !wait.expired()) {
+        for (IscsiPortalWorker worker : started) {
+            while (!worker.done() && !wait.expired()) {
                 context.sleeper().sleep(poll.next());
             }
         }
@@ -256,13 +247,13 @@ final class IscsiAttachment implements Attachment {
      */
     @Override
     public BrickException notFound() {
-        Optional<UnsafePathException> unsafe = started.stream().map(worker -> worker.unsafe).flatMap(Optional::stream)
+        Optional<UnsafePathException> unsafe = started.stream().map(IscsiPortalWorker::unsafe).flatMap(Optional::stream)
                 .findFirst();
         if (unsafe.isPresent()) {
             return unsafe.get();
         }
-        List<String> failures = started.stream().map(PortalWorker::outcome).toList();
-        List<LoginFailedException> logins = started.stream().map(worker -> worker.loginFailure)
+        List<String> failures = started.stream().map(IscsiPortalWorker::outcome).toList();
+        List<LoginFailedException> logins = started.stream().map(IscsiPortalWorker::loginFailure)
                 .flatMap(Optional::stream).toList();
         if (!logins.isEmpty() && logins.size() == started.size()) {
             return loginFailedEverywhere(logins, failures);
@@ -288,178 +279,15 @@ final class IscsiAttachment implements Attachment {
                 + "): " + String.join("; ", failures), reason, retriable, evidence, logins.get(0));
     }
 
+    private IscsiPortalWorker worker(IscsiTarget target) {
+        return new IscsiPortalWorker(context, volume, target, deadline, config, this::nodeExists, () -> stopped);
+    }
+
     /** Node records open-iscsi has, listed once per connect and only if a login is needed. */
     private synchronized boolean nodeExists(Node node) {
         if (knownNodes.isEmpty()) {
             knownNodes = Optional.of(Set.copyOf(context.sessions().nodes(deadline)));
         }
         return knownNodes.get().stream().anyMatch(known -> known.sameRecord(node.target(), node.portal()));
-    }
-
-    /** One portal of a connect: login (or reuse), targeted scan, wait for the LUN's device. */
-    private final class PortalWorker implements Runnable {
-        private final IscsiTarget target;
-        private volatile Optional<BlockDevice> device = Optional.empty();
-        private volatile boolean fresh;
-        private volatile Optional<String> failure = Optional.empty();
-        private volatile Optional<LoginFailedException> loginFailure = Optional.empty();
-        private volatile Optional<UnsafePathException> unsafe = Optional.empty();
-        private volatile boolean done;
-        private volatile boolean loggingIn;
-        private volatile int scans;
-        /** Single path: the engine did not accept its device. */
-        private volatile boolean refused;
-
-        PortalWorker(IscsiTarget target) {
-            this.target = target;
-        }
-
-        Optional<BlockDevice> device() {
-            return device;
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        Candidate candidate(BlockDevice found) {
-            return new Candidate(found, fresh, Map.of("portal", target.portal().toString()));
-        }
-
-        /** What this portal gave, for an error's message. */
-        String outcome() {
-            if (refused && device.isPresent()) {
-                return target + ": " + device.get().name() + " is not the volume (WWID "
-                        + device.get().wwid().map(Wwid::value).orElse("none") + ")";
-            }
-            return target + ": " + failure.orElse("no device");
-        }
-
-        /** Ended, found its device, scanned twice without finding it, or waiting on its login (see settle). */
-        boolean settled() {
-            return done || loggingIn || device.isPresent() || scans >= 2;
-        }
-
-        @Override
-        public void run() {
-            try (LockManager.Held held = context.locks().acquire(IscsiHost.lockKey(target.portal(), target.iqn()),
-                    deadline)) {
-                IscsiSession session = loggedIn();
-                device = awaitDevice(session);
-                if (device.isEmpty()) {
-                    failure = Optional.of("LUN " + target.lun() + " did not appear within "
-                            + config.deviceWait().toMillis() + " ms");
-                    log.warn("LUN {} on iSCSI portal {} not found on sysfs after logging in.", target.lun(),
-                            target.portal());
-                }
-            } catch (OperationInterruptedException e) {
-                failure = Optional.of("interrupted");
-            } catch (LoginFailedException e) {
-                loginFailure = Optional.of(e);
-                failed(e);
-            } catch (UnsafePathException e) {
-                unsafe = Optional.of(e);
-                failed(e);
-            } catch (BrickException e) {
-                failed(e);
-            } finally {
-                done = true;
-            }
-        }
-
-        private void failed(BrickException e) {
-            failure = Optional.of(e.getMessage());
-            log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());
-        }
-
-        /** The session to the target, reused or logged in. */
-        private IscsiSession loggedIn() {
-            Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.sessionTransport());
-            if (existing.isPresent()) {
-                log.debug("reusing session {} to {}", existing.get().sessionId(), target);
-                return existing.get();
-            }
-            Node node = new Node(target.iqn(), target.portal(), volume.iface());
-            if (!nodeExists(node)) {
-                context.sessions().createNode(node, deadline);
-            }
-            context.sessions().updateNode(node, NODE_SETTINGS, volume.chap(), deadline);
-            EventPublisher.Phase login = context.events().started(EventType.LOGIN_STARTED, target.portal().toString(),
-                    Map.of("target", target.iqn().value()));
-            loggingIn = true;
-            try {
-                context.sessions().login(node, deadline);
-            } catch (BrickException e) {
-                login.failed(EventType.LOGIN_FAILED, e, Map.of("target", target.iqn().value()));
-                throw e;
-            } finally {
-                loggingIn = false;
-            }
-            Deadline appears = deadline.sub(SESSION_APPEARS);
-            Poll poll = Poll.within(appears);
-            while (true) {
-                Optional<IscsiSession> session = context.host().loggedIn(target.portal(), target.iqn(),
-                        volume.sessionTransport());
-                if (session.isPresent()) {
-                    login.finished(EventType.LOGIN_FINISHED, Map.of("target", target.iqn().value(),
-                            "session", Integer.toString(session.get().sessionId())));
-                    return session.get();
-                }
-                appears.check("the session to " + target + " in sysfs after a successful login", Map.of());
-                context.sleeper().sleep(poll.next());
-            }
-        }
-
-        private Optional<BlockDevice> awaitDevice(IscsiSession session) {
-            Optional<BlockDevice> existing = context.host().topology().sessionDevice(session.sessionId(), target.lun());
-            if (existing.isPresent()) {
-                return existing;
-            }
-            Deadline wait = deadline.sub(config.deviceWait());
-            Clock clock = context.clock();
-            Duration interval = FIRST_RESCAN;
-            long nextScan = clock.nanoTime();
-            int scanCount = 0;
-            Poll poll = Poll.within(wait);
-            while (!stopped) {
-                if (clock.nanoTime() - nextScan >= 0) {
-                    scan(session);
-                    scanCount++;
-                    nextScan = clock.nanoTime() + interval.toNanos();
-                    interval = interval.multipliedBy(2);
-                }
-                Optional<BlockDevice> found = context.host().topology().sessionDevice(session.sessionId(), target.lun());
-                if (found.isPresent()) {
-                    fresh = true;
-                    return found;
-                }
-                scans = scanCount;
-                if (wait.expired()) {
-                    return Optional.empty();
-                }
-                // never past the next rescan: the 1, 2, 4, 8 s schedule stays exact
-                Duration untilScan = Duration.ofNanos(Math.max(0, nextScan - clock.nanoTime()));
-                Duration sleep = poll.next();
-                context.sleeper().sleep(sleep.compareTo(untilScan) < 0 ? sleep : untilScan);
-            }
-            return Optional.empty();
-        }
-
-        private void scan(IscsiSession session) {
-            Optional<ScsiTarget> scsiTarget = context.host().topology().sessionTarget(session.sessionId());
-            context.scanner().scan(session.hostNumber(),
-                    scsiTarget.map(t -> OptionalInt.of(t.channel())).orElse(OptionalInt.empty()),
-                    scsiTarget.map(t -> OptionalInt.of(t.target())).orElse(OptionalInt.empty()),
-                    target.lun());
-            context.events().publish(EventType.SCAN, "host" + session.hostNumber(),
-                    Map.of("lun", target.lun().toString(), "target", scsiTarget.map(Object::toString).orElse("- -")));
-        }
-    }
-
-    private static Map<String, String> nodeSettings() {
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("node.session.scan", "manual");
-        settings.put("node.startup", "automatic");
-        return java.util.Collections.unmodifiableMap(settings);
     }
 }

@@ -1,0 +1,250 @@
+package io.brick.iscsi;
+
+import io.brick.core.connector.ConnectorConfig;
+import io.brick.core.error.BrickException;
+import io.brick.core.error.LoginFailedException;
+import io.brick.core.error.OperationInterruptedException;
+import io.brick.core.error.UnsafePathException;
+import io.brick.core.event.EventPublisher;
+import io.brick.core.event.EventType;
+import io.brick.core.lock.LockManager;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.IscsiSession;
+import io.brick.core.model.ScsiTarget;
+import io.brick.core.model.Wwid;
+import io.brick.core.port.SessionManager.Node;
+import io.brick.core.time.Clock;
+import io.brick.core.time.Deadline;
+import io.brick.core.time.Poll;
+import io.brick.core.transport.Candidate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One portal of an iSCSI connect ({@link IscsiAttachment}): under the (portal, IQN) lock, reuse a logged-in session or
+ * create the node record if missing, set {@code node.session.scan = manual}, {@code node.startup = automatic} and CHAP
+ * in one update, and log in; then scan only the LUN ({@code C T L}, or {@code - - L} while the session has no target
+ * yet) and poll sysfs ({@link Poll}) for its device, rescanning at 1, 2, 4, 8 ... s within the device wait.
+ */
+final class IscsiPortalWorker implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(IscsiPortalWorker.class);
+
+    private static final Duration FIRST_RESCAN = Duration.ofSeconds(1);
+    private static final Duration SESSION_APPEARS = Duration.ofSeconds(10);
+    private static final Map<String, String> NODE_SETTINGS = nodeSettings();
+
+    private final IscsiAttachment.Context context;
+    private final IscsiVolume volume;
+    private final IscsiTarget target;
+    private final Deadline deadline;
+    private final ConnectorConfig config;
+    private final Predicate<Node> nodeExists;
+    private final BooleanSupplier stopped;
+
+    private volatile Optional<BlockDevice> device = Optional.empty();
+    private volatile boolean fresh;
+    private volatile Optional<String> failure = Optional.empty();
+    private volatile Optional<LoginFailedException> loginFailure = Optional.empty();
+    private volatile Optional<UnsafePathException> unsafe = Optional.empty();
+    private volatile boolean done;
+    private volatile boolean loggingIn;
+    private volatile int scans;
+    /** Single path: the engine did not accept its device. */
+    private volatile boolean refused;
+
+    IscsiPortalWorker(IscsiAttachment.Context context, IscsiVolume volume, IscsiTarget target, Deadline deadline,
+                      ConnectorConfig config, Predicate<Node> nodeExists, BooleanSupplier stopped) {
+        this.context = requireNonNull(context, "context is null");
+        this.volume = requireNonNull(volume, "volume is null");
+        this.target = requireNonNull(target, "target is null");
+        this.deadline = requireNonNull(deadline, "deadline is null");
+        this.config = requireNonNull(config, "config is null");
+        this.nodeExists = requireNonNull(nodeExists, "nodeExists is null");
+        this.stopped = requireNonNull(stopped, "stopped is null");
+    }
+
+    IscsiTarget target() {
+        return target;
+    }
+
+    Optional<UnsafePathException> unsafe() {
+        return unsafe;
+    }
+
+    Optional<LoginFailedException> loginFailure() {
+        return loginFailure;
+    }
+
+    /** In the login command now: the portal has not answered yet. */
+    boolean loggingIn() {
+        return loggingIn;
+    }
+
+    /** Single path: whether the engine did not accept its device. */
+    boolean refused() {
+        return refused;
+    }
+
+    void refuse() {
+        refused = true;
+    }
+
+    Optional<BlockDevice> device() {
+        return device;
+    }
+
+    boolean done() {
+        return done;
+    }
+
+    Candidate candidate(BlockDevice found) {
+        return new Candidate(found, fresh, Map.of("portal", target.portal().toString()));
+    }
+
+    /** What this portal gave, for an error's message. */
+    String outcome() {
+        if (refused && device.isPresent()) {
+            return target + ": " + device.get().name() + " is not the volume (WWID "
+                    + device.get().wwid().map(Wwid::value).orElse("none") + ")";
+        }
+        return target + ": " + failure.orElse("no device");
+    }
+
+    /** Ended, found its device, scanned twice without finding it, or waiting on its login (see settle). */
+    boolean settled() {
+        return done || loggingIn || device.isPresent() || scans >= 2;
+    }
+
+    @Override
+    public void run() {
+        try (LockManager.Held held = context.locks().acquire(IscsiHost.lockKey(target.portal(), target.iqn()),
+                deadline)) {
+            IscsiSession session = loggedIn();
+            device = awaitDevice(session);
+            if (device.isEmpty()) {
+                failure = Optional.of("LUN " + target.lun() + " did not appear within "
+                        + config.deviceWait().toMillis() + " ms");
+                log.warn("LUN {} on iSCSI portal {} not found on sysfs after logging in.", target.lun(),
+                        target.portal());
+            }
+        } catch (OperationInterruptedException e) {
+            failure = Optional.of("interrupted");
+        } catch (LoginFailedException e) {
+            loginFailure = Optional.of(e);
+            failed(e);
+        } catch (UnsafePathException e) {
+            unsafe = Optional.of(e);
+            failed(e);
+        } catch (BrickException e) {
+            failed(e);
+        } finally {
+            done = true;
+        }
+    }
+
+    private void failed(BrickException e) {
+        failure = Optional.of(e.getMessage());
+        log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());
+    }
+
+    /** The session to the target, reused or logged in. */
+    private IscsiSession loggedIn() {
+        Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.sessionTransport());
+        if (existing.isPresent()) {
+            log.debug("reusing session {} to {}", existing.get().sessionId(), target);
+            return existing.get();
+        }
+        Node node = new Node(target.iqn(), target.portal(), volume.iface());
+        if (!nodeExists.test(node)) {
+            context.sessions().createNode(node, deadline);
+        }
+        context.sessions().updateNode(node, NODE_SETTINGS, volume.chap(), deadline);
+        EventPublisher.Phase login = context.events().started(EventType.LOGIN_STARTED, target.portal().toString(),
+                Map.of("target", target.iqn().value()));
+        loggingIn = true;
+        try {
+            context.sessions().login(node, deadline);
+        } catch (BrickException e) {
+            login.failed(EventType.LOGIN_FAILED, e, Map.of("target", target.iqn().value()));
+            throw e;
+        } finally {
+            loggingIn = false;
+        }
+        Deadline appears = deadline.sub(SESSION_APPEARS);
+        Poll poll = Poll.within(appears);
+        while (true) {
+            Optional<IscsiSession> session = context.host().loggedIn(target.portal(), target.iqn(),
+                    volume.sessionTransport());
+            if (session.isPresent()) {
+                login.finished(EventType.LOGIN_FINISHED, Map.of("target", target.iqn().value(),
+                        "session", Integer.toString(session.get().sessionId())));
+                return session.get();
+            }
+            appears.check("the session to " + target + " in sysfs after a successful login", Map.of());
+            context.sleeper().sleep(poll.next());
+        }
+    }
+
+    private Optional<BlockDevice> awaitDevice(IscsiSession session) {
+        Optional<BlockDevice> existing = context.host().topology().sessionDevice(session.sessionId(), target.lun());
+        if (existing.isPresent()) {
+            return existing;
+        }
+        Deadline wait = deadline.sub(config.deviceWait());
+        Clock clock = context.clock();
+        Duration interval = FIRST_RESCAN;
+        long nextScan = clock.nanoTime();
+        int scanCount = 0;
+        Poll poll = Poll.within(wait);
+        while (!stopped.getAsBoolean()) {
+            if (clock.nanoTime() - nextScan >= 0) {
+                scan(session);
+                scanCount++;
+                nextScan = clock.nanoTime() + interval.toNanos();
+                interval = interval.multipliedBy(2);
+            }
+            Optional<BlockDevice> found = context.host().topology().sessionDevice(session.sessionId(), target.lun());
+            if (found.isPresent()) {
+                fresh = true;
+                return found;
+            }
+            scans = scanCount;
+            if (wait.expired()) {
+                return Optional.empty();
+            }
+            // never past the next rescan: the 1, 2, 4, 8 s schedule stays exact
+            Duration untilScan = Duration.ofNanos(Math.max(0, nextScan - clock.nanoTime()));
+            Duration sleep = poll.next();
+            context.sleeper().sleep(sleep.compareTo(untilScan) < 0 ? sleep : untilScan);
+        }
+        return Optional.empty();
+    }
+
+    private void scan(IscsiSession session) {
+        Optional<ScsiTarget> scsiTarget = context.host().topology().sessionTarget(session.sessionId());
+        context.scanner().scan(session.hostNumber(),
+                scsiTarget.map(t -> OptionalInt.of(t.channel())).orElse(OptionalInt.empty()),
+                scsiTarget.map(t -> OptionalInt.of(t.target())).orElse(OptionalInt.empty()),
+                target.lun());
+        context.events().publish(EventType.SCAN, "host" + session.hostNumber(),
+                Map.of("lun", target.lun().toString(), "target", scsiTarget.map(Object::toString).orElse("- -")));
+    }
+
+    private static Map<String, String> nodeSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("node.session.scan", "manual");
+        settings.put("node.startup", "automatic");
+        return Collections.unmodifiableMap(settings);
+    }
+}
