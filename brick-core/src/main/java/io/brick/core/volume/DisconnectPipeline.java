@@ -236,7 +236,12 @@ public final class DisconnectPipeline {
                 List<String> names = pathNames(volume);
                 if (!names.isEmpty()) {
                     removePaths(names);
-                    forgetPaths(names);
+                    // multipathd knows SCSI paths only: a namespace of a natively multipathed transport is not its
+                    List<String> scsi = volume.paths().stream().filter(BlockDevice::scsi).map(BlockDevice::name)
+                            .filter(names::contains).toList();
+                    if (!scsi.isEmpty()) {
+                        forgetPaths(scsi);
+                    }
                 }
             }
             runTransportCleanup();

@@ -90,6 +90,11 @@ final class FakeHost {
         return device;
     }
 
+    /** The device goes away (its transport disconnected it). */
+    void removeDevice(String name) {
+        devices.remove(name);
+    }
+
     BlockDevice addDevice(String name, String hctl, Optional<Wwid> wwid) {
         BlockDevice device = device(name, hctl, wwid);
         devices.put(name, device);
