@@ -35,7 +35,9 @@ import static java.util.Objects.requireNonNull;
  *     threads that take part are those that slept or ran a command on the host, and for 2 s of real time after one
  *     of them started a thread, the threads made since (a connector's portal worker before its first step, brick's
  *     delete threads): see {@link #starts}. It also waits for a short real quiet period (2 ms; 10 ms before a jump of
- *     more than 1 s) after the last sleep or command, for a thread woken by something other than this clock.</li>
+ *     more than 1 s) after the last sleep or command, for a thread woken by something other than this clock, unless
+ *     every live participant sleeps on this clock with its wake-up ahead: then nothing but the clock can wake one, and
+ *     time moves at once (see {@link #everyParticipantAsleep}).</li>
  * </ul>
  * So a multi-threaded run's simulated times do not depend on how fast the machine runs its threads, with two
  * exceptions: a thread woken by a lock or a future (not by this clock) while every other one sleeps must be scheduled
