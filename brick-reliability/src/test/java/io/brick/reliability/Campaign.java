@@ -2,6 +2,7 @@ package io.brick.reliability;
 
 import io.brick.testkit.host.FaultKind;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ final class Campaign {
 
     CampaignReport run(List<Long> seeds) {
         long started = System.nanoTime();
+        long startedCpu = processCpuNanos();
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
             Thread thread = new Thread(runnable, "campaign-" + runnable.hashCode());
             thread.setDaemon(true);
@@ -110,7 +112,15 @@ final class Campaign {
             }
         }
         return aggregate.report(seeds, reported, unconfirmed, Duration.ofNanos(System.nanoTime() - started),
-                threads);
+                Duration.ofNanos(Math.max(0, processCpuNanos() - startedCpu)), threads);
+    }
+
+    /** The JVM's processor time so far (0 where the platform does not tell). */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /**
@@ -205,11 +215,11 @@ final class Campaign {
         }
 
         CampaignReport report(List<Long> seeds, List<CampaignReport.Failure> failures,
-                              List<SequenceResult> unconfirmed, Duration wall, int threads) {
+                              List<SequenceResult> unconfirmed, Duration wall, Duration cpu, int threads) {
             return new CampaignReport(seeds.size(), seeds.isEmpty() ? 0 : seeds.get(0),
                     seeds.isEmpty() ? 0 : seeds.get(seeds.size() - 1), topologies, steps, injected, outcomes, fired,
                     forcedDataLoss, longest, closest, failures, unconfirmed, byFault, concurrent,
-                    failedByTopology(failures), wall, threads);
+                    failedByTopology(failures), wall, cpu, threads);
         }
     }
 }

@@ -31,6 +31,8 @@ import static java.util.Objects.requireNonNull;
  * @param concurrent per topology, the sequences with at least one concurrent step (two operations at once)
  * @param failedByTopology per topology, the sequences that broke an invariant (confirmed)
  * @param wallTime how long the campaign took, real time
+ * @param cpuTime the processor time the whole test JVM spent meanwhile (every thread: the campaign's, the simulated
+ *                clocks', the JIT's and the garbage collector's); the figure to compare runs by on a busy machine
  * @param threads how many sequences ran at once
  */
 record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology, Integer> topologies,
@@ -39,7 +41,7 @@ record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology
                       Duration longestOperation, double closestToBudget, List<Failure> failures,
                       List<SequenceResult> unconfirmed, Map<Fault.Type, Map<Topology, Integer>> byFault,
                       Map<Topology, Integer> concurrent, Map<Topology, Integer> failedByTopology, Duration wallTime,
-                      int threads) {
+                      Duration cpuTime, int threads) {
     CampaignReport {
         byFault = byFault.entrySet().stream().collect(Collectors.toUnmodifiableMap(Map.Entry::getKey,
                 entry -> Map.copyOf(entry.getValue())));
@@ -54,6 +56,7 @@ record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology
         failures = List.copyOf(failures);
         unconfirmed = List.copyOf(unconfirmed);
         requireNonNull(wallTime, "wallTime is null");
+        requireNonNull(cpuTime, "cpuTime is null");
     }
 
     int violations() {
@@ -70,8 +73,9 @@ record CampaignReport(int sequences, long firstSeed, long lastSeed, Map<Topology
         text.append("brick fault campaign (issues 9 and 15): seeded sequences on the simulated host\n");
         text.append(String.format(Locale.ROOT, "sequences: %d (seeds %d..%d), steps: %d, violations: %d%n", sequences,
                 firstSeed, lastSeed, totalSteps(), violations()));
-        text.append(String.format(Locale.ROOT, "wall time: %.1f s on %d threads (%d processors)%n",
-                wallTime.toMillis() / 1000.0, threads, Runtime.getRuntime().availableProcessors()));
+        text.append(String.format(Locale.ROOT, "wall time: %.1f s on %d threads (%d processors), processor time: %.1f s%n",
+                wallTime.toMillis() / 1000.0, threads, Runtime.getRuntime().availableProcessors(),
+                cpuTime.toMillis() / 1000.0));
         text.append("\nsequences by topology:\n");
         text.append(String.format(Locale.ROOT, "  %-16s %9s %12s %7s%n", "", "sequences", "concurrent", "failed"));
         for (Topology topology : Topology.values()) {

@@ -8,10 +8,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -726,15 +731,24 @@ final class Kernel {
             }
             String text;
             try {
-                // one stat, not a read: a link planted in the attribute's place (a test's) is never read or truncated
-                // through, since a kernel attribute is never one; delete, rescan and scan are empty until written
-                // (and truncated after)
-                java.nio.file.attribute.BasicFileAttributes attributes = Files.readAttributes(file,
-                        java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                if (attributes.isSymbolicLink() || watch.kind != WatchKind.STATE && attributes.size() == 0) {
-                    continue;
+                if (watch.kind == WatchKind.STATE) {
+                    // never empty, so read at every settle point: one open that does not follow a link, no stat
+                    Optional<String> state = readState(file);
+                    if (state.isEmpty()) {
+                        continue;
+                    }
+                    text = state.get();
+                } else {
+                    // one stat, not a read: a link planted in the attribute's place (a test's) is never read or
+                    // truncated through, since a kernel attribute is never one; delete, rescan and scan are empty
+                    // until written (and truncated after)
+                    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    if (attributes.isSymbolicLink() || attributes.size() == 0) {
+                        continue;
+                    }
+                    text = Files.readString(file, StandardCharsets.US_ASCII);
                 }
-                text = Files.readString(file, StandardCharsets.US_ASCII);
             } catch (NoSuchFileException gone) {
                 watches.remove(file);
                 continue;
@@ -765,6 +779,32 @@ final class Kernel {
                 case STATE -> stateWritten(watch.device, value);
                 default -> throw new IllegalStateException("unknown watch " + watch.kind);
             }
+        }
+    }
+
+    /**
+     * A state attribute's text, read through one open that does not follow a link; empty when a link or a directory
+     * stands in its place (a test's: nothing was written into an attribute then).
+     */
+    private static Optional<String> readState(Path file) throws IOException {
+        try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            while (channel.read(buffer) >= 0) {
+                if (!buffer.hasRemaining()) {
+                    buffer = ByteBuffer.allocate(buffer.capacity() * 2).put(buffer.flip());
+                }
+            }
+            return Optional.of(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+        } catch (NoSuchFileException gone) {
+            throw gone;
+        } catch (IOException e) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isSymbolicLink() || attributes.isDirectory()) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 

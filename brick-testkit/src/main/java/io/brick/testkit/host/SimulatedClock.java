@@ -11,6 +11,7 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 
@@ -34,7 +35,9 @@ import static java.util.Objects.requireNonNull;
  *     threads that take part are those that slept or ran a command on the host, and for 2 s of real time after one
  *     of them started a thread, the threads made since (a connector's portal worker before its first step, brick's
  *     delete threads): see {@link #starts}. It also waits for a short real quiet period (2 ms; 10 ms before a jump of
- *     more than 1 s) after the last sleep or command, for a thread woken by something other than this clock.</li>
+ *     more than 1 s) after the last sleep or command, for a thread woken by something other than this clock, unless
+ *     every live participant sleeps on this clock with its wake-up ahead: then nothing but the clock can wake one, and
+ *     time moves at once (see {@link #everyParticipantAsleep}).</li>
  * </ul>
  * So a multi-threaded run's simulated times do not depend on how fast the machine runs its threads, with two
  * exceptions: a thread woken by a lock or a future (not by this clock) while every other one sleeps must be scheduled
@@ -112,6 +115,8 @@ public final class SimulatedClock implements Clock, Sleeper {
     /** The {@link #lastActivity} a stall's processor time is counted from, and the participants' time then. */
     private long stallSince = Long.MIN_VALUE;
     private long stallCpu;
+    /** When (real time) {@link #stallCpu} was read. */
+    private long stallCpuRead;
     /** Lock owners of blocked threads (see {@link #running}), processor time of participants (see {@link #stalled}). */
     private final ThreadMXBean threadInfo = ManagementFactory.getThreadMXBean();
 
@@ -273,9 +278,10 @@ public final class SimulatedClock implements Clock, Sleeper {
                 long quiet = System.nanoTime() - lastActivity;
                 long waitNanos = 0; // none: until a sleep, a release or close notifies
                 if (!held && !sleepers.isEmpty()) {
-                    if (quiet < QUIET_NANOS) {
+                    boolean asleep = everyParticipantAsleep();
+                    if (quiet < QUIET_NANOS && !asleep) {
                         waitNanos = QUIET_NANOS - quiet;
-                    } else if (tryAdvance(quiet)) {
+                    } else if (tryAdvance(quiet, asleep)) {
                         continue;
                     } else {
                         waitNanos = POLL_NANOS; // thread states change without telling: look again soon
@@ -296,14 +302,14 @@ public final class SimulatedClock implements Clock, Sleeper {
     }
 
     /** Moves time if it may (see {@link #tick}); whether it did. */
-    private boolean tryAdvance(long quiet) {
+    private boolean tryAdvance(long quiet, boolean asleep) {
         long target = sleepers.firstKey();
         boolean move;
         if (participantRunning()) {
             move = stalled(quiet);
             target = Math.min(target, now + BUSY_STEP_NANOS);
         } else {
-            move = target - now <= FAR_NANOS || quiet >= FAR_QUIET_NANOS;
+            move = asleep || target - now <= FAR_NANOS || quiet >= FAR_QUIET_NANOS;
         }
         if (move) {
             advanceTo(target);
@@ -314,6 +320,31 @@ public final class SimulatedClock implements Clock, Sleeper {
             }
         }
         return move;
+    }
+
+    /**
+     * Whether every live thread that takes part sleeps on this clock with a wake-up still ahead. Then none of them can
+     * be woken by anything but this clock (short of an interrupt), so the quiet period, which gives a thread woken by a
+     * lock or a future time to run, has nothing to wait for; {@link #tryAdvance} still checks that none of them runs
+     * and that no thread started recently does. A sleeper whose wake-up has come (just woken, not yet out of its sleep:
+     * its state says waiting until it runs) does not count, nor does a participant idle in a pool or waiting for a
+     * lock or a future: then the quiet period applies as before.
+     */
+    private boolean everyParticipantAsleep() {
+        int asleep = 0;
+        for (Map.Entry<Long, Integer> sleeping : sleepers.tailMap(now, false).entrySet()) {
+            asleep += sleeping.getValue();
+        }
+        if (asleep == 0) {
+            return false;
+        }
+        int alive = 0;
+        for (Thread thread : participants) {
+            if (thread != ticker && thread.isAlive() && ++alive > asleep) {
+                return false;
+            }
+        }
+        return alive == asleep;
     }
 
     /**
@@ -373,6 +404,17 @@ public final class SimulatedClock implements Clock, Sleeper {
      * time passed) since the last sleep or command, while one of them runs.
      */
     private boolean stalled(long quiet) {
+        if (stallSince == lastActivity) {
+            if (quiet >= STALL_NANOS) {
+                return true;
+            }
+            // n threads spend at most n times the real time that passed: until that could reach the limit, the
+            // participants' processor times (a system call each, every poll) need not be read
+            long reachable = (System.nanoTime() - stallCpuRead) * Math.max(1, participants.size());
+            if (reachable < STALL_CPU_NANOS) {
+                return false;
+            }
+        }
         long cpu = 0;
         for (Thread thread : participants) {
             long each = thread.isAlive() ? threadInfo.getThreadCpuTime(thread.getId()) : -1;
@@ -381,9 +423,10 @@ public final class SimulatedClock implements Clock, Sleeper {
         if (stallSince != lastActivity) {
             stallSince = lastActivity;
             stallCpu = cpu;
+            stallCpuRead = System.nanoTime();
             return false;
         }
-        return cpu - stallCpu >= STALL_CPU_NANOS || quiet >= STALL_NANOS;
+        return cpu - stallCpu >= STALL_CPU_NANOS;
     }
 
     /** Called in a participant while it makes a thread (see {@link #starts}). */
