@@ -81,6 +81,11 @@ final class FakeHost {
     final java.util.Set<String> rescanIgnored = new java.util.TreeSet<>();
     /** Whether multipathd's resize leaves the map at its old size. */
     boolean resizeIgnored;
+    /** How long after multipathd's resize the map shows its new size. */
+    Duration resizeLag = Duration.ZERO;
+    /** Maps resized, with the clock reading from which they show their new size, and what they show until then. */
+    private final Map<String, Long> resizedAt = new TreeMap<>();
+    private final Map<String, MultipathMap> beforeResize = new TreeMap<>();
     /** When each rescanned path shows the storage's size, in clock nanos. */
     private final Map<String, Long> rescannedAt = new TreeMap<>();
     /** Names the "kernel" gives to new disks (another target's) right after removing ours: name to H:C:T:L. */
@@ -189,6 +194,10 @@ final class FakeHost {
         @Override
         public Optional<MultipathMap> multipathMap(String kernelName) {
             onPoll.run();
+            Long due = resizedAt.get(kernelName);
+            if (due != null && clock.nanoTime() < due) {
+                return Optional.of(beforeResize.get(kernelName));
+            }
             return Optional.ofNullable(maps.get(kernelName));
         }
 
@@ -380,8 +389,13 @@ final class FakeHost {
             // the map takes its paths' size, as multipathd's "resize map" does
             long size = map.slaves().stream().map(slave -> topology().device(slave)).flatMap(Optional::stream)
                     .mapToLong(BlockDevice::sizeBytes).min().orElse(map.sizeBytes());
-            maps.computeIfPresent(map.kernelName(), (name, now) -> new MultipathMap(name, now.name(), now.wwid(),
-                    now.slaves(), size));
+            MultipathMap old = maps.get(map.kernelName());
+            if (old == null) {
+                return;
+            }
+            beforeResize.put(map.kernelName(), old);
+            maps.put(map.kernelName(), new MultipathMap(old.kernelName(), old.name(), old.wwid(), old.slaves(), size));
+            resizedAt.put(map.kernelName(), clock.nanoTime() + resizeLag.toNanos());
         }
 
         @Override

@@ -183,4 +183,14 @@ class VolumeResizeTest {
         assertThat(failure.getMessage()).contains("no multipath manager");
         assertThat(failure.evidence()).containsEntry("map", "dm-0");
     }
+
+    @Test
+    void aMapThatShowsItsNewSizeLateIsWaitedFor() {
+        VolumeDevices volume = multipathVolume();
+        host.resizeLag = Duration.ofSeconds(2);
+
+        assertThat(resize().extend(volume, deadline())).isEqualTo(NEW);
+
+        assertThat(host.topology().multipathMap("dm-0").orElseThrow().sizeBytes()).isEqualTo(NEW);
+    }
 }
