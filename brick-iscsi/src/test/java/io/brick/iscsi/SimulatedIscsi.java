@@ -55,6 +55,11 @@ final class SimulatedIscsi implements AutoCloseable {
         return new SimulatedIscsi(host, config);
     }
 
+    /** With that configuration and the given inter-process locks. */
+    static SimulatedIscsi start(SimulatedHost host, ConnectorConfig config, ProcessLocks processLocks) {
+        return new SimulatedIscsi(host, config, processLocks);
+    }
+
     /** With the given inter-process locks: another process's connect holding a lock, simulated. */
     static SimulatedIscsi start(Path dir, Latencies latencies, ProcessLocks processLocks) {
         return new SimulatedIscsi(RecordedLab.host(dir, latencies), ConnectorConfig.defaults(), processLocks);

@@ -372,6 +372,56 @@ class MultipathdMultipathManagerTest {
         assertThat(commandsSince(before)).isEmpty();
     }
 
+    @Test
+    void aFlushThatTimesOutIsNotTriedAgainAndSaysSoWithThePathsStates() {
+        java.util.List<String> flushes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // multipath -f hangs, and so does dmsetup info (the device-mapper is stuck): the open count is unknown
+        CommandRunner hungFlush = command -> {
+            if (command.display().startsWith("multipath -f")) {
+                flushes.add(command.display());
+            }
+            if (command.display().startsWith("multipath -f") || command.display().startsWith("dmsetup info")) {
+                throw new io.brick.core.error.CommandTimeoutException(command.display(), Duration.ofSeconds(30), "");
+            }
+            return host.commandRunner().run(command);
+        };
+
+        FlushFailedException failure = catchThrowableOfType(
+                () -> manager(hungFlush, MultipathConfig.defaults()).flushMap(map(), deadline()),
+                FlushFailedException.class);
+
+        assertThat(failure).isNotNull();
+        assertThat(flushes).as("a hung flush does not get better").hasSize(1);
+        assertThat(failure.evidence()).containsEntry("timedOut", "true").containsEntry("timeoutMillis", "30000")
+                .containsEntry("attempts", "1").containsEntry("openCount", "unknown");
+        assertThat(failure.evidence().get("paths")).contains("sda", "sdb");
+        assertThat(failure.getMessage()).contains("did not finish within 30000 ms");
+        assertThat(topology.multipathMap("dm-0")).isPresent();
+    }
+
+    @Test
+    void aMapThatStaysThoughNobodyHoldsItOpenIsNotSaidToBeHeldOpen() {
+        MultipathMap map = map();
+        CommandRunner removalsIgnored = command -> {
+            if (command.display().startsWith("multipathd del map")) {
+                return new CommandResult(command.display(), 0, "fail\n", "", Duration.ZERO, false);
+            }
+            if (command.display().startsWith("dmsetup remove")) {
+                return new CommandResult(command.display(), 1, "", "Command failed.\n", Duration.ZERO, false);
+            }
+            return host.commandRunner().run(command);
+        };
+
+        HostStateException failure = catchThrowableOfType(
+                () -> manager(removalsIgnored, MultipathConfig.defaults()).removeMap(map, deadline()),
+                HostStateException.class);
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.evidence()).containsEntry("openCount", "0");
+        assertThat(failure.getMessage()).contains("could not be removed").doesNotContain("held open");
+        assertThat(topology.multipathMap("dm-0")).isPresent();
+    }
+
     // ------------------------------------------------------------------------------------------- resize
 
     @Test
@@ -530,6 +580,8 @@ class MultipathdMultipathManagerTest {
         assertThat(MultipathdMultipathManager.reference(new MultipathMap("dm-3", "a b", Optional.empty(),
                 List.of(), 0))).isEqualTo("/dev/dm-3");
         assertThat(MultipathdMultipathManager.reference(new MultipathMap("dm-3", "", Optional.empty(),
+                List.of(), 0))).isEqualTo("/dev/dm-3");
+        assertThat(MultipathdMultipathManager.reference(new MultipathMap("dm-3", "/dev/sda", Optional.empty(),
                 List.of(), 0))).isEqualTo("/dev/dm-3");
     }
 

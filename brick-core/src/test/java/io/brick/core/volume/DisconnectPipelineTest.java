@@ -529,4 +529,58 @@ class DisconnectPipelineTest {
         assertThat(failure.failures()).containsExactly(forget);
         assertThat(host.calls()).containsExactlyElementsOf(MULTIPATH_COMPLETE);
     }
+
+    @Test
+    void aDeviceListedAsRejectedIsNeverRemovedEvenIfAlsoListedAsAPath() {
+        // a transport that lists a stale device both ways: the rejection wins
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        BlockDevice stale = host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        VolumeDevices volume = new VolumeDevices(NAME, Optional.of(VOLUME), List.of(current("sda"), stale),
+                Optional.empty(), List.of(stale));
+
+        DisconnectPlan done = pipeline().disconnect(volume, attached("/dev/sda"), DisconnectOptions.SAFE, cleanup,
+                deadline());
+
+        assertThat(host.calls()).contains("removeDevices sda").noneMatch(call -> call.contains("sdc"));
+        assertThat(done.remove()).containsExactly("sda");
+        assertThat(host.has("sdc")).isTrue();
+    }
+
+    @Test
+    void aFailureToAskWhetherMultipathdRunsStopsASafeDisconnectBeforeTheLogout() {
+        VolumeDevices volume = pathsOnly("sda");
+        host.availableFailure = FakeHost.timeout("multipathd show status");
+
+        assertThatThrownBy(() -> pipeline().disconnect(volume, attached("/dev/sda"), DisconnectOptions.SAFE, cleanup,
+                deadline())).isSameAs(host.availableFailure);
+
+        assertThat(host.calls()).contains("removeDevices sda", "available").doesNotContain("cleanup.run");
+    }
+
+    @Test
+    void aForcedRemovalOfAnUnflushedMapIsReportedAsSuchOnlyWhenItWorked() {
+        VolumeDevices volume = multipathVolume();
+        host.flushMapFailure = FakeHost.flushFailure("dm-0");
+        host.mapOutlivesPaths = true;
+
+        DisconnectPlan done = pipeline().disconnect(volume, attached("/dev/dm-0"), FORCE_IGNORE, cleanup, deadline());
+
+        assertThat(host.calls()).contains("removeMap dm-0");
+        assertThat(done.flush()).contains("dm-0: removed without flush (force)");
+
+        FakeHost other = new FakeHost(clock);
+        other.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        MultipathMap map = other.addMap("dm-0", VOLUME, "sda");
+        other.flushMapFailure = FakeHost.flushFailure("dm-0");
+        other.removeMapFailure = FakeHost.hostFailure("dm-0 still there");
+        other.mapOutlivesPaths = true;
+        VolumeDevices same = new VolumeDevices(NAME, Optional.of(VOLUME), List.of(other.topology().device("sda")
+                .orElseThrow()), Optional.of(map), List.of());
+        DisconnectPlan failed = new DisconnectPipeline(other.topology(), other.flusher(), Optional.of(other.multipath()),
+                new EventPublisher(events::add, clock)).disconnect(same, attached("/dev/dm-0"), FORCE_IGNORE,
+                other.new Cleanup(), deadline());
+
+        assertThat(failed.flush()).noneMatch(line -> line.contains("removed without flush"));
+        assertThat(failed.kept()).anyMatch(line -> line.startsWith("dm-0"));
+    }
 }

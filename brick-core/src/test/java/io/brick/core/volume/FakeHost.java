@@ -35,7 +35,9 @@ import java.util.TreeMap;
  * holding them and by-id links, seen through {@link #topology()}, acted on through {@link #flusher()} and
  * {@link #multipath()}. Every action is recorded in order in {@link #calls()}, with the budget of the deadline it got
  * in {@link #budgets()}. Removing a map's last path makes multipathd remove the map unless
- * {@link #mapOutlivesPaths}; a successful map flush removes the map. Faults are set per step.
+ * {@link #mapOutlivesPaths}; a successful map flush removes the map. A rescan makes a path show
+ * {@link #storageSize} (after its {@link #rescanLags}), and resizing a map gives it its paths' size. Faults
+ * are set per step.
  */
 final class FakeHost {
     static final Wwid VOLUME = Wwid.of("360014053b8c2d6119a414f0b8e275d1c");
@@ -71,6 +73,21 @@ final class FakeHost {
     Runnable onPoll = () -> { };
     /** Run at the end of every removal of devices (lets a test make the kernel reuse a name right after). */
     Runnable afterRemoval = () -> { };
+    /** The size the storage now reports: what a rescan makes a path show (once its lag has passed). */
+    long storageSize = 1L << 30;
+    /** How long after its rescan a path shows the new size (a kernel that applies it late), by kernel name. */
+    final Map<String, Duration> rescanLags = new TreeMap<>();
+    /** Paths whose rescan changes nothing (the target still reports the old size through them). */
+    final java.util.Set<String> rescanIgnored = new java.util.TreeSet<>();
+    /** Whether multipathd's resize leaves the map at its old size. */
+    boolean resizeIgnored;
+    /** How long after multipathd's resize the map shows its new size. */
+    Duration resizeLag = Duration.ZERO;
+    /** Maps resized, with the clock reading from which they show their new size, and what they show until then. */
+    private final Map<String, Long> resizedAt = new TreeMap<>();
+    private final Map<String, MultipathMap> beforeResize = new TreeMap<>();
+    /** When each rescanned path shows the storage's size, in clock nanos. */
+    private final Map<String, Long> rescannedAt = new TreeMap<>();
     /** Names the "kernel" gives to new disks (another target's) right after removing ours: name to H:C:T:L. */
     final Map<String, String> reusedAfterRemoval = new TreeMap<>();
 
@@ -111,6 +128,12 @@ final class FakeHost {
                     device.state(), device.vendor(), device.model(), List.of(kernelName)));
         }
         return map;
+    }
+
+    /** Sets a path's state ({@code offline}, {@code blocked}, ...) as sysfs would show it. */
+    void setState(String name, DeviceState state) {
+        devices.computeIfPresent(name, (key, device) -> new BlockDevice(key, device.hctl(), device.wwid(),
+                device.sizeBytes(), state, device.vendor(), device.model(), device.holders()));
     }
 
     boolean has(String kernelName) {
@@ -157,6 +180,12 @@ final class FakeHost {
     private final class View implements TopologyProvider {
         @Override
         public Optional<BlockDevice> device(String kernelName) {
+            Long due = rescannedAt.get(kernelName);
+            if (due != null && clock.nanoTime() >= due) {
+                rescannedAt.remove(kernelName);
+                devices.computeIfPresent(kernelName, (name, device) -> new BlockDevice(name, device.hctl(),
+                        device.wwid(), storageSize, device.state(), device.vendor(), device.model(), device.holders()));
+            }
             return Optional.ofNullable(devices.get(kernelName));
         }
 
@@ -178,6 +207,10 @@ final class FakeHost {
         @Override
         public Optional<MultipathMap> multipathMap(String kernelName) {
             onPoll.run();
+            Long due = resizedAt.get(kernelName);
+            if (due != null && clock.nanoTime() < due) {
+                return Optional.of(beforeResize.get(kernelName));
+            }
             return Optional.ofNullable(maps.get(kernelName));
         }
 
@@ -316,7 +349,11 @@ final class FakeHost {
 
         @Override
         public void rescan(String kernelName) {
-            throw new UnsupportedOperationException();
+            record("rescan " + kernelName, null);
+            if (!rescanIgnored.contains(kernelName)) {
+                Duration lag = rescanLags.getOrDefault(kernelName, Duration.ZERO);
+                rescannedAt.put(kernelName, clock.nanoTime() + lag.toNanos());
+            }
         }
     }
 
@@ -358,7 +395,20 @@ final class FakeHost {
 
         @Override
         public void resizeMap(MultipathMap map, Deadline deadline) {
-            throw new UnsupportedOperationException();
+            record("resizeMap " + map.kernelName(), deadline);
+            if (resizeIgnored) {
+                return;
+            }
+            // the map takes its paths' size, as multipathd's "resize map" does
+            long size = map.slaves().stream().map(slave -> topology().device(slave)).flatMap(Optional::stream)
+                    .mapToLong(BlockDevice::sizeBytes).min().orElse(map.sizeBytes());
+            MultipathMap old = maps.get(map.kernelName());
+            if (old == null) {
+                return;
+            }
+            beforeResize.put(map.kernelName(), old);
+            maps.put(map.kernelName(), new MultipathMap(old.kernelName(), old.name(), old.wwid(), old.slaves(), size));
+            resizedAt.put(map.kernelName(), clock.nanoTime() + resizeLag.toNanos());
         }
 
         @Override

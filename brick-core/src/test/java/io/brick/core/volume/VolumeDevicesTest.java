@@ -86,4 +86,27 @@ class VolumeDevicesTest {
         assertThat(devices.paths()).isEmpty();
         assertThat(devices.map()).hasValueSatisfying(map -> assertThat(map.wwid()).contains(Wwid.of(VOLUME.value())));
     }
+
+    @Test
+    void properties_and_a_wwid_that_name_two_volumes_are_a_mismatch_never_the_other_volumes_map() {
+        // the device at the volume's address has another WWID, and the map of the WWID given holds paths elsewhere:
+        // the inputs were crossed, and acting on that map would flush or remove another volume's
+        BlockDevice there = host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        host.addDevice("sda", "2:0:0:7", Optional.of(VOLUME));
+        host.addMap("dm-0", VOLUME, "sda");
+
+        assertThatThrownBy(() -> VolumeDevices.judge(NAME, List.of(there), Optional.of(VOLUME), host.topology()))
+                .isInstanceOf(IdentityMismatchException.class);
+    }
+
+    @Test
+    void a_map_of_the_wwid_left_with_no_path_is_the_volumes_even_beside_a_stale_device() {
+        BlockDevice there = host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        host.addMap("dm-0", VOLUME);
+
+        VolumeDevices devices = VolumeDevices.judge(NAME, List.of(there), Optional.of(VOLUME), host.topology());
+
+        assertThat(devices.rejected()).containsExactly(there);
+        assertThat(devices.map()).hasValueSatisfying(map -> assertThat(map.kernelName()).isEqualTo("dm-0"));
+    }
 }
