@@ -2,10 +2,10 @@ package io.brick.benchmarks;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.Iqn;
+import io.brick.iscsi.Iqn;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
+import io.brick.iscsi.Portal;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;

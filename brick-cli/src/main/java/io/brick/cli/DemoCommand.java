@@ -135,7 +135,7 @@ final class DemoCommand extends BaseCommand {
             story.step().put("leftovers", leftovers.isEmpty() ? List.of() : List.of(leftovers.toString()));
 
             List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), host.hostRoot())
-                    .examine(brick.port(io.brick.core.port.SessionManager.class).nodes(
+                    .examine(brick.port(io.brick.iscsi.SessionManager.class).nodes(
                             io.brick.core.time.Deadline.after(java.time.Duration.ofSeconds(20), host.clock())));
             story.say("doctor", "brick doctor:");
             DoctorCommand.lines(findings).forEach(story::detail);

@@ -6,7 +6,7 @@ import io.brick.core.bootstrap.Brick;
 import io.brick.core.error.BrickException;
 import io.brick.core.host.HostRoot;
 import io.brick.core.port.MultipathManager;
-import io.brick.core.port.SessionManager;
+import io.brick.iscsi.SessionManager;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Deadline;
 import picocli.CommandLine.Command;

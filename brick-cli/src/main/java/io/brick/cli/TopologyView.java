@@ -1,11 +1,11 @@
 package io.brick.cli;
 
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.FcHost;
-import io.brick.core.model.FcRemotePort;
-import io.brick.core.model.IscsiSession;
+import io.brick.fc.FcHost;
+import io.brick.fc.FcRemotePort;
+import io.brick.iscsi.IscsiSession;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
+import io.brick.iscsi.Portal;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
 

@@ -10,12 +10,10 @@ import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.lock.LockManager;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.IscsiSession;
 import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.ScsiScanner;
-import io.brick.core.port.SessionManager;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.Poll;
@@ -411,7 +409,7 @@ final class IscsiAttachment implements Attachment {
         }
 
         private Optional<BlockDevice> awaitDevice(IscsiSession session) {
-            Optional<BlockDevice> existing = context.host().topology().sessionDevice(session.sessionId(), target.lun());
+            Optional<BlockDevice> existing = context.host().sessions().device(session.sessionId(), target.lun());
             if (existing.isPresent()) {
                 return existing;
             }
@@ -428,7 +426,7 @@ final class IscsiAttachment implements Attachment {
                     nextScan = clock.nanoTime() + interval.toNanos();
                     interval = interval.multipliedBy(2);
                 }
-                Optional<BlockDevice> found = context.host().topology().sessionDevice(session.sessionId(), target.lun());
+                Optional<BlockDevice> found = context.host().sessions().device(session.sessionId(), target.lun());
                 if (found.isPresent()) {
                     fresh = true;
                     return found;
@@ -446,7 +444,7 @@ final class IscsiAttachment implements Attachment {
         }
 
         private void scan(IscsiSession session) {
-            Optional<ScsiTarget> scsiTarget = context.host().topology().sessionTarget(session.sessionId());
+            Optional<ScsiTarget> scsiTarget = context.host().sessions().target(session.sessionId());
             context.scanner().scan(session.hostNumber(),
                     scsiTarget.map(t -> OptionalInt.of(t.channel())).orElse(OptionalInt.empty()),
                     scsiTarget.map(t -> OptionalInt.of(t.target())).orElse(OptionalInt.empty()),

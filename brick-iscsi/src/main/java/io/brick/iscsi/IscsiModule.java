@@ -8,7 +8,6 @@ import com.google.inject.name.Names;
 import io.brick.core.bootstrap.TransportBinder;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.model.Protocol;
-import io.brick.core.port.SessionManager;
 
 /**
  * brick-iscsi's bindings: the {@code ISCSI} and {@code ISER} connectors, the {@link SessionManager} over iscsiadm

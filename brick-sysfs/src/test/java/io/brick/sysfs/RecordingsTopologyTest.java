@@ -2,10 +2,10 @@ package io.brick.sysfs;
 
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.IscsiSession;
+import io.brick.iscsi.IscsiSession;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
+import io.brick.iscsi.Portal;
 import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;

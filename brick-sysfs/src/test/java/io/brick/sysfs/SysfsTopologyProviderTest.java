@@ -3,12 +3,12 @@ package io.brick.sysfs;
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DeviceState;
-import io.brick.core.model.FcHost;
-import io.brick.core.model.FcRemotePort;
+import io.brick.fc.FcHost;
+import io.brick.fc.FcRemotePort;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
+import io.brick.iscsi.Portal;
 import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
@@ -81,7 +81,7 @@ class SysfsTopologyProviderTest {
             assertThat(session.hostNumber()).isEqualTo(3);
             assertThat(session.persistentPortal()).contains(new Portal("127.0.0.2", 3260));
             assertThat(session.connects(new Portal("127.0.0.2", 3260),
-                    io.brick.core.model.Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:target1"))).isTrue();
+                    io.brick.iscsi.Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:target1"))).isTrue();
             assertThat(session.loggedIn()).isTrue();
         });
     }
@@ -261,14 +261,14 @@ class SysfsTopologyProviderTest {
 
     @Test
     void sessions_of_one_target_are_the_full_listing_filtered_by_target_name_in_any_case() throws IOException {
-        io.brick.core.model.Iqn lab = io.brick.core.model.Iqn.of("IQN.2003-01.org.linux-iscsi.LABVM:target1");
+        io.brick.iscsi.Iqn lab = io.brick.iscsi.Iqn.of("IQN.2003-01.org.linux-iscsi.LABVM:target1");
         Files.writeString(fixture.sys("devices/platform/host3/session2/iscsi_session/session2/targetname"),
                 "iqn.2003-01.org.linux-iscsi.labvm:other\n");
 
         assertThat(provider.iscsiSessions(lab)).containsExactly(provider.iscsiSession(1).orElseThrow());
-        assertThat(provider.iscsiSessions(io.brick.core.model.Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:other")))
+        assertThat(provider.iscsiSessions(io.brick.iscsi.Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:other")))
                 .extracting(s -> s.sessionId()).containsExactly(2);
-        assertThat(provider.iscsiSessions(io.brick.core.model.Iqn.of("iqn.2003-01.org.example:none"))).isEmpty();
+        assertThat(provider.iscsiSessions(io.brick.iscsi.Iqn.of("iqn.2003-01.org.example:none"))).isEmpty();
     }
 
     @Test

@@ -2,12 +2,12 @@ package io.brick.cli.doctor;
 
 import io.brick.core.host.HostRoot;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.IscsiSession;
+import io.brick.iscsi.IscsiSession;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
+import io.brick.iscsi.Portal;
 import io.brick.core.model.Topology;
 import io.brick.core.port.MultipathManager;
-import io.brick.core.port.SessionManager;
+import io.brick.iscsi.SessionManager;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
 import org.slf4j.Logger;

@@ -262,10 +262,10 @@ class DoctorTest {
                         "--op", "new");
             }
             run(host, "iscsiadm", "-m", "node", "-T", RecordedLab.TARGET, "-p", PORTAL1, "--login");
-            io.brick.core.model.Iqn target = io.brick.core.model.Iqn.of(RecordedLab.TARGET);
-            List<io.brick.core.port.SessionManager.Node> records = List.of(
-                    new io.brick.core.port.SessionManager.Node(target, io.brick.core.model.Portal.parse(PORTAL1), "default"),
-                    new io.brick.core.port.SessionManager.Node(target, io.brick.core.model.Portal.parse(PORTAL2), "default"));
+            io.brick.iscsi.Iqn target = io.brick.iscsi.Iqn.of(RecordedLab.TARGET);
+            List<io.brick.iscsi.SessionManager.Node> records = List.of(
+                    new io.brick.iscsi.SessionManager.Node(target, io.brick.iscsi.Portal.parse(PORTAL1), "default"),
+                    new io.brick.iscsi.SessionManager.Node(target, io.brick.iscsi.Portal.parse(PORTAL2), "default"));
 
             List<Finding> findings = new Doctor(topology(host.hostRoot()), host.hostRoot()).examine(records);
 
