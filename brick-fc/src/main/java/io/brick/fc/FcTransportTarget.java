@@ -1,5 +1,7 @@
 package io.brick.fc;
 
+import io.brick.core.model.ScsiTarget;
+
 import static java.util.Objects.requireNonNull;
 
 /**

@@ -5,7 +5,6 @@ import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Wwid;
 import io.brick.testkit.fuzz.FuzzTally;
 import io.brick.testkit.fuzz.Mutator;
 import io.brick.testkit.fuzz.ParserFuzzer;
@@ -73,6 +72,7 @@ class FcHostReaderFuzzTest {
                 .multipathMap("dm-7", map -> map.wwid(HONEY_WWID).slaves("sdh"));
         return base.resolve("outside");
     }
+
     @Test
     void built_fibre_channel_tree_damaged_gives_answers_or_typed_errors() throws IOException {
         Path base = dir.resolve("fc");
@@ -312,6 +312,7 @@ class FcHostReaderFuzzTest {
             }
         });
     }
+
     /** The oracle can fail: an answer holding a honeypot value, or a kernel name with a slash, is caught. */
     @Test
     void the_oracle_catches_honeypot_values_and_paths_in_names() {

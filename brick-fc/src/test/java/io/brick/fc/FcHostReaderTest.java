@@ -6,6 +6,7 @@ import io.brick.core.port.SysfsAccess;
 import io.brick.sysfs.SysfsPlugin;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.snapshot.Snapshot;
+import io.brick.testkit.sysfs.FakeSysfs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,10 +15,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The HBA reader over brick-sysfs's {@link SysfsAccess}, on the two-portal recording with an HBA added (moved from brick-sysfs). */
+/**
+ * The HBA reader over brick-sysfs's {@link SysfsAccess}, on the two-portal recording with an HBA added, on every
+ * recording, and on a built tree (moved from brick-sysfs with the reader).
+ */
 class FcHostReaderTest {
     @TempDir
     Path dir;
@@ -31,6 +36,7 @@ class FcHostReaderTest {
         reader = new FcHostReader(sysfs(host));
     }
 
+    /** brick-sysfs's access port to that host. */
     static SysfsAccess sysfs(HostRoot host) {
         return Brick.builder().plugins(new SysfsPlugin()).hostRoot(host).build().port(SysfsAccess.class);
     }
@@ -38,7 +44,6 @@ class FcHostReaderTest {
     private Path sys(String relative) {
         return Path.of(host.sys()).resolve(relative);
     }
-
 
     @Test
     void fibre_channel_hosts_and_remote_ports_are_read_from_their_classes() throws IOException {
@@ -74,7 +79,7 @@ class FcHostReaderTest {
     /** None of the recordings has an HBA: the recorder found {@code /sys/class/fc_host} absent. */
     @Test
     void no_recording_has_an_hba_or_a_remote_port() {
-        for (String recording : Recordings.all()) {
+        for (String recording : Stream.concat(Recordings.all().stream(), Recordings.lab().stream()).toList()) {
             Snapshot snapshot = Snapshot.load(recording);
             FcHostReader hbas = new FcHostReader(sysfs(snapshot.materialise(dir.resolve("all").resolve(recording))));
 
@@ -88,7 +93,7 @@ class FcHostReaderTest {
     /** The testkit's iSCSI-only tree (brick-sysfs's {@code BuiltTreeMatchesRecordingTest}) has no HBA either. */
     @Test
     void a_built_iscsi_only_tree_has_no_hba_as_the_recording() {
-        io.brick.testkit.sysfs.FakeSysfs built = io.brick.testkit.sysfs.FakeSysfs.create(dir.resolve("built"))
+        FakeSysfs built = FakeSysfs.create(dir.resolve("built"))
                 .iscsiSession(2, 1, s -> s.target("iqn.2003-01.org.linux-iscsi.labvm:target1").portal("127.0.0.1", 3260))
                 .scsiDevice("2:0:0:1", "sda", d -> d.wwid("360014053b8c2d6119a414f0b8e275d1c").sizeBytes(128L << 20));
         FcHostReader fromBuilt = new FcHostReader(sysfs(built.hostRoot()));

@@ -1,6 +1,5 @@
 package io.brick.iscsi;
 
-import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
@@ -44,4 +43,29 @@ class BuiltTreeSessionsMatchRecordingTest {
                 .multipathMap("dm-0", m -> m.wwid(WWID.value()).slaves("sda", "sdb"));
         built = SysfsHost.over(sysfs.hostRoot());
     }
+
+    @Test
+    void the_whole_topology_is_the_same() {
+        assertThat(recorded.topology().iscsiSessions()).hasSize(2);
+        assertThat(recorded.topology().devices()).hasSize(2);
+        assertThat(recorded.topology().multipathMaps()).hasSize(1);
+        assertThat(built.topology()).isEqualTo(recorded.topology());
+    }
+
+    @Test
+    void every_session_lookup_is_the_same() {
+        for (int session : List.of(1, 2, 3)) {
+            assertThat(built.iscsiSession(session)).as("session %s", session).isEqualTo(recorded.iscsiSession(session));
+            assertThat(built.sessionTarget(session)).as("target of session %s", session)
+                    .isEqualTo(recorded.sessionTarget(session));
+            assertThat(built.sessionDevices(session)).as("devices of session %s", session)
+                    .isEqualTo(recorded.sessionDevices(session));
+            for (long lun : List.of(0L, 1L, 2L)) {
+                assertThat(built.sessionDevice(session, Lun.of(lun))).as("session %s LUN %s", session, lun)
+                        .isEqualTo(recorded.sessionDevice(session, Lun.of(lun)));
+            }
+        }
+        assertThat(recorded.sessionDevice(2, Lun.of(1))).map(device -> device.name()).contains("sdb");
+    }
+
 }

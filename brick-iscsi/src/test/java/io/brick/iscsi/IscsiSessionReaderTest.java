@@ -3,11 +3,8 @@ package io.brick.iscsi;
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DeviceState;
-import io.brick.fc.FcHost;
-import io.brick.fc.FcRemotePort;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
-import io.brick.core.model.MultipathMap;
 import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
@@ -19,14 +16,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The session reader's targeted lookups and the host's odd states, on the two-portal recording (moved from brick-sysfs). */
+/**
+ * The session reader's targeted lookups and the host's odd states, on the two-portal recording (moved from
+ * brick-sysfs with the reader).
+ */
 class IscsiSessionReaderTest {
     private static final String WWID = "360014053b8c2d6119a414f0b8e275d1c";
     private static final String SDA_DIR = "devices/platform/host2/session1/target2:0:0/2:0:0:1";
@@ -52,9 +50,77 @@ class IscsiSessionReaderTest {
     @Test
     void session_target_is_absent_before_the_first_scan() throws IOException {
         deleteTree(fixture.sys("devices/platform/host2/session1/target2:0:0"));
+
+        assertThat(provider.sessionTarget(1)).isEmpty();
+        assertThat(provider.sessionDevice(1, Lun.of(1))).isEmpty();
+        assertThat(provider.iscsiSession(1)).isPresent();
+    }
+
+    @Test
+    void session_device_follows_the_session_to_its_lun() {
+        BlockDevice sda = provider.sessionDevice(1, Lun.of(1)).orElseThrow();
+
+        assertThat(sda.name()).isEqualTo("sda");
+        assertThat(sda.hctl()).isEqualTo(Hctl.parse("2:0:0:1"));
+        assertThat(sda.wwid()).contains(Wwid.of(WWID));
+        assertThat(sda.sizeBytes()).isEqualTo(128L * 1024 * 1024);
+        assertThat(sda.state()).isEqualTo(DeviceState.RUNNING);
+        assertThat(sda.vendor()).isEqualTo("LIO-ORG");
+        assertThat(sda.model()).isEqualTo("lun1");
+        assertThat(sda.holders()).containsExactly("dm-0");
+        assertThat(provider.sessionDevice(2, Lun.of(1))).map(BlockDevice::name).contains("sdb");
+        assertThat(provider.sessionDevice(1, Lun.of(0))).isEmpty();
+    }
+
+    @Test
+    void session_reads_its_portal_and_host() {
+        assertThat(provider.iscsiSession(2)).hasValueSatisfying(session -> {
+            assertThat(session.hostNumber()).isEqualTo(3);
+            assertThat(session.persistentPortal()).contains(new Portal("127.0.0.2", 3260));
+            assertThat(session.connects(new Portal("127.0.0.2", 3260),
+                    Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:target1"))).isTrue();
+            assertThat(session.loggedIn()).isTrue();
+        });
+    }
+
+    @Test
+    void a_connection_without_an_address_gives_no_current_portal() throws IOException {
+        Path address = fixture.sys("devices/platform/host2/session1/connection1:0/iscsi_connection/connection1:0/address");
+        Files.delete(address);
+        Files.createDirectory(address); // reading it fails, as a down connection's address does (ENOTCONN)
+
+        assertThat(provider.iscsiSession(1)).hasValueSatisfying(session -> {
+            assertThat(session.currentPortal()).isEmpty();
+            assertThat(session.persistentPortal()).contains(new Portal("127.0.0.1", 3260));
+        });
+    }
+
     @Test
     void a_removed_device_is_absent_everywhere() throws IOException {
         deleteTree(fixture.sys(SDA_DIR));
+
+        assertThat(provider.device("sda")).isEmpty();
+        assertThat(provider.wwid("sda")).isEmpty();
+        assertThat(provider.blockDeviceExists("sda")).isFalse();
+        assertThat(provider.deviceAt(Hctl.parse("2:0:0:1"))).isEmpty();
+        assertThat(provider.sessionDevice(1, Lun.of(1))).isEmpty();
+        assertThat(provider.sessionDevices(1)).isEmpty();
+        assertThat(provider.holderMap("sda")).isEmpty();
+        assertThat(provider.topology().devices()).extracting(BlockDevice::name).containsExactly("sdb");
+    }
+
+    /** Found by SysfsTopologyFuzzTest: garbage in a connection's address escaped as invalid input 'target_portal'. */
+    @Test
+    void a_connection_address_that_is_not_an_address_gives_no_current_portal() throws IOException {
+        Files.writeString(fixture.sys("devices/platform/host2/session1/connection1:0/iscsi_connection/connection1:0"
+                + "/address"), "127.0.0.1\n127.0.0.1; rm -rf /\n");
+
+        assertThat(provider.iscsiSession(1)).hasValueSatisfying(session -> {
+            assertThat(session.currentPortal()).isEmpty();
+            assertThat(session.persistentPortal()).contains(new Portal("127.0.0.1", 3260));
+        });
+    }
+
     @Test
     void targeted_lookups_do_not_read_other_devices() throws IOException {
         // a broken device the whole-host listing trips over: its size cannot be read
@@ -101,6 +167,7 @@ class IscsiSessionReaderTest {
         assertThat(provider.iscsiSession(2)).map(session -> session.transport()).contains("iser");
         assertThat(provider.iscsiSession(1)).map(session -> session.transport()).contains("tcp");
     }
+
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {

@@ -120,6 +120,7 @@ class SimulatedHostSessionsTest {
         assertThat(built.multipathMapByWwid(WWID)).isEqualTo(recorded.multipathMapByWwid(WWID)).isPresent();
         assertThat(host.sysfs().root().resolve("sys/block/sda/queue")).as("a lean tree").doesNotExist();
     }
+
     @Test
     void after_flush_delete_logout_and_node_delete_the_host_reads_as_the_clean_recording() {
         lab(Latencies.zero());
@@ -137,4 +138,5 @@ class SimulatedHostSessionsTest {
         assertThat(host.oracle().leftovers().isEmpty()).as("%s", host.oracle().leftovers()).isTrue();
         assertThat(host.oracle().dataLossEvents()).isEmpty();
     }
+
 }

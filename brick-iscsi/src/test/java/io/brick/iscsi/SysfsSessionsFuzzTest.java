@@ -4,11 +4,9 @@ import io.brick.core.error.BrickException;
 import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.DevicePath;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Wwid;
 import io.brick.testkit.fuzz.FuzzTally;
 import io.brick.testkit.fuzz.Mutator;
 import io.brick.testkit.fuzz.ParserFuzzer;
@@ -88,6 +86,7 @@ class SysfsSessionsFuzzTest {
         HostRoot root = Snapshot.load(Recordings.B_TWO_PORTALS_ONE_LUN).materialise(base.resolve("root"));
         fuzzTree("iscsi tree", base, root, honeypot);
     }
+
     private void fuzzTree(String name, Path base, HostRoot root, Path honeypot) throws IOException {
         Path sys = Path.of(root.sys());
         Path dev = Path.of(root.dev());

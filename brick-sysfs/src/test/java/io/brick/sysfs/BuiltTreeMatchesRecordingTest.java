@@ -1,7 +1,6 @@
 package io.brick.sysfs;
 
 import io.brick.core.model.Hctl;
-import io.brick.core.model.Lun;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.sysfs.FakeSysfs;
@@ -18,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The testkit's builder against the real kernel, as the production reader sees them: the topology of
  * {@code b-two-portals-one-lun} built with {@link FakeSysfs}, and the recorded tree itself, give the same answer to
  * every question {@link SysfsTopologyProvider} answers (the sessions: brick-iscsi's
- * {@code BuiltTreeSessionsMatchRecordingTest}).
+ * {@code BuiltTreeSessionsMatchRecordingTest}; no HBA in either: brick-fc's {@code FcHostReaderTest}).
  */
 class BuiltTreeMatchesRecordingTest {
     private static final String IQN = "iqn.2003-01.org.linux-iscsi.labvm:target1";
@@ -52,6 +51,7 @@ class BuiltTreeMatchesRecordingTest {
         assertThat(recorded.topology().multipathMaps()).hasSize(1);
         assertThat(built.topology()).isEqualTo(recorded.topology());
     }
+
     @Test
     void every_device_lookup_is_the_same() {
         for (String hctl : List.of("2:0:0:1", "3:0:0:1", "2:0:0:0", "4:0:0:1")) {
@@ -77,4 +77,5 @@ class BuiltTreeMatchesRecordingTest {
         Wwid other = Wwid.of("360014053b8c2d6009a414f0b8e275d1c");
         assertThat(built.multipathMapByWwid(other)).isEqualTo(recorded.multipathMapByWwid(other)).isEmpty();
     }
+
 }

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * os-brick's {@code test_linuxscsi.py} scenarios that concern sysfs (§7.2 of the behaviour inventory), each named
- * after the os-brick test it mirrors (those about a session's target and LUNs: brick-iscsi's
+ * after the os-brick test it mirrors (those about a session's target and LUNs are brick-iscsi's
  * {@code OsBrickLinuxScsiSessionScenariosTest}). os-brick answers them with {@code glob}, {@code realpath}, {@code tee},
  * {@code lsscsi} and {@code scsi_id}; brick reads and writes sysfs itself, so most ports assert on the recorded
  * two-portal host ({@code b-two-portals-one-lun}: {@code sda} at 2:0:0:1, {@code sdb} at 3:0:0:1, both held by
@@ -386,6 +386,7 @@ class OsBrickLinuxScsiScenariosTest {
     }
 
     // ------------------------------------------------------------------------------------ addresses
+
     @Test
     void test_get_hctl_no_target() throws IOException {
         deleteTree(fixture.sys("devices/platform/host2/session1/target2:0:0"));
@@ -393,12 +394,14 @@ class OsBrickLinuxScsiScenariosTest {
         new SysfsScsiScanner(fixture.host()).scan(2, OptionalInt.empty(), OptionalInt.empty(), Lun.of(2));
         assertThat(Files.readString(fixture.sys("devices/platform/host2/scsi_host/host2/scan"))).isEqualTo("- - 2");
     }
+
     @Test
     void test_device_name_by_hctl() throws IOException {
         Files.createDirectories(fixture.sys(SDA_DIR + "/block/sda2"));
 
         assertThat(provider.deviceAt(Hctl.parse("2:0:0:1"))).map(BlockDevice::name).contains("sda");
     }
+
     @Test
     void test_device_name_by_hctl_no_devices() {
         assertThat(provider.deviceAt(Hctl.parse("4:5:6:2"))).isEmpty();

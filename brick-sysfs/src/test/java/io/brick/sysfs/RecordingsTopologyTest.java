@@ -2,11 +2,8 @@ package io.brick.sysfs;
 
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
-import io.brick.iscsi.IscsiSession;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.iscsi.Portal;
-import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
@@ -14,12 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

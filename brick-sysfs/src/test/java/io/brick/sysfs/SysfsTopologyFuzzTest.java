@@ -6,7 +6,6 @@ import io.brick.core.host.HostRoot;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;

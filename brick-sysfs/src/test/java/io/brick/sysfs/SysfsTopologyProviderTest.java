@@ -3,13 +3,8 @@ package io.brick.sysfs;
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DeviceState;
-import io.brick.fc.FcHost;
-import io.brick.fc.FcRemotePort;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.iscsi.Portal;
-import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +21,27 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Targeted lookups and the host's odd states, on the two-portal recording (the sessions': brick-iscsi's
+ * {@code IscsiSessionReaderTest}; the HBAs': brick-fc's {@code FcHostReaderTest}).
+ */
+class SysfsTopologyProviderTest {
+    private static final String WWID = "360014053b8c2d6119a414f0b8e275d1c";
+    private static final String SDA_DIR = "devices/platform/host2/session1/target2:0:0/2:0:0:1";
+
+    @TempDir
+    Path dir;
+
+    private RecordedFixture fixture;
+    private SysfsTopologyProvider provider;
+
+    @BeforeEach
+    void materialise() {
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        provider = fixture.topology();
+    }
+
     @Test
     void device_at_an_address_and_by_name_agree() {
         assertThat(provider.deviceAt(Hctl.parse("3:0:0:1"))).map(BlockDevice::name).contains("sdb");
@@ -101,6 +117,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         assertThat(provider.holderMap("sda")).isEmpty();
         assertThat(provider.topology().devices()).extracting(BlockDevice::name).containsExactly("sdb");
     }
+
     /** Found by SysfsTopologyFuzzTest: a damaged attribute's 64 KiB were repeated whole in the error. */
     @Test
     void a_number_attribute_holding_garbage_is_a_host_state_error_showing_a_cut_value() throws IOException {
@@ -146,6 +163,30 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         Path byId = fixture.dev("disk/by-id/dm-uuid-mpath-" + WWID);
         Files.delete(byId);
         Files.createSymbolicLink(byId, outside.resolve("dev/dm-0"));
+
+        assertThat(provider.device("sda")).isEmpty();
+        assertThat(provider.blockDeviceExists("sda")).isFalse();
+        assertThat(provider.multipathMapByWwid(Wwid.of(WWID))).isEmpty();
+        assertThat(provider.device("sdb")).isPresent();
+    }
+
+    @Test
+    void targeted_lookups_do_not_read_other_devices() throws IOException {
+        // a broken device the whole-host listing trips over: its size cannot be read
+        Path broken = fixture.sys("devices/platform/host3/session2/target3:0:0/3:0:0:9");
+        Files.createDirectories(broken.resolve("block/sdz/size"));
+        Files.createSymbolicLink(fixture.sys("block/sdz"),
+                Path.of("../devices/platform/host3/session2/target3:0:0/3:0:0:9/block/sdz"));
+        Files.createSymbolicLink(broken.resolve("block/sdz/device"), Path.of("../../../3:0:0:9"));
+
+        assertThatThrownBy(() -> provider.topology()).isInstanceOf(HostStateException.class)
+                .hasMessageContaining("sdz");
+        assertThat(provider.device("sda")).isPresent();
+        assertThat(provider.deviceAt(Hctl.parse("3:0:0:1"))).map(BlockDevice::name).contains("sdb");
+        assertThat(provider.holderMap("sda")).isPresent();
+        assertThat(provider.multipathMapByWwid(Wwid.of(WWID))).isPresent();
+    }
+
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
