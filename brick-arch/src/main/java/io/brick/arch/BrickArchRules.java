@@ -239,12 +239,14 @@ public final class BrickArchRules {
                     .andShould().haveSimpleNameNotContaining("Nvme")
                     .andShould().haveSimpleNameNotContaining("Nqn")
                     .andShould().haveNameNotMatching(".*[.$][^.$]*Fc([A-Z][^.$]*)?")
-                    .because("brick-core keeps what every transport shares; a transport's types are its own (DESIGN.md §2)")
+                    .because("brick-core keeps what every transport shares; a transport's types are its own "
+                            + "(DESIGN.md §2)")
                     .allowEmptyShould(true))
             .and(noClasses()
                     .that().resideInAPackage(CORE)
                     .should().dependOnClassesThat().resideInAnyPackage(TRANSPORTS_ADAPTERS_AND_CLI)
-                    .because("brick-core depends on no transport, adapter or the CLI: they depend on it (DESIGN.md §2)")
+                    .because("brick-core depends on no transport, adapter or the CLI: they depend on it "
+                            + "(DESIGN.md §2)")
                     .allowEmptyShould(true));
 
     /** Every rule above, in order. */

@@ -2,6 +2,7 @@ package io.brick.fc;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.host.HostRoot;
+import io.brick.core.lock.ProcessLocks;
 import io.brick.core.port.SysfsAccess;
 import io.brick.sysfs.SysfsPlugin;
 import io.brick.testkit.snapshot.Recordings;
@@ -38,7 +39,11 @@ class FcHostReaderTest {
 
     /** brick-sysfs's access port to that host. */
     static SysfsAccess sysfs(HostRoot host) {
-        return Brick.builder().plugins(new SysfsPlugin()).hostRoot(host).build().port(SysfsAccess.class);
+        return Brick.builder().plugins(new SysfsPlugin()).hostRoot(host)
+                .commandRunner(command -> {
+                    throw new AssertionError("the reader ran " + command);
+                })
+                .processLocks(ProcessLocks.none()).build().port(SysfsAccess.class);
     }
 
     private Path sys(String relative) {

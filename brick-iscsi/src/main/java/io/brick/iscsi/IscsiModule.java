@@ -14,9 +14,9 @@ import io.brick.core.model.Protocol;
  * (a default a caller may replace), and the default {@link IscsiConfig} and {@link ConnectorConfig} (as
  * {@code @Named("iscsi")}, see {@link IscsiPlugin#NAME}).
  *
- * <p>Needs from other plugins: {@code TopologyProvider}, {@code ScsiScanner}, {@code DeviceFlusher} and
- * {@code HostConfiguration} (brick-sysfs), {@code CommandRunner} (brick-exec); {@code MultipathManager}
- * (brick-multipath) is optional.
+ * <p>Needs from other plugins: {@code TopologyProvider}, {@code SysfsAccess} (its sessions), {@code ScsiScanner},
+ * {@code DeviceFlusher} and {@code HostConfiguration} (its initiator name) (brick-sysfs), {@code CommandRunner}
+ * (brick-exec); {@code MultipathManager} (brick-multipath) is optional.
  */
 public final class IscsiModule extends AbstractModule {
     private final ConnectorConfig connectorConfig;

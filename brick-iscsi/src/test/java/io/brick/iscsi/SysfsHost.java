@@ -2,6 +2,7 @@ package io.brick.iscsi;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.host.HostRoot;
+import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
@@ -33,7 +34,11 @@ final class SysfsHost {
 
     /** The readers of the host under that root (the runtime has no connector: nothing to close). */
     static SysfsHost over(HostRoot root) {
-        return new SysfsHost(Brick.builder().plugins(new SysfsPlugin()).hostRoot(root).build());
+        return new SysfsHost(Brick.builder().plugins(new SysfsPlugin()).hostRoot(root)
+                .commandRunner(command -> {
+                    throw new AssertionError("a reader ran " + command);
+                })
+                .processLocks(ProcessLocks.none()).build());
     }
 
     TopologyProvider topologyProvider() {

@@ -20,8 +20,8 @@ import java.util.List;
  * one place that knows them all. Every list is sorted (sessions by id, devices by H:C:T:L, maps by kernel name, hosts
  * by number, remote ports by host, channel and name).
  */
-public record HostTopology(List<IscsiSession> iscsiSessions, List<BlockDevice> devices, List<MultipathMap> multipathMaps,
-                           List<FcHost> fcHosts, List<FcRemotePort> fcRemotePorts) {
+public record HostTopology(List<IscsiSession> iscsiSessions, List<BlockDevice> devices,
+                           List<MultipathMap> multipathMaps, List<FcHost> fcHosts, List<FcRemotePort> fcRemotePorts) {
     public HostTopology {
         iscsiSessions = List.copyOf(iscsiSessions);
         devices = List.copyOf(devices);
