@@ -15,8 +15,8 @@ import static java.util.Objects.requireNonNull;
  * see {@link FcPlugin#NAME}).
  *
  * <p>Needs from other plugins: {@code TopologyProvider}, {@code SysfsAccess} (its HBAs), {@code ScsiScanner},
- * {@code DeviceFlusher} and {@code HostConfiguration} (brick-sysfs); {@code MultipathManager} (brick-multipath) is optional. Runs no command of
- * its own: sysfs tells it everything, and scans are sysfs writes.
+ * {@code DeviceFlusher} and {@code HostConfiguration} (brick-sysfs); {@code MultipathManager} (brick-multipath) is
+ * optional. Runs no command of its own: sysfs tells it everything, and scans are sysfs writes.
  */
 public final class FcModule extends AbstractModule {
     private final ConnectorConfig config;
