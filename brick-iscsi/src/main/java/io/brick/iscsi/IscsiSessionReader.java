@@ -45,6 +45,8 @@ public final class IscsiSessionReader {
     private static final Comparator<Hctl> HCTL_ORDER = Comparator.comparingInt(Hctl::host)
             .thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
             .thenComparing(Hctl::lun, Long::compareUnsigned);
+    private static final List<String> SESSION_ATTRIBUTES = List.of("targetname", "tpgt", "state", "recovery_tmo",
+            "ifacename");
     private static final Comparator<ScsiTarget> TARGET_ORDER = Comparator.comparingInt(ScsiTarget::host)
             .thenComparingInt(ScsiTarget::channel).thenComparingInt(ScsiTarget::target);
 
@@ -126,7 +128,12 @@ public final class IscsiSessionReader {
 
     private Optional<IscsiSession> readSession(SessionDirs dirs) {
         String attributes = dirs.attributes();
-        String targetName = required(attributes, "targetname").strip();
+        // one resolution of the session's directory for all its attributes
+        Map<String, String> values = sysfs.readAll(attributes, SESSION_ATTRIBUTES);
+        if (values.size() < SESSION_ATTRIBUTES.size() && !sysfs.exists(attributes)) {
+            throw new Gone(attributes); // an attribute missing because the session went away while it was read
+        }
+        String targetName = required(values, attributes, "targetname").strip();
         if (targetName.isEmpty() || "(null)".equals(targetName)) {
             log.debug("session{} has no target name yet: not reported", dirs.sessionId());
             return Optional.empty();
@@ -138,24 +145,15 @@ public final class IscsiSessionReader {
             throw new HostStateException("session" + dirs.sessionId() + " has a target name brick cannot read", true,
                     Map.of("path", "/sys/" + attributes + "/targetname", "targetname", Quoted.of(targetName)), e);
         }
-        Optional<String> tpgtText = sysfs.read(attributes + "/tpgt");
-        String state = required(attributes, "state").strip();
-        Optional<String> recoveryText = sysfs.read(attributes + "/recovery_tmo");
-        Optional<String> ifaceText = sysfs.read(attributes + "/ifacename");
-        if ((tpgtText.isEmpty() || recoveryText.isEmpty() || ifaceText.isEmpty()) && !sysfs.exists(attributes)) {
-            throw new Gone(attributes); // an attribute missing because the session went away while it was read
-        }
-        int tpgt = tpgtText.flatMap(IscsiSessionReader::parseInt).orElse(-1);
-        Optional<Duration> recovery = recoveryText.flatMap(IscsiSessionReader::parseInt).filter(value -> value >= 0)
-                .map(Duration::ofSeconds);
-        String iface = ifaceText.map(String::strip).filter(IscsiSessionReader::isSet).orElse("");
-        Optional<Portal> current = Optional.empty();
-        Optional<Portal> persistent = Optional.empty();
-        Optional<String> connection = sysfs.resolve("class/iscsi_connection/connection" + dirs.sessionId() + ":0");
-        if (connection.isPresent()) {
-            current = portal(connection.get(), "address", "port");
-            persistent = portal(connection.get(), "persistent_address", "persistent_port");
-        }
+        String state = required(values, attributes, "state").strip();
+        int tpgt = Optional.ofNullable(values.get("tpgt")).flatMap(IscsiSessionReader::parseInt).orElse(-1);
+        Optional<Duration> recovery = Optional.ofNullable(values.get("recovery_tmo"))
+                .flatMap(IscsiSessionReader::parseInt).filter(value -> value >= 0).map(Duration::ofSeconds);
+        String iface = Optional.ofNullable(values.get("ifacename")).map(String::strip).filter(IscsiSessionReader::isSet)
+                .orElse("");
+        String connection = "class/iscsi_connection/connection" + dirs.sessionId() + ":0";
+        Optional<Portal> current = portal(connection, "address", "port");
+        Optional<Portal> persistent = portal(connection, "persistent_address", "persistent_port");
         return Optional.of(new IscsiSession(dirs.sessionId(), dirs.hostNumber(), target, tpgt, state, recovery, current,
                 persistent, iface, transport(dirs.hostNumber(), iface)));
     }
@@ -180,11 +178,15 @@ public final class IscsiSessionReader {
         return Optional.of(new SessionDirs(sessionId, attributes.get(), device, Integer.parseInt(hostName.group(1))));
     }
 
-    /** A connection's portal; empty while the connection has none (reading the address of a down connection fails). */
+    /**
+     * A connection's portal; empty while the connection has none (reading the address of a down connection fails), or
+     * while there is no connection.
+     */
     private Optional<Portal> portal(String connection, String addressFile, String portFile) {
         try {
-            Optional<String> address = sysfs.read(connection + "/" + addressFile).map(String::strip);
-            Optional<String> port = sysfs.read(connection + "/" + portFile).map(String::strip);
+            Map<String, String> values = sysfs.readAll(connection, List.of(addressFile, portFile));
+            Optional<String> address = Optional.ofNullable(values.get(addressFile)).map(String::strip);
+            Optional<String> port = Optional.ofNullable(values.get(portFile)).map(String::strip);
             if (address.isEmpty() || port.isEmpty() || !isSet(address.get()) || !isSet(port.get())) {
                 return Optional.empty();
             }
@@ -273,10 +275,10 @@ public final class IscsiSessionReader {
     }
 
     /** An attribute the session must have: its absence while the session is still there is a host error. */
-    private String required(String dir, String name) {
-        Optional<String> text = sysfs.read(dir + "/" + name);
-        if (text.isPresent()) {
-            return text.get();
+    private String required(Map<String, String> values, String dir, String name) {
+        String text = values.get(name);
+        if (text != null) {
+            return text;
         }
         if (!sysfs.exists(dir)) {
             throw new Gone(dir);
