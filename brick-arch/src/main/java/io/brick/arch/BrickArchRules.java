@@ -59,7 +59,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  *     {@code *Plugin} classes;</li>
  *     <li>{@link #NO_THREAD_SLEEP}, {@link #NO_JAVA_UTIL_LOGGING}, {@link #NO_STANDARD_STREAMS}: waiting through
  *     {@code Sleeper}, logging through slf4j, the console only in the CLI;</li>
- *     <li>{@link #NO_PACKAGE_CYCLES}: no cycle between packages.</li>
+ *     <li>{@link #NO_PACKAGE_CYCLES}: no cycle between packages;</li>
+ *     <li>{@link #CORE_NAMES_NO_TRANSPORT}: brick-core has no class named after a transport and depends on no
+ *     transport, adapter or the CLI.</li>
  * </ol>
  */
 public final class BrickArchRules {
@@ -80,6 +82,9 @@ public final class BrickArchRules {
     private static final String GUICE = "com.google.inject..";
     private static final String COMMONS_EXEC = "org.apache.commons.exec..";
     private static final String NIO_FILE = "java.nio.file..";
+    private static final String[] TRANSPORTS_ADAPTERS_AND_CLI = {
+        "io.brick.iscsi..", "io.brick.fc..", "io.brick.nvme..", SYSFS, "io.brick.multipath..", EXEC, CLI
+    };
 
     private static final Class<?>[] FILE_CLASSES = {
         File.class, FileInputStream.class, FileOutputStream.class, RandomAccessFile.class, FileReader.class,
@@ -217,6 +222,33 @@ public final class BrickArchRules {
             .because("packages depend on each other in one direction only (DESIGN.md §2)")
             .allowEmptyShould(true);
 
+    /**
+     * Rule 9: brick-core names no transport and depends on none: no class of {@code io.brick.core..} has a simple name
+     * containing {@code Iscsi}, {@code Iqn}, {@code Portal}, {@code Session}, {@code Nvme} or {@code Nqn}, or the word
+     * {@code Fc} ({@code Fc} followed by a capital letter or at the end: {@code FcHost}); and no class of it, its
+     * bootstrap included, depends on a transport, an adapter or the CLI ({@code io.brick.iscsi..}, {@code .fc..},
+     * {@code .nvme..}, {@code .sysfs..}, {@code .multipath..}, {@code .exec..}, {@code .cli..}). A transport's values,
+     * sessions and readers live in its own module (DESIGN.md §2).
+     */
+    public static final ArchRule CORE_NAMES_NO_TRANSPORT = CompositeArchRule.of(classes()
+                    .that().resideInAPackage(CORE)
+                    .should().haveSimpleNameNotContaining("Iscsi")
+                    .andShould().haveSimpleNameNotContaining("Iqn")
+                    .andShould().haveSimpleNameNotContaining("Portal")
+                    .andShould().haveSimpleNameNotContaining("Session")
+                    .andShould().haveSimpleNameNotContaining("Nvme")
+                    .andShould().haveSimpleNameNotContaining("Nqn")
+                    .andShould().haveNameNotMatching(".*[.$][^.$]*Fc([A-Z][^.$]*)?")
+                    .because("brick-core keeps what every transport shares; a transport's types are its own "
+                            + "(DESIGN.md §2)")
+                    .allowEmptyShould(true))
+            .and(noClasses()
+                    .that().resideInAPackage(CORE)
+                    .should().dependOnClassesThat().resideInAnyPackage(TRANSPORTS_ADAPTERS_AND_CLI)
+                    .because("brick-core depends on no transport, adapter or the CLI: they depend on it "
+                            + "(DESIGN.md §2)")
+                    .allowEmptyShould(true));
+
     /** Every rule above, in order. */
     public static final List<ArchRule> ALL = List.of(
             CORE_IS_FREE_OF_INFRASTRUCTURE,
@@ -228,7 +260,8 @@ public final class BrickArchRules {
             NO_THREAD_SLEEP,
             NO_JAVA_UTIL_LOGGING,
             NO_STANDARD_STREAMS,
-            NO_PACKAGE_CYCLES);
+            NO_PACKAGE_CYCLES,
+            CORE_NAMES_NO_TRANSPORT);
 
     private BrickArchRules() {
     }

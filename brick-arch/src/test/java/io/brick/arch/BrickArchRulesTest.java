@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 
 import static io.brick.arch.BrickArchRules.ADAPTERS_ARE_INDEPENDENT;
 import static io.brick.arch.BrickArchRules.CORE_IS_FREE_OF_INFRASTRUCTURE;
+import static io.brick.arch.BrickArchRules.CORE_NAMES_NO_TRANSPORT;
 import static io.brick.arch.BrickArchRules.FILE_ACCESS_CONFINED;
 import static io.brick.arch.BrickArchRules.GUICE_ONLY_IN_BOOTSTRAP_MODULES_AND_PLUGINS;
 import static io.brick.arch.BrickArchRules.IMPLEMENTATIONS_ARE_PACKAGE_PRIVATE;
@@ -52,6 +53,7 @@ class BrickArchRulesTest {
         RULES.put("7b java.util.logging", NO_JAVA_UTIL_LOGGING);
         RULES.put("7c standard streams", NO_STANDARD_STREAMS);
         RULES.put("8 no package cycles", NO_PACKAGE_CYCLES);
+        RULES.put("9 core names no transport", CORE_NAMES_NO_TRANSPORT);
     }
 
     static Stream<Arguments> samples() {
@@ -84,7 +86,10 @@ class BrickArchRulesTest {
                 arguments("io.brick.iscsi.bad7out", Set.of("7c standard streams")),
                 arguments("io.brick.cli.good7", Set.of()),
                 arguments("io.brick.iscsi.bad8cycle", Set.of("8 no package cycles")),
-                arguments("io.brick.iscsi.good8", Set.of()));
+                arguments("io.brick.iscsi.good8", Set.of()),
+                arguments("io.brick.core.model.bad9names", Set.of("9 core names no transport")),
+                arguments("io.brick.core.bootstrap.bad9deps", Set.of("9 core names no transport")),
+                arguments("io.brick.core.model.good9", Set.of()));
     }
 
     @ParameterizedTest(name = "{0} fails exactly {1}")
@@ -121,7 +126,7 @@ class BrickArchRulesTest {
 
         assertThatThrownBy(() -> BrickArchRules.checkAll(bad))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("3 of 10 architecture rules failed")
+                .hasMessageContaining("3 of 11 architecture rules failed")
                 .hasMessageContaining("io.brick.core.model.bad1path.Where")
                 .hasMessageContaining("io.brick.iscsi.bad6.SessionFinder");
     }

@@ -3,11 +3,13 @@ package io.brick.benchmarks;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DevicePath;
-import io.brick.core.model.Iqn;
-import io.brick.core.model.IscsiSession;
+import io.brick.iscsi.Iqn;
+import io.brick.iscsi.IscsiSession;
+import io.brick.iscsi.IscsiSessionReader;
 import io.brick.core.model.Lun;
-import io.brick.core.model.Portal;
+import io.brick.iscsi.Portal;
 import io.brick.core.model.Topology;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,6 +59,7 @@ public class LookupBenchmarks {
 
     private Brick brick;
     private TopologyProvider topology;
+    private IscsiSessionReader sessionReader;
     private NaiveHostScan naive;
     private final int[] sessions = new int[PICKS];
     private final int[] luns = new int[PICKS];
@@ -73,6 +76,7 @@ public class LookupBenchmarks {
         Path root = TreeCache.tree(host);
         brick = Hosts.sysfsRuntime(root);
         topology = Hosts.topology(brick);
+        sessionReader = new IscsiSessionReader(brick.port(SysfsAccess.class), topology);
         naive = new NaiveHostScan(root);
         SplittableRandom random = new SplittableRandom(8);
         for (int index = 0; index < PICKS; index++) {
@@ -88,7 +92,7 @@ public class LookupBenchmarks {
             iqns[index] = Iqn.of(HostShape.iqn(target));
         }
         // the tree answers as expected: a benchmark of lookups that find nothing measures nothing
-        if (topology.sessionDevice(sessions[0], Lun.of(luns[0])).map(BlockDevice::name).filter(disks[0]::equals)
+        if (sessionReader.device(sessions[0], Lun.of(luns[0])).map(BlockDevice::name).filter(disks[0]::equals)
                 .isEmpty() || naive.sessionDevice(sessions[0], luns[0]).isEmpty()) {
             throw new IllegalStateException("the tree " + root + " does not hold " + disks[0]);
         }
@@ -117,7 +121,7 @@ public class LookupBenchmarks {
         if (naive()) {
             return naive.sessionDevice(sessions[index], luns[index]).orElseThrow();
         }
-        return topology.sessionDevice(sessions[index], Lun.of(luns[index])).orElseThrow();
+        return sessionReader.device(sessions[index], Lun.of(luns[index])).orElseThrow();
     }
 
     @Benchmark
@@ -174,8 +178,10 @@ public class LookupBenchmarks {
         if (naive()) {
             return naive.scan();
         }
-        Topology all = topology.topology();
-        return all;
+        // the sessions (brick-iscsi's reader) and the shared view: what the whole-host listing read before they split
+        List<IscsiSession> all = sessionReader.sessions();
+        Topology shared = topology.topology();
+        return List.of(all, shared);
     }
 
     /**
@@ -184,9 +190,9 @@ public class LookupBenchmarks {
      */
     private List<Object> brickVolumeDevices(Portal portal, Iqn iqn, Lun lun) {
         List<Object> found = new ArrayList<>();
-        for (IscsiSession session : topology.iscsiSessions(iqn)) {
+        for (IscsiSession session : sessionReader.sessions(iqn)) {
             if (session.connects(portal, iqn)) {
-                Optional<BlockDevice> device = topology.sessionDevice(session.sessionId(), lun);
+                Optional<BlockDevice> device = sessionReader.device(session.sessionId(), lun);
                 device.ifPresent(found::add);
             }
         }

@@ -2,13 +2,16 @@ package io.brick.benchmarks;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.Iqn;
+import io.brick.iscsi.Iqn;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
+import io.brick.iscsi.Portal;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
+import io.brick.iscsi.IscsiSession;
+import io.brick.iscsi.IscsiSessionReader;
 import io.brick.testkit.sysfs.FakeSysfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,15 +39,19 @@ class HostTreeTest {
 
         Topology fromLean;
         Topology fromFake;
+        List<IscsiSession> sessionsFromLean;
+        List<IscsiSession> sessionsFromFake;
         try (Brick leanRuntime = Hosts.sysfsRuntime(lean); Brick fakeRuntime = Hosts.sysfsRuntime(fake.root())) {
             fromLean = Hosts.topology(leanRuntime).topology();
             fromFake = Hosts.topology(fakeRuntime).topology();
+            sessionsFromLean = sessions(leanRuntime).sessions();
+            sessionsFromFake = sessions(fakeRuntime).sessions();
             assertThat(Hosts.topology(leanRuntime).multipathMapByWwid(Wwid.of(HostShape.wwid(1, 2))))
                     .isEqualTo(Hosts.topology(fakeRuntime).multipathMapByWwid(Wwid.of(HostShape.wwid(1, 2))))
                     .map(MultipathMap::kernelName).contains(SHAPE.map(1, 2));
         }
         assertThat(fromLean).isEqualTo(fromFake);
-        assertThat(fromLean.iscsiSessions()).hasSize(SHAPE.sessions());
+        assertThat(sessionsFromLean).isEqualTo(sessionsFromFake).hasSize(SHAPE.sessions());
         assertThat(fromLean.devices()).hasSize(SHAPE.devices());
         assertThat(fromLean.multipathMaps()).hasSize(SHAPE.maps());
     }
@@ -55,12 +62,13 @@ class HostTreeTest {
         NaiveHostScan naive = new NaiveHostScan(dir);
         try (Brick brick = Hosts.sysfsRuntime(dir)) {
             TopologyProvider topology = Hosts.topology(brick);
+            IscsiSessionReader sessions = sessions(brick);
             for (int target = 0; target < SHAPE.targets(); target++) {
                 for (int portal = 0; portal < SHAPE.portals(); portal++) {
                     for (int lun = 0; lun < SHAPE.lunsPerTarget(); lun++) {
                         int session = SHAPE.session(target, portal);
                         String disk = SHAPE.disk(target, portal, lun);
-                        BlockDevice device = topology.sessionDevice(session, Lun.of(lun)).orElseThrow();
+                        BlockDevice device = sessions.device(session, Lun.of(lun)).orElseThrow();
                         assertThat(device.name()).isEqualTo(disk);
                         assertThat(naive.sessionDevice(session, lun)).map(NaiveHostScan.Disk::name).contains(disk);
                         assertThat(topology.holderMap(disk)).map(MultipathMap::kernelName)
@@ -71,7 +79,7 @@ class HostTreeTest {
                         assertThat(naive.wwid(disk)).contains("naa." + HostShape.wwid(target, lun).substring(1));
                         Portal at = new Portal(HostShape.address(portal), 3260);
                         Iqn iqn = Iqn.of(HostShape.iqn(target));
-                        assertThat(topology.iscsiSessions(iqn)).filteredOn(each -> each.connects(at, iqn))
+                        assertThat(sessions.sessions(iqn)).filteredOn(each -> each.connects(at, iqn))
                                 .extracting(each -> each.sessionId()).containsExactly(session);
                         assertThat(naive.volumeDevices(at.host(), HostShape.iqn(target), lun))
                                 .extracting(NaiveHostScan.Disk::name).containsExactly(disk);
@@ -83,8 +91,12 @@ class HostTreeTest {
             assertThat(all.disks()).extracting(NaiveHostScan.Disk::name)
                     .containsExactlyInAnyOrderElementsOf(topologyAll.devices().stream().map(BlockDevice::name).toList());
             assertThat(all.maps()).hasSize(topologyAll.multipathMaps().size());
-            assertThat(all.sessions()).hasSize(topologyAll.iscsiSessions().size());
+            assertThat(all.sessions()).hasSize(sessions.sessions().size());
         }
+    }
+
+    private static IscsiSessionReader sessions(Brick brick) {
+        return new IscsiSessionReader(brick.port(SysfsAccess.class), Hosts.topology(brick));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.brick.cli;
 
 import io.brick.cli.doctor.Doctor;
 import io.brick.cli.doctor.Finding;
+import io.brick.cli.doctor.HostTopology;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.connector.Connector;
 import io.brick.core.connector.DisconnectOptions;
@@ -9,8 +10,8 @@ import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Protocol;
-import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.iscsi.IscsiPlugin;
 import io.brick.multipath.MultipathPlugin;
@@ -110,7 +111,8 @@ final class DemoCommand extends BaseCommand {
             story.step().put("deviceInfo", volume.toDeviceInfo());
             story.step().put("phases", progress.phases());
 
-            Topology topology = brick.port(TopologyProvider.class).topology();
+            HostTopology topology = HostTopology.read(brick.port(TopologyProvider.class),
+                    brick.port(SysfsAccess.class));
             story.say("topology", "brick topology (read from sysfs only):");
             List<String> lines = TopologyView.toLines(topology);
             lines.forEach(story::detail);
@@ -134,8 +136,9 @@ final class DemoCommand extends BaseCommand {
             story.step().put("dataLossEvents", lost.size());
             story.step().put("leftovers", leftovers.isEmpty() ? List.of() : List.of(leftovers.toString()));
 
-            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), host.hostRoot())
-                    .examine(brick.port(io.brick.core.port.SessionManager.class).nodes(
+            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), brick.port(SysfsAccess.class),
+                    host.hostRoot())
+                    .examine(brick.port(io.brick.iscsi.SessionManager.class).nodes(
                             io.brick.core.time.Deadline.after(java.time.Duration.ofSeconds(20), host.clock())));
             story.say("doctor", "brick doctor:");
             DoctorCommand.lines(findings).forEach(story::detail);

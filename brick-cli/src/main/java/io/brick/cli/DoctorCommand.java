@@ -6,7 +6,8 @@ import io.brick.core.bootstrap.Brick;
 import io.brick.core.error.BrickException;
 import io.brick.core.host.HostRoot;
 import io.brick.core.port.MultipathManager;
-import io.brick.core.port.SessionManager;
+import io.brick.iscsi.SessionManager;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Deadline;
 import picocli.CommandLine.Command;
@@ -27,8 +28,8 @@ final class DoctorCommand extends BaseCommand {
     int execute() {
         try (Brick brick = runtime(progress())) {
             HostRoot host = brick.port(HostRoot.class);
-            List<Finding> findings = new Doctor(brick.port(TopologyProvider.class), host)
-                    .examine(nodeRecords(brick, host), multipathPaths(brick, host));
+            Doctor doctor = new Doctor(brick.port(TopologyProvider.class), brick.port(SysfsAccess.class), host);
+            List<Finding> findings = doctor.examine(nodeRecords(brick, host), multipathPaths(brick, host));
             if (json()) {
                 printJson(document(findings));
             } else {

@@ -1,7 +1,8 @@
 package io.brick.cli;
 
+import io.brick.cli.doctor.HostTopology;
 import io.brick.core.bootstrap.Brick;
-import io.brick.core.model.Topology;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import picocli.CommandLine.Command;
@@ -23,7 +24,8 @@ final class TopologyCommand extends BaseCommand {
         try (Brick brick = runtime(progress)) {
             Clock clock = brick.port(Clock.class);
             long start = clock.nanoTime();
-            Topology topology = brick.port(TopologyProvider.class).topology();
+            HostTopology topology = HostTopology.read(brick.port(TopologyProvider.class),
+                    brick.port(SysfsAccess.class));
             if (json()) {
                 Map<String, Object> result = new LinkedHashMap<>(TopologyView.toMap(topology));
                 result.put("elapsedMillis", millis(clock, start));

@@ -1,12 +1,12 @@
 package io.brick.cli;
 
+import io.brick.cli.doctor.HostTopology;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.FcHost;
-import io.brick.core.model.FcRemotePort;
-import io.brick.core.model.IscsiSession;
+import io.brick.fc.FcHost;
+import io.brick.fc.FcRemotePort;
+import io.brick.iscsi.IscsiSession;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
-import io.brick.core.model.Topology;
+import io.brick.iscsi.Portal;
 import io.brick.core.model.Wwid;
 
 import java.time.Duration;
@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A {@link Topology} as the CLI shows it: a JSON-ready map, or lines of text. */
+/** A {@link HostTopology} as the CLI shows it: a JSON-ready map, or lines of text. */
 final class TopologyView {
     private TopologyView() {
     }
 
-    static Map<String, Object> toMap(Topology topology) {
+    static Map<String, Object> toMap(HostTopology topology) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("iscsiSessions", topology.iscsiSessions().stream().map(TopologyView::session).toList());
         map.put("devices", topology.devices().stream().map(TopologyView::device).toList());
@@ -31,7 +31,7 @@ final class TopologyView {
         return map;
     }
 
-    static List<String> toLines(Topology topology) {
+    static List<String> toLines(HostTopology topology) {
         List<String> lines = new ArrayList<>();
         lines.add("iSCSI sessions: " + (topology.iscsiSessions().isEmpty() ? "none" : ""));
         for (IscsiSession s : topology.iscsiSessions()) {

@@ -1,7 +1,6 @@
 package io.brick.fc;
 
 import io.brick.core.model.DevicePath;
-import io.brick.core.model.FcHost;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -14,9 +14,9 @@ import static java.util.Objects.requireNonNull;
  * brick-fc's bindings: the {@code FIBRE_CHANNEL} connector and the default {@link ConnectorConfig} (as {@code @Named("fc")},
  * see {@link FcPlugin#NAME}).
  *
- * <p>Needs from other plugins: {@code TopologyProvider}, {@code ScsiScanner}, {@code DeviceFlusher} and
- * {@code HostConfiguration} (brick-sysfs); {@code MultipathManager} (brick-multipath) is optional. Runs no command of
- * its own: sysfs tells it everything, and scans are sysfs writes.
+ * <p>Needs from other plugins: {@code TopologyProvider}, {@code SysfsAccess} (its HBAs), {@code ScsiScanner},
+ * {@code DeviceFlusher} and {@code HostConfiguration} (brick-sysfs); {@code MultipathManager} (brick-multipath) is
+ * optional. Runs no command of its own: sysfs tells it everything, and scans are sysfs writes.
  */
 public final class FcModule extends AbstractModule {
     private final ConnectorConfig config;

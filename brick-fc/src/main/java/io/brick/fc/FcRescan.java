@@ -2,11 +2,8 @@ package io.brick.fc;
 
 import io.brick.core.error.BrickException;
 import io.brick.core.error.OperationInterruptedException;
-import io.brick.core.model.FcRemotePort;
-import io.brick.core.model.FcTransportTarget;
 import io.brick.core.model.Lun;
 import io.brick.core.port.ScsiScanner;
-import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,16 +81,16 @@ final class FcRescan {
         }
     }
 
-    private final TopologyProvider topology;
+    private final FcHostReader hbas;
 
-    FcRescan(TopologyProvider topology) {
-        this.topology = requireNonNull(topology, "topology is null");
+    FcRescan(FcHostReader hbas) {
+        this.hbas = requireNonNull(hbas, "hbas is null");
     }
 
     /** The channel and target of each target the HBA sees, and the LUNs of those it does not see. */
     Located locate(FcHba hba, List<FcTarget> targets) {
         int host = hba.hostNumber();
-        List<FcTransportTarget> transport = lookup("fc_transport of host" + host, () -> topology.fcTransportTargets(host));
+        List<FcTransportTarget> transport = lookup("fc_transport of host" + host, () -> hbas.transportTargets(host));
         Optional<List<FcRemotePort>> remotePorts = Optional.empty();
         List<Scan> found = new ArrayList<>();
         Set<Lun> notFound = new TreeSet<>();
@@ -108,7 +105,7 @@ final class FcRescan {
             if (scans.isEmpty()) {
                 if (remotePorts.isEmpty()) {
                     remotePorts = Optional.of(lookup("fc_remote_ports of host" + host,
-                            () -> topology.fcRemotePorts(host)));
+                            () -> hbas.remotePorts(host)));
                 }
                 for (FcRemotePort port : remotePorts.get()) {
                     if (port.portName().equals(target.wwpn()) && port.scsiTargetId() >= 0) {

@@ -9,12 +9,11 @@ import io.brick.core.event.EventType;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
-import io.brick.core.model.FcHost;
-import io.brick.core.model.FcRemotePort;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.ScsiScanner;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
@@ -75,6 +74,7 @@ final class FcTransport implements Transport<FcVolume> {
     private static final Duration LINK_WAIT = Duration.ofSeconds(LINK_WAIT_SECONDS);
 
     private final TopologyProvider topology;
+    private final FcHostReader hbaReader;
     private final ScsiScanner scanner;
     private final EventPublisher events;
     private final Clock clock;
@@ -82,13 +82,15 @@ final class FcTransport implements Transport<FcVolume> {
     private final FcRescan rescan;
 
     @Inject
-    FcTransport(TopologyProvider topology, ScsiScanner scanner, EventPublisher events, Clock clock, Sleeper sleeper) {
+    FcTransport(TopologyProvider topology, SysfsAccess sysfs, ScsiScanner scanner, EventPublisher events, Clock clock,
+                Sleeper sleeper) {
         this.topology = requireNonNull(topology, "topology is null");
+        this.hbaReader = new FcHostReader(sysfs);
         this.scanner = requireNonNull(scanner, "scanner is null");
         this.events = requireNonNull(events, "events is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.sleeper = requireNonNull(sleeper, "sleeper is null");
-        this.rescan = new FcRescan(topology);
+        this.rescan = new FcRescan(hbaReader);
     }
 
     @Override
@@ -300,7 +302,7 @@ final class FcTransport implements Transport<FcVolume> {
     @Override
     public Map<String, Object> connectorProperties() {
         Map<String, Object> properties = new LinkedHashMap<>();
-        List<FcHost> online = topology.fcHosts().stream().filter(FcHost::online).toList();
+        List<FcHost> online = hbaReader.hosts().stream().filter(FcHost::online).toList();
         if (!online.isEmpty()) {
             properties.put("wwpns", online.stream().map(FcHost::portName).toList());
             properties.put("wwnns", online.stream().map(FcHost::nodeName).toList());
@@ -310,14 +312,14 @@ final class FcTransport implements Transport<FcVolume> {
 
     /** Every HBA of the host, by host number. */
     private List<FcHba> hbas() {
-        return topology.fcHosts().stream().map(FcHba::of).toList();
+        return hbaReader.hosts().stream().map(FcHba::of).toList();
     }
 
     /** The volume's devices on this host, HBA by HBA, target by target (see the class comment). */
     private List<FcPath> paths(FcVolume volume, List<FcHba> hbas) {
         List<FcPath> paths = new ArrayList<>();
         for (FcHba hba : hbas) {
-            List<FcRemotePort> ports = topology.fcRemotePorts(hba.hostNumber());
+            List<FcRemotePort> ports = hbaReader.remotePorts(hba.hostNumber());
             for (FcTarget target : volume.targets()) {
                 for (FcRemotePort port : ports) {
                     if (!port.portName().equals(target.wwpn()) || port.scsiTargetId() < 0) {

@@ -1,19 +1,8 @@
 package io.brick.fc;
 
 import io.brick.core.error.HostStateException;
-import io.brick.core.model.BlockDevice;
-import io.brick.core.model.DevicePath;
-import io.brick.core.model.FcHost;
-import io.brick.core.model.FcRemotePort;
-import io.brick.core.model.FcTransportTarget;
-import io.brick.core.model.Hctl;
-import io.brick.core.model.IscsiSession;
 import io.brick.core.model.Lun;
-import io.brick.core.model.MultipathMap;
-import io.brick.core.model.ScsiTarget;
-import io.brick.core.model.Topology;
-import io.brick.core.model.Wwid;
-import io.brick.core.port.TopologyProvider;
+import io.brick.core.port.SysfsAccess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +77,7 @@ class OsBrickLinuxFcScenariosTest {
         fixture(false);
         if (!remoteScan) {
             present(6, "0 0 1");
-            assertThat(lab.topology().fcTransportTargets(6)).extracting(FcTransportTarget::portName).containsExactly(T0);
+            assertThat(lab.hbaReader().transportTargets(6)).extracting(FcTransportTarget::portName).containsExactly(T0);
         }
 
         FcRescan.Located located = lab.rescan().locate(lab.hba(6), List.of(new FcTarget(T0, Lun.of(1))));
@@ -192,7 +181,7 @@ class OsBrickLinuxFcScenariosTest {
     @Test
     void test__get_hba_channel_scsi_target_lun_exception() {
         fixture(false);
-        FcRescan rescan = new FcRescan(new FailingTopology(lab.topology(), true, true));
+        FcRescan rescan = new FcRescan(new FcHostReader(new FailingSysfs(lab.sysfs(), true, true)));
 
         FcRescan.Located located = rescan.locate(lab.hba(6), List.of(new FcTarget(T0, Lun.of(1))));
 
@@ -204,7 +193,7 @@ class OsBrickLinuxFcScenariosTest {
     void test__get_hba_channel_scsi_target_lun_fc_transport_exception() {
         fixture(false);
         present(6, "0 0 1");
-        FcRescan rescan = new FcRescan(new FailingTopology(lab.topology(), true, false));
+        FcRescan rescan = new FcRescan(new FcHostReader(new FailingSysfs(lab.sysfs(), true, false)));
 
         FcRescan.Located located = rescan.locate(lab.hba(6),
                 List.of(new FcTarget(T0, Lun.of(1)), new FcTarget("514f0c50023f6c09", Lun.of(1))));
@@ -218,7 +207,7 @@ class OsBrickLinuxFcScenariosTest {
     void test__get_hba_channel_scsi_target_lun_fc_remote_ports_exception() {
         fixture(false);
         present(6, "0 0 1");
-        FcRescan rescan = new FcRescan(new FailingTopology(lab.topology(), false, true));
+        FcRescan rescan = new FcRescan(new FcHostReader(new FailingSysfs(lab.sysfs(), false, true)));
 
         FcRescan.Located located = rescan.locate(lab.hba(6),
                 List.of(new FcTarget(T0, Lun.of(1)), new FcTarget(T1, Lun.of(1))));
@@ -257,7 +246,7 @@ class OsBrickLinuxFcScenariosTest {
     @Test
     void test__get_target_fc_remote_ports_path() {
         fixture(false);
-        assertThat(lab.topology().fcTransportTargets(6)).as("no LUN yet: fc_transport lists nothing (bug #2051237)")
+        assertThat(lab.hbaReader().transportTargets(6)).as("no LUN yet: fc_transport lists nothing (bug #2051237)")
                 .isEmpty();
 
         FcRescan.Located located = lab.rescan().locate(lab.hba(6), List.of(new FcTarget(T1, Lun.of(1))));
@@ -354,7 +343,7 @@ class OsBrickLinuxFcScenariosTest {
     void test_get_fc_hbas_no_hbas() {
         lab = SimulatedFc.start(SimulatedFc.emptyHost(dir));
 
-        assertThat(lab.topology().fcHosts()).isEmpty();
+        assertThat(lab.hbaReader().hosts()).isEmpty();
         assertThat(lab.connector.connectorProperties()).doesNotContainKeys("wwpns", "wwnns");
     }
 
@@ -365,7 +354,7 @@ class OsBrickLinuxFcScenariosTest {
         Files.delete(portName);
         Files.createDirectory(portName);
 
-        assertThat(lab.topology().fcHosts()).as("an HBA whose names cannot be read is skipped")
+        assertThat(lab.hbaReader().hosts()).as("an HBA whose names cannot be read is skipped")
                 .extracting(FcHost::hostNumber).containsExactly(7);
     }
 
@@ -373,7 +362,7 @@ class OsBrickLinuxFcScenariosTest {
     void test_get_fc_hbas() {
         fixture(false);
 
-        assertThat(lab.topology().fcHosts()).containsExactly(
+        assertThat(lab.hbaReader().hosts()).containsExactly(
                 new FcHost(6, HBA6, "50014380186af83d", "Online", "/sys/devices/pci0000:00/0000:00:03.0/0000:05:00.6/host6"),
                 new FcHost(7, HBA7, "50014380186af83f", "Online", "/sys/devices/pci0000:00/0000:00:03.0/0000:05:00.7/host7"));
     }
@@ -421,118 +410,37 @@ class OsBrickLinuxFcScenariosTest {
         assertThat(lab.connector.connectorProperties().get("wwpns")).isEqualTo(List.of("c05076ffe680a960"));
     }
 
-    /** A topology whose FC lookups fail, as os-brick's mocked {@code execute} raising. */
-    private static final class FailingTopology implements TopologyProvider {
-        private final TopologyProvider real;
+    /** A sysfs whose FC class directories cannot be listed, as os-brick's mocked {@code execute} raising. */
+    private static final class FailingSysfs implements SysfsAccess {
+        private final SysfsAccess real;
         private final boolean transportFails;
         private final boolean remotePortsFail;
 
-        FailingTopology(TopologyProvider real, boolean transportFails, boolean remotePortsFail) {
+        FailingSysfs(SysfsAccess real, boolean transportFails, boolean remotePortsFail) {
             this.real = real;
             this.transportFails = transportFails;
             this.remotePortsFail = remotePortsFail;
         }
 
         @Override
-        public List<FcTransportTarget> fcTransportTargets(int hostNumber) {
-            if (transportFails) {
-                throw new HostStateException("fc_transport cannot be read", Map.of("host", Integer.toString(hostNumber)));
+        public List<String> list(String directory) {
+            if (transportFails && directory.equals("class/fc_transport")) {
+                throw new HostStateException("fc_transport cannot be read", Map.of("path", directory));
             }
-            return real.fcTransportTargets(hostNumber);
-        }
-
-        @Override
-        public List<FcRemotePort> fcRemotePorts(int hostNumber) {
-            if (remotePortsFail) {
-                throw new HostStateException("fc_remote_ports cannot be read", Map.of("host", Integer.toString(hostNumber)));
+            if (remotePortsFail && directory.equals("class/fc_remote_ports")) {
+                throw new HostStateException("fc_remote_ports cannot be read", Map.of("path", directory));
             }
-            return real.fcRemotePorts(hostNumber);
+            return real.list(directory);
         }
 
         @Override
-        public List<IscsiSession> iscsiSessions() {
-            return real.iscsiSessions();
+        public Optional<String> read(String attribute) {
+            return real.read(attribute);
         }
 
         @Override
-        public Optional<IscsiSession> iscsiSession(int sessionId) {
-            return real.iscsiSession(sessionId);
-        }
-
-        @Override
-        public Optional<ScsiTarget> sessionTarget(int sessionId) {
-            return real.sessionTarget(sessionId);
-        }
-
-        @Override
-        public Optional<BlockDevice> sessionDevice(int sessionId, Lun lun) {
-            return real.sessionDevice(sessionId, lun);
-        }
-
-        @Override
-        public List<BlockDevice> sessionDevices(int sessionId) {
-            return real.sessionDevices(sessionId);
-        }
-
-        @Override
-        public Optional<BlockDevice> deviceAt(Hctl hctl) {
-            return real.deviceAt(hctl);
-        }
-
-        @Override
-        public Optional<BlockDevice> device(String kernelName) {
-            return real.device(kernelName);
-        }
-
-        @Override
-        public Optional<Wwid> wwid(String kernelName) {
-            return real.wwid(kernelName);
-        }
-
-        @Override
-        public Optional<MultipathMap> holderMap(String kernelName) {
-            return real.holderMap(kernelName);
-        }
-
-        @Override
-        public Optional<MultipathMap> multipathMap(String kernelName) {
-            return real.multipathMap(kernelName);
-        }
-
-        @Override
-        public Optional<MultipathMap> multipathMapByWwid(Wwid wwid) {
-            return real.multipathMapByWwid(wwid);
-        }
-
-        @Override
-        public List<MultipathMap> multipathMaps() {
-            return real.multipathMaps();
-        }
-
-        @Override
-        public boolean blockDeviceExists(String kernelName) {
-            return real.blockDeviceExists(kernelName);
-        }
-
-        @Override
-        public List<String> diskByIdLinks(String kernelName) {
-            return real.diskByIdLinks(kernelName);
-        }
-
-        @Override
-        public List<FcHost> fcHosts() {
-            return real.fcHosts();
-        }
-
-        @Override
-        public Optional<String> resolveDevLink(DevicePath link) {
-            return real.resolveDevLink(link);
-        }
-
-        @Override
-        public Topology topology() {
-            return real.topology();
+        public Optional<String> resolve(String path) {
+            return real.resolve(path);
         }
     }
-
 }

@@ -8,6 +8,7 @@ import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Protocol;
 import io.brick.core.port.ScsiScanner;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.multipath.MultipathPlugin;
 import io.brick.sysfs.SysfsPlugin;
@@ -87,13 +88,22 @@ final class SimulatedFc implements AutoCloseable {
         return brick.port(ScsiScanner.class);
     }
 
+    SysfsAccess sysfs() {
+        return brick.port(SysfsAccess.class);
+    }
+
+    /** The HBAs, remote ports and fc_transport targets, read as the transport reads them. */
+    FcHostReader hbaReader() {
+        return new FcHostReader(sysfs());
+    }
+
     FcRescan rescan() {
-        return new FcRescan(topology());
+        return new FcRescan(hbaReader());
     }
 
     /** The HBAs as the connector sees them, by host number. */
     List<FcHba> hbas() {
-        return topology().fcHosts().stream().map(FcHba::of).toList();
+        return hbaReader().hosts().stream().map(FcHba::of).toList();
     }
 
     FcHba hba(int hostNumber) {

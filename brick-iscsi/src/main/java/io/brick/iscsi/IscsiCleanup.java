@@ -5,9 +5,7 @@ import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.IscsiSession;
-import io.brick.core.port.SessionManager;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
 import io.brick.core.volume.ErrorCollector;
@@ -114,7 +112,7 @@ final class IscsiCleanup implements TransportCleanup {
     private List<String> otherDevices(List<IscsiSession> toTarget) {
         List<String> others = new ArrayList<>();
         for (IscsiSession session : toTarget) {
-            for (BlockDevice device : host.topology().sessionDevices(session.sessionId())) {
+            for (BlockDevice device : host.sessions().devices(session.sessionId())) {
                 if (!device.hctl().equals(volumeDevices.get(device.name()))) {
                     others.add(device.name() + " (" + device.hctl() + ")");
                 }

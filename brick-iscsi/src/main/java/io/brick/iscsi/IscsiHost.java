@@ -1,10 +1,6 @@
 package io.brick.iscsi;
 
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.Iqn;
-import io.brick.core.model.IscsiSession;
-import io.brick.core.model.Portal;
-import io.brick.core.port.TopologyProvider;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,19 +13,20 @@ import static java.util.Objects.requireNonNull;
 
 /** What brick-iscsi reads of the host's sessions, in one place for the transport, its attachments and its cleanup. */
 final class IscsiHost {
-    private final TopologyProvider topology;
+    private final IscsiSessionReader sessions;
 
-    IscsiHost(TopologyProvider topology) {
-        this.topology = requireNonNull(topology, "topology is null");
+    IscsiHost(IscsiSessionReader sessions) {
+        this.sessions = requireNonNull(sessions, "sessions is null");
     }
 
-    TopologyProvider topology() {
-        return topology;
+    /** The host's iSCSI sessions, read from sysfs. */
+    IscsiSessionReader sessions() {
+        return sessions;
     }
 
     /** Sessions to that portal and target (portals compare case-insensitively), logged in or not. */
     List<IscsiSession> sessionsTo(Portal portal, Iqn iqn) {
-        return topology.iscsiSessions(iqn).stream().filter(session -> session.connects(portal, iqn)).toList();
+        return sessions.sessions(iqn).stream().filter(session -> session.connects(portal, iqn)).toList();
     }
 
     /** The logged-in session to that portal and target over that transport ({@code tcp}, {@code iser}), if any. */
@@ -46,11 +43,11 @@ final class IscsiHost {
      */
     List<BlockDevice> devicesAt(List<IscsiTarget> targets) {
         List<BlockDevice> found = new ArrayList<>();
-        Map<Iqn, List<IscsiSession>> sessions = new LinkedHashMap<>();
+        Map<Iqn, List<IscsiSession>> byIqn = new LinkedHashMap<>();
         for (IscsiTarget target : targets) {
-            for (IscsiSession session : sessions.computeIfAbsent(target.iqn(), topology::iscsiSessions)) {
+            for (IscsiSession session : byIqn.computeIfAbsent(target.iqn(), this.sessions::sessions)) {
                 if (session.connects(target.portal(), target.iqn())) {
-                    topology.sessionDevice(session.sessionId(), target.lun()).ifPresent(found::add);
+                    sessions.device(session.sessionId(), target.lun()).ifPresent(found::add);
                 }
             }
         }

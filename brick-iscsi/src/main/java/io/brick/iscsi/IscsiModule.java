@@ -8,16 +8,15 @@ import com.google.inject.name.Names;
 import io.brick.core.bootstrap.TransportBinder;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.model.Protocol;
-import io.brick.core.port.SessionManager;
 
 /**
  * brick-iscsi's bindings: the {@code ISCSI} and {@code ISER} connectors, the {@link SessionManager} over iscsiadm
  * (a default a caller may replace), and the default {@link IscsiConfig} and {@link ConnectorConfig} (as
  * {@code @Named("iscsi")}, see {@link IscsiPlugin#NAME}).
  *
- * <p>Needs from other plugins: {@code TopologyProvider}, {@code ScsiScanner}, {@code DeviceFlusher} and
- * {@code HostConfiguration} (brick-sysfs), {@code CommandRunner} (brick-exec); {@code MultipathManager}
- * (brick-multipath) is optional.
+ * <p>Needs from other plugins: {@code TopologyProvider}, {@code SysfsAccess} (its sessions), {@code ScsiScanner},
+ * {@code DeviceFlusher} and {@code HostConfiguration} (its initiator name) (brick-sysfs), {@code CommandRunner}
+ * (brick-exec); {@code MultipathManager} (brick-multipath) is optional.
  */
 public final class IscsiModule extends AbstractModule {
     private final ConnectorConfig connectorConfig;

@@ -1,7 +1,6 @@
 package io.brick.iscsi;
 
-import io.brick.core.model.Iqn;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Node;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -9,10 +9,9 @@ import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.lock.LockManager;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.IscsiSession;
 import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Wwid;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.Poll;
@@ -197,7 +196,7 @@ final class IscsiPortalWorker implements Runnable {
     }
 
     private Optional<BlockDevice> awaitDevice(IscsiSession session) {
-        Optional<BlockDevice> existing = context.host().topology().sessionDevice(session.sessionId(), target.lun());
+        Optional<BlockDevice> existing = context.host().sessions().device(session.sessionId(), target.lun());
         if (existing.isPresent()) {
             return existing;
         }
@@ -214,7 +213,7 @@ final class IscsiPortalWorker implements Runnable {
                 nextScan = clock.nanoTime() + interval.toNanos();
                 interval = interval.multipliedBy(2);
             }
-            Optional<BlockDevice> found = context.host().topology().sessionDevice(session.sessionId(), target.lun());
+            Optional<BlockDevice> found = context.host().sessions().device(session.sessionId(), target.lun());
             if (found.isPresent()) {
                 fresh = true;
                 return found;
@@ -232,7 +231,7 @@ final class IscsiPortalWorker implements Runnable {
     }
 
     private void scan(IscsiSession session) {
-        Optional<ScsiTarget> scsiTarget = context.host().topology().sessionTarget(session.sessionId());
+        Optional<ScsiTarget> scsiTarget = context.host().sessions().target(session.sessionId());
         context.scanner().scan(session.hostNumber(),
                 scsiTarget.map(t -> OptionalInt.of(t.channel())).orElse(OptionalInt.empty()),
                 scsiTarget.map(t -> OptionalInt.of(t.target())).orElse(OptionalInt.empty()),

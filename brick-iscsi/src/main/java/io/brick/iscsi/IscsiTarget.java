@@ -1,9 +1,7 @@
 package io.brick.iscsi;
 
-import io.brick.core.model.Iqn;
 import io.brick.core.model.Lun;
-import io.brick.core.model.Portal;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Node;
 
 import static java.util.Objects.requireNonNull;
 

@@ -8,16 +8,13 @@ import io.brick.core.lock.LockManager;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
-import io.brick.core.model.Iqn;
-import io.brick.core.model.IscsiSession;
 import io.brick.core.model.Lun;
-import io.brick.core.model.Portal;
 import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.ScsiScanner;
-import io.brick.core.port.SessionManager;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Node;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
@@ -79,12 +76,13 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
      *                     {@code iser}
      * @param config the connector's settings: whether it uses multipath decides how the properties are read
      */
-    IscsiTransport(String defaultIface, SessionManager sessions, TopologyProvider topology, ScsiScanner scanner,
+    IscsiTransport(String defaultIface, SessionManager sessions, TopologyProvider topology, SysfsAccess sysfs,
+                   ScsiScanner scanner,
                    LockManager locks, EventPublisher events, Clock clock, Sleeper sleeper,
                    HostConfiguration hostConfiguration, ConnectorConfig config) {
         this.defaultIface = requireNonNull(defaultIface, "defaultIface is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
-        this.host = new IscsiHost(topology);
+        this.host = new IscsiHost(new IscsiSessionReader(sysfs, topology));
         this.events = requireNonNull(events, "events is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.hostConfiguration = requireNonNull(hostConfiguration, "hostConfiguration is null");
@@ -163,14 +161,14 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
         }
         Lun lun = volume.discoveryLuns().get(0);
         Iqn main = volume.seed().iqn();
-        TopologyProvider topology = host.topology();
-        for (IscsiSession session : topology.iscsiSessions()) {
+        IscsiSessionReader reader = host.sessions();
+        for (IscsiSession session : reader.sessions()) {
             Optional<Portal> portal = session.persistentPortal().or(session::currentPortal);
             if (portal.isEmpty()) {
                 continue;
             }
             boolean sameIqn = session.targetName().matches(main);
-            boolean sameWwid = wwid.isPresent() && topology.sessionDevice(session.sessionId(), lun)
+            boolean sameWwid = wwid.isPresent() && reader.device(session.sessionId(), lun)
                     .flatMap(BlockDevice::wwid).map(wwid.get()::equals).orElse(false);
             if (sameIqn || sameWwid) {
                 targets.add(new IscsiTarget(portal.get(), session.targetName(), lun));
@@ -184,7 +182,7 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
         List<DevicePath> paths = new ArrayList<>();
         for (IscsiTarget target : IscsiHost.distinctTargets(targetsForDisconnect(volume, volume.expectedWwid()))) {
             boolean present = host.sessionsTo(target.portal(), target.iqn()).stream()
-                    .anyMatch(session -> host.topology().sessionDevice(session.sessionId(), target.lun()).isPresent());
+                    .anyMatch(session -> host.sessions().device(session.sessionId(), target.lun()).isPresent());
             if (present) {
                 paths.add(DevicePath.of("/dev/disk/by-path/ip-" + target.portal().byPathForm() + "-iscsi-"
                         + target.iqn().value() + "-lun-" + target.lun().byPathForm()));
@@ -197,7 +195,7 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
     @Override
     public Map<String, Object> connectorProperties() {
         Map<String, Object> properties = new LinkedHashMap<>();
-        hostConfiguration.iscsiInitiatorName().ifPresentOrElse(iqn -> properties.put("initiator", iqn.value()),
+        InitiatorName.read(hostConfiguration).ifPresentOrElse(iqn -> properties.put("initiator", iqn.value()),
                 () -> log.warn("Could not find the iSCSI Initiator File: no initiator name for this host"));
         return properties;
     }

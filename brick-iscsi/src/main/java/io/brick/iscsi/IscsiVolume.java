@@ -2,14 +2,12 @@ package io.brick.iscsi;
 
 import io.brick.core.error.InvalidInputException;
 import io.brick.core.model.ConnectionProperties;
-import io.brick.core.model.Iqn;
 import io.brick.core.model.Lun;
 import io.brick.core.model.LunAddressing;
-import io.brick.core.model.Portal;
 import io.brick.core.model.Secret;
 import io.brick.core.model.Wwid;
-import io.brick.core.port.SessionManager.Chap;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Chap;
+import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.transport.TransportVolume;
 
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,9 @@ import io.brick.core.error.CommandFailedException;
 import io.brick.core.error.CommandTimeoutException;
 import io.brick.core.error.LoginFailedException;
 import io.brick.core.error.OperationTimeoutException;
-import io.brick.core.model.Portal;
 import io.brick.core.port.Command;
 import io.brick.core.port.CommandResult;
 import io.brick.core.port.CommandRunner;
-import io.brick.core.port.SessionManager;
 import io.brick.core.time.Deadline;
 import jakarta.inject.Inject;
 

@@ -1,8 +1,6 @@
 package io.brick.iscsi;
 
 import io.brick.core.error.InvalidInputException;
-import io.brick.core.model.Iqn;
-import io.brick.core.model.Portal;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,5 @@
 package io.brick.iscsi;
 
-import io.brick.core.model.Iqn;
 
 import java.util.Optional;
 

@@ -1,6 +1,5 @@
 package io.brick.iscsi;
 
-import io.brick.core.model.Portal;
 
 import static java.util.Objects.requireNonNull;
 

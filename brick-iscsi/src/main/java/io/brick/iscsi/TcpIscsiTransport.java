@@ -5,7 +5,7 @@ import io.brick.core.event.EventPublisher;
 import io.brick.core.lock.LockManager;
 import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.ScsiScanner;
-import io.brick.core.port.SessionManager;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Sleeper;
@@ -15,9 +15,9 @@ import jakarta.inject.Named;
 /** The {@code ISCSI} protocol: iSCSI over TCP through open-iscsi's {@code default} iface. */
 final class TcpIscsiTransport extends IscsiTransport {
     @Inject
-    TcpIscsiTransport(SessionManager sessions, TopologyProvider topology, ScsiScanner scanner, LockManager locks,
-            EventPublisher events, Clock clock, Sleeper sleeper, HostConfiguration host,
+    TcpIscsiTransport(SessionManager sessions, TopologyProvider topology, SysfsAccess sysfs, ScsiScanner scanner,
+            LockManager locks, EventPublisher events, Clock clock, Sleeper sleeper, HostConfiguration host,
             @Named(IscsiPlugin.NAME) ConnectorConfig config) {
-        super("default", sessions, topology, scanner, locks, events, clock, sleeper, host, config);
+        super("default", sessions, topology, sysfs, scanner, locks, events, clock, sleeper, host, config);
     }
 }

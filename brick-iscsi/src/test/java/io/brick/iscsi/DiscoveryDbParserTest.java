@@ -1,6 +1,5 @@
 package io.brick.iscsi;
 
-import io.brick.core.model.Portal;
 import io.brick.iscsi.DiscoveryDbParser.Entry;
 
 import org.junit.jupiter.api.Test;

@@ -226,10 +226,10 @@ class IscsiConnectorSafetyTest {
         lab.connector.connect(twoPortals(1));
         lab.host.clock().sleep(Duration.ofSeconds(3));
         lab.host.storage().targets().get(0).resizeLun(1, 256L << 20);
-        String first = IscsiHost.lockKey(io.brick.core.model.Portal.parse("127.0.0.1:3260"),
-                io.brick.core.model.Iqn.of(IQN));
-        String second = IscsiHost.lockKey(io.brick.core.model.Portal.parse("127.0.0.2:3260"),
-                io.brick.core.model.Iqn.of(IQN));
+        String first = IscsiHost.lockKey(io.brick.iscsi.Portal.parse("127.0.0.1:3260"),
+                io.brick.iscsi.Iqn.of(IQN));
+        String second = IscsiHost.lockKey(io.brick.iscsi.Portal.parse("127.0.0.2:3260"),
+                io.brick.iscsi.Iqn.of(IQN));
         held.set(true);
         asked.clear();
         int commands = lab.commandCount();

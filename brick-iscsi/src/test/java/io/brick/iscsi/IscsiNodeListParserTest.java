@@ -2,8 +2,6 @@ package io.brick.iscsi;
 
 import io.brick.testkit.snapshot.RecordedTree;
 
-import io.brick.core.model.Iqn;
-import io.brick.core.model.Portal;
 import io.brick.testkit.snapshot.CommandRecord;
 import io.brick.testkit.snapshot.Recordings;
 

@@ -1,8 +1,6 @@
 package io.brick.iscsi;
 
-import io.brick.core.model.Iqn;
-import io.brick.core.model.Portal;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Node;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.snapshot.Snapshot;
 import org.junit.jupiter.api.Test;

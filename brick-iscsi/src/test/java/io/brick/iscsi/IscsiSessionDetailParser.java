@@ -1,7 +1,6 @@
 package io.brick.iscsi;
 
 import io.brick.core.model.Hctl;
-import io.brick.core.model.Iqn;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

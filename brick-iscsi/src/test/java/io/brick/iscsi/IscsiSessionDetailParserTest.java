@@ -3,8 +3,6 @@ package io.brick.iscsi;
 import io.brick.testkit.snapshot.RecordedTree;
 
 import io.brick.core.model.Hctl;
-import io.brick.core.model.Iqn;
-import io.brick.core.model.Portal;
 import io.brick.iscsi.IscsiSessionDetailParser.Device;
 import io.brick.iscsi.IscsiSessionDetailParser.Session;
 import io.brick.iscsi.IscsiSessionDetailParser.Target;

@@ -1,6 +1,5 @@
 package io.brick.iscsi;
 
-import io.brick.core.model.Iqn;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,13 +2,11 @@ package io.brick.iscsi;
 
 import io.brick.core.error.InvalidInputException;
 import io.brick.core.model.ConnectionProperties;
-import io.brick.core.model.Iqn;
 import io.brick.core.model.Lun;
 import io.brick.core.model.LunAddressing;
-import io.brick.core.model.Portal;
 import io.brick.core.model.Wwid;
-import io.brick.core.port.SessionManager.Chap;
-import io.brick.core.port.SessionManager.Node;
+import io.brick.iscsi.SessionManager.Chap;
+import io.brick.iscsi.SessionManager.Node;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

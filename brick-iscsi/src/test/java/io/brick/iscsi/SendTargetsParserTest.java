@@ -2,7 +2,6 @@ package io.brick.iscsi;
 
 import io.brick.testkit.snapshot.RecordedTree;
 
-import io.brick.core.model.Portal;
 import io.brick.testkit.snapshot.Recordings;
 
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -34,13 +36,38 @@ final class HostSysfsAccess implements SysfsAccess {
         if (parent.isEmpty()) {
             return Optional.empty();
         }
-        Path file = parent.get().resolve(path.getFileName());
+        return readIn(parent.get(), path.getFileName().toString());
+    }
+
+    /** Resolves the directory once (one {@code realpath}), then reads each attribute in it as {@link #read} does. */
+    @Override
+    public Map<String, String> readAll(String directory, List<String> names) {
+        requireNonNull(names, "names is null");
+        for (String name : names) {
+            if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")
+                    || name.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("not an attribute name: '" + name + "'");
+            }
+        }
+        Optional<Path> dir = files.realInSys(path(directory));
+        Map<String, String> values = new LinkedHashMap<>();
+        if (dir.isPresent()) {
+            for (String name : names) {
+                readIn(dir.get(), name).ifPresent(value -> values.put(name, value));
+            }
+        }
+        return values;
+    }
+
+    /** One attribute of a real directory: absent when missing, a link or a directory, or gone while read. */
+    private static Optional<String> readIn(Path parent, String name) {
+        Path file = parent.resolve(name);
         try {
             return Optional.of(HostFiles.readText(file).stripTrailing());
         } catch (NoSuchFileException | NotDirectoryException e) {
             return Optional.empty();
         } catch (IOException e) {
-            if (!HostFiles.isDirectory(parent.get()) || java.nio.file.Files.isSymbolicLink(file)
+            if (!HostFiles.isDirectory(parent) || java.nio.file.Files.isSymbolicLink(file)
                     || HostFiles.isDirectory(file)) {
                 return Optional.empty(); // gone while it was read, or a link or directory: no attribute
             }

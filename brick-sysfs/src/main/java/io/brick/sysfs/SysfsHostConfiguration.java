@@ -1,8 +1,6 @@
 package io.brick.sysfs;
 
-import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
-import io.brick.core.model.Iqn;
 import io.brick.core.port.HostConfiguration;
 import jakarta.inject.Inject;
 import org.slf4j.Logger;
@@ -15,12 +13,11 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@link HostConfiguration} from the host's files under the host root: {@code etc/iscsi/initiatorname.iscsi}
- * (the first {@code InitiatorName=} line; comments and blank lines skipped) and {@code etc/hostname}.
+ * {@link HostConfiguration} from the host's files under the host root's {@code etc}: {@code hostname}, and the
+ * files a transport asks for (brick-iscsi's {@code iscsi/initiatorname.iscsi}).
  */
 final class SysfsHostConfiguration implements HostConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SysfsHostConfiguration.class);
-    private static final String INITIATOR_KEY = "InitiatorName=";
 
     private final HostRoot root;
 
@@ -30,27 +27,24 @@ final class SysfsHostConfiguration implements HostConfiguration {
     }
 
     @Override
-    public Optional<Iqn> iscsiInitiatorName() {
-        Path file = Path.of(root.etc(), "iscsi", "initiatorname.iscsi");
-        String text;
+    public Optional<String> etcFile(String path) {
+        requireNonNull(path, "path is null");
+        if (path.isEmpty() || path.startsWith("/") || path.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("not a path relative to /etc: '" + path + "'");
+        }
+        String[] names = path.split("/", -1);
+        for (String name : names) {
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                throw new IllegalArgumentException("not a path relative to /etc: '" + path + "'");
+            }
+        }
+        Path file = Path.of(root.etc(), names);
         try {
-            text = HostFiles.readText(file);
+            return Optional.of(HostFiles.readText(file));
         } catch (IOException e) {
-            log.debug("no iSCSI initiator name: {} cannot be read ({})", file, HostFiles.reason(e));
+            log.debug("{} cannot be read ({})", file, HostFiles.reason(e));
             return Optional.empty();
         }
-        return text.lines().map(String::strip)
-                .filter(line -> line.startsWith(INITIATOR_KEY))
-                .map(line -> line.substring(INITIATOR_KEY.length()).strip())
-                .findFirst()
-                .flatMap(value -> {
-                    try {
-                        return Optional.of(Iqn.of(value));
-                    } catch (InvalidInputException e) {
-                        log.warn("{} holds an initiator name brick cannot use: {}", file, e.getMessage());
-                        return Optional.empty();
-                    }
-                });
     }
 
     @Override

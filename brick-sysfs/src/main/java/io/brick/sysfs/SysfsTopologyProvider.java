@@ -6,17 +6,9 @@ import io.brick.core.host.HostRoot;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.DeviceState;
-import io.brick.core.model.FcHost;
-import io.brick.core.model.FcRemotePort;
-import io.brick.core.model.FcTransportTarget;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.Iqn;
-import io.brick.core.model.IscsiSession;
-import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
 import io.brick.core.model.Quoted;
-import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
@@ -28,12 +20,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -46,20 +36,13 @@ import static java.util.Objects.requireNonNull;
 /**
  * {@link TopologyProvider} over the kernel's sysfs, read the way the kernel lays it out:
  * <ul>
- *   <li>a session: {@code class/iscsi_session/sessionN} → {@code devices/platform/hostH/sessionN/iscsi_session/sessionN}
- *   ({@code targetname}, {@code tpgt}, {@code state}, {@code recovery_tmo}, {@code ifacename}); its host is the
- *   {@code hostH} directory above {@code sessionN}; its portal from {@code class/iscsi_connection/connectionN:0};
- *   its transport from {@code class/scsi_host/hostH/proc_name};</li>
- *   <li>its LUNs: {@code hostH/sessionN/targetH:C:T/H:C:T:L/block/NAME};</li>
  *   <li>a device: {@code block/NAME} → {@code .../H:C:T:L/block/NAME} ({@code size}, {@code holders/}), with
  *   {@code device} → {@code H:C:T:L} ({@code wwid} or {@code vpd_pg83}, {@code state}, {@code vendor}, {@code model});</li>
  *   <li>a map: {@code block/dm-N} ({@code dm/name}, {@code dm/uuid}, {@code slaves/}, {@code size}), and
- *   {@code /dev/disk/by-id/dm-uuid-mpath-WWID} → {@code dm-N};</li>
- *   <li>Fibre Channel: {@code class/fc_host/hostN}, {@code class/fc_remote_ports/rport-H:C-N} and
- *   {@code class/fc_transport/targetH:C:T}.</li>
+ *   {@code /dev/disk/by-id/dm-uuid-mpath-WWID} → {@code dm-N}.</li>
  * </ul>
+ * A transport's own objects (iSCSI sessions, FC HBAs) are read by the transport through {@link HostSysfsAccess}.
  * {@link #topology()} lists the SCSI devices of iSCSI and Fibre Channel hosts only (not local ATA or SAS disks).
- * An HBA or remote port whose names cannot be read is skipped with a warning, as os-brick does.
  * Targeted lookups follow those paths only; {@code /sys/block} is listed only by {@link #multipathMaps()} and
  * {@link #topology()}. A link that resolves outside the host root's {@code sys} (or {@code dev}) directory is treated
  * as absent. An object that disappears while it is read is absent; an expected file of an object that is still there
@@ -68,22 +51,16 @@ import static java.util.Objects.requireNonNull;
 final class SysfsTopologyProvider implements TopologyProvider {
     private static final Logger log = LoggerFactory.getLogger(SysfsTopologyProvider.class);
 
-    private static final Pattern SESSION = Pattern.compile("session(\\d{1,9})");
     private static final Pattern HOST = Pattern.compile("host(\\d{1,9})");
-    private static final Pattern TARGET = Pattern.compile("target(\\d{1,9}):(\\d{1,9}):(\\d{1,9})");
     private static final Pattern HCTL = Pattern.compile("\\d{1,9}:\\d{1,9}:\\d{1,9}:\\d{1,20}");
-    private static final Pattern RPORT = Pattern.compile("rport-(\\d{1,9}):(\\d{1,9})-(\\d{1,9})");
     private static final Pattern NAME_NUMBER = Pattern.compile("(.*?)(\\d{1,9})");
     private static final String MPATH_UUID_PREFIX = "mpath-";
     private static final long SECTOR = 512;
-    /** The most characters of an attribute's content an error shows. */
 
     private static final Comparator<Hctl> HCTL_ORDER = Comparator.comparingInt(Hctl::host)
             .thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
             .thenComparing(Hctl::lun, Long::compareUnsigned);
     private static final Comparator<String> KERNEL_NAME_ORDER = SysfsTopologyProvider::compareKernelNames;
-    private static final Comparator<FcRemotePort> RPORT_ORDER = Comparator.comparingInt(FcRemotePort::hostNumber)
-            .thenComparingInt(FcRemotePort::channel).thenComparing(FcRemotePort::name, KERNEL_NAME_ORDER);
 
     private final HostFiles files;
 
@@ -99,217 +76,6 @@ final class SysfsTopologyProvider implements TopologyProvider {
         Gone(Path path) {
             super(path.toString(), null, false, false);
         }
-    }
-
-    /** A session's directories: its class attributes, its device directory ({@code hostH/sessionN}), its host. */
-    private record SessionDirs(int sessionId, Path attributes, Path device, int hostNumber) {
-    }
-
-    // ---------------------------------------------------------------- sessions
-
-    @Override
-    public List<IscsiSession> iscsiSessions() {
-        List<IscsiSession> sessions = new ArrayList<>();
-        for (String name : HostFiles.list(files.sys("class", "iscsi_session"))) {
-            Matcher matcher = SESSION.matcher(name);
-            if (matcher.matches()) {
-                iscsiSession(Integer.parseInt(matcher.group(1))).ifPresent(sessions::add);
-            }
-        }
-        sessions.sort(Comparator.comparingInt(IscsiSession::sessionId));
-        return List.copyOf(sessions);
-    }
-
-    /**
-     * Reads each session's {@code targetname} only, and the whole session only where it names the target: on a host
-     * with many sessions a lookup by target costs one small read per other session instead of a dozen.
-     */
-    @Override
-    public List<IscsiSession> iscsiSessions(Iqn target) {
-        requireNonNull(target, "target is null");
-        List<IscsiSession> sessions = new ArrayList<>();
-        Path classDir = files.sys("class", "iscsi_session");
-        for (String name : HostFiles.list(classDir)) {
-            Matcher matcher = SESSION.matcher(name);
-            if (matcher.matches() && namesTarget(classDir.resolve(name), target)) {
-                iscsiSession(Integer.parseInt(matcher.group(1)))
-                        .filter(session -> session.targetName().matches(target)).ifPresent(sessions::add);
-            }
-        }
-        sessions.sort(Comparator.comparingInt(IscsiSession::sessionId));
-        return List.copyOf(sessions);
-    }
-
-    /**
-     * Whether a session's {@code targetname} may name the target; a session whose name cannot be read here is read in
-     * full by {@link #iscsiSession(int)}, which decides (absent, or the host error it is).
-     */
-    private static boolean namesTarget(Path session, Iqn target) {
-        try {
-            return HostFiles.readText(session.resolve("targetname")).strip().equalsIgnoreCase(target.value());
-        } catch (IOException e) {
-            log.debug("{}/targetname not readable ({}): the session is read in full", session, HostFiles.reason(e));
-            return true;
-        }
-    }
-
-    @Override
-    public Optional<IscsiSession> iscsiSession(int sessionId) {
-        return absentIfGone(() -> sessionDirs(sessionId).flatMap(this::readSession));
-    }
-
-    private Optional<IscsiSession> readSession(SessionDirs dirs) {
-        Path attributes = dirs.attributes();
-        String targetName = required(attributes, "targetname").strip();
-        if (targetName.isEmpty() || "(null)".equals(targetName)) {
-            log.debug("session{} has no target name yet: not reported", dirs.sessionId());
-            return Optional.empty();
-        }
-        Iqn target;
-        try {
-            target = Iqn.of(targetName);
-        } catch (InvalidInputException e) {
-            throw new HostStateException("session" + dirs.sessionId() + " has a target name brick cannot read", true,
-                    Map.of("path", attributes.resolve("targetname").toString(), "targetname", Quoted.of(targetName)), e);
-        }
-        int tpgt = optionalInt(attributes, "tpgt").orElse(-1);
-        String state = required(attributes, "state").strip();
-        Optional<Duration> recovery = optionalInt(attributes, "recovery_tmo").filter(value -> value >= 0)
-                .map(Duration::ofSeconds);
-        String iface = optional(attributes, "ifacename").map(String::strip).filter(SysfsTopologyProvider::isSet)
-                .orElse("");
-        Optional<Portal> current = Optional.empty();
-        Optional<Portal> persistent = Optional.empty();
-        Optional<Path> connection = files.realInSys(
-                files.sys("class", "iscsi_connection", "connection" + dirs.sessionId() + ":0"));
-        if (connection.isPresent()) {
-            current = portal(connection.get(), "address", "port");
-            persistent = portal(connection.get(), "persistent_address", "persistent_port");
-        }
-        return Optional.of(new IscsiSession(dirs.sessionId(), dirs.hostNumber(), target, tpgt, state, recovery, current,
-                persistent, iface, transport(dirs.hostNumber(), iface)));
-    }
-
-    private Optional<SessionDirs> sessionDirs(int sessionId) {
-        if (sessionId < 0) {
-            return Optional.empty();
-        }
-        Optional<Path> attributes = files.realInSys(files.sys("class", "iscsi_session", "session" + sessionId));
-        if (attributes.isEmpty()) {
-            return Optional.empty();
-        }
-        // .../hostH/sessionN/iscsi_session/sessionN
-        Path classDir = attributes.get().getParent();
-        Path device = classDir == null ? null : classDir.getParent();
-        Path host = device == null ? null : device.getParent();
-        Matcher hostName = host == null || host.getFileName() == null ? null
-                : HOST.matcher(host.getFileName().toString());
-        if (hostName == null || !hostName.matches() || !device.getFileName().toString().equals("session" + sessionId)) {
-            throw new HostStateException("session" + sessionId + " is not under a SCSI host directory", true,
-                    Map.of("path", attributes.get().toString()), null);
-        }
-        return Optional.of(new SessionDirs(sessionId, attributes.get(), device, Integer.parseInt(hostName.group(1))));
-    }
-
-    /** A connection's portal; empty while the connection has none (reading the address of a down connection fails). */
-    private Optional<Portal> portal(Path connection, String addressFile, String portFile) {
-        try {
-            String address = HostFiles.readText(connection.resolve(addressFile)).strip();
-            String port = HostFiles.readText(connection.resolve(portFile)).strip();
-            if (!isSet(address) || !isSet(port)) {
-                return Optional.empty();
-            }
-            return Optional.of(new Portal(address, Integer.parseInt(port)));
-        } catch (IOException | IllegalArgumentException | InvalidInputException e) {
-            // an address that is not one (garbage in sysfs) is no portal, never invalid input of the caller's
-            log.debug("no portal in {} ({}/{}): {}", connection, addressFile, portFile, e.toString());
-            return Optional.empty();
-        }
-    }
-
-    /** The iSCSI transport of a host: {@code tcp}, {@code iser}, or the offload driver's name. */
-    private String transport(int hostNumber, String iface) {
-        Optional<Path> host = files.realInSys(files.sys("class", "scsi_host", "host" + hostNumber));
-        Optional<String> procName = host.flatMap(dir -> optional(dir, "proc_name")).map(String::strip)
-                .filter(SysfsTopologyProvider::isSet);
-        if (procName.isPresent()) {
-            return switch (procName.get()) {
-                case "iscsi_tcp" -> "tcp";
-                case "ib_iser" -> "iser";
-                default -> procName.get();
-            };
-        }
-        if (iface.isEmpty() || iface.equals("default")) {
-            return "tcp";
-        }
-        int dot = iface.indexOf('.');
-        return dot > 0 ? iface.substring(0, dot) : iface;
-    }
-
-    @Override
-    public Optional<ScsiTarget> sessionTarget(int sessionId) {
-        return absentIfGone(() -> sessionDirs(sessionId).flatMap(dirs -> targetDirs(dirs).stream().findFirst())
-                .map(SysfsTopologyProvider::scsiTarget));
-    }
-
-    @Override
-    public Optional<BlockDevice> sessionDevice(int sessionId, Lun lun) {
-        requireNonNull(lun, "lun is null");
-        return absentIfGone(() -> {
-            Optional<SessionDirs> dirs = sessionDirs(sessionId);
-            if (dirs.isEmpty()) {
-                return Optional.empty();
-            }
-            for (Path target : targetDirs(dirs.get())) {
-                ScsiTarget scsiTarget = scsiTarget(target);
-                Hctl hctl = scsiTarget.lun(lun);
-                Path lunDir = target.resolve(hctl.toString());
-                if (HostFiles.isDirectory(lunDir)) {
-                    Optional<BlockDevice> device = readScsiDevice(lunDir, hctl, Optional.empty());
-                    if (device.isPresent()) {
-                        return device;
-                    }
-                }
-            }
-            return Optional.empty();
-        });
-    }
-
-    @Override
-    public List<BlockDevice> sessionDevices(int sessionId) {
-        List<BlockDevice> devices = new ArrayList<>();
-        List<Path> targets = sessionDirs(sessionId).map(SysfsTopologyProvider::targetDirs).orElse(List.of());
-        for (Path target : targets) {
-            for (String name : HostFiles.list(target)) {
-                if (HCTL.matcher(name).matches()) {
-                    absentIfGone(() -> readScsiDevice(target.resolve(name), Hctl.parse(name), Optional.empty()))
-                            .ifPresent(devices::add);
-                }
-            }
-        }
-        devices.sort(Comparator.comparing(BlockDevice::hctl, HCTL_ORDER));
-        return List.copyOf(devices);
-    }
-
-    private static List<Path> targetDirs(SessionDirs dirs) {
-        List<Path> targets = new ArrayList<>();
-        for (String name : HostFiles.list(dirs.device())) {
-            if (TARGET.matcher(name).matches()) {
-                targets.add(dirs.device().resolve(name));
-            }
-        }
-        targets.sort(Comparator.comparing(SysfsTopologyProvider::scsiTarget, Comparator.comparingInt(ScsiTarget::host)
-                .thenComparingInt(ScsiTarget::channel).thenComparingInt(ScsiTarget::target)));
-        return targets;
-    }
-
-    private static ScsiTarget scsiTarget(Path targetDir) {
-        Matcher matcher = TARGET.matcher(targetDir.getFileName().toString());
-        if (!matcher.matches()) {
-            throw new IllegalStateException("not a SCSI target directory: " + targetDir);
-        }
-        return new ScsiTarget(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
-                Integer.parseInt(matcher.group(3)));
     }
 
     // ---------------------------------------------------------------- devices
@@ -526,157 +292,10 @@ final class SysfsTopologyProvider implements TopologyProvider {
         return List.copyOf(maps);
     }
 
-    // ---------------------------------------------------------------- Fibre Channel
-
-    @Override
-    public List<FcHost> fcHosts() {
-        List<FcHost> hosts = new ArrayList<>();
-        for (String name : HostFiles.list(files.sys("class", "fc_host"))) {
-            Matcher matcher = HOST.matcher(name);
-            if (matcher.matches()) {
-                absentIfGone(() -> readFcHost(Integer.parseInt(matcher.group(1)))).ifPresent(hosts::add);
-            }
-        }
-        hosts.sort(Comparator.comparingInt(FcHost::hostNumber));
-        return List.copyOf(hosts);
-    }
-
-    /** One HBA; one whose names cannot be read is skipped with a warning (as os-brick does). */
-    private Optional<FcHost> readFcHost(int hostNumber) {
-        Optional<Path> attributes = files.realInSys(files.sys("class", "fc_host", "host" + hostNumber));
-        if (attributes.isEmpty()) {
-            return Optional.empty();
-        }
-        Path dir = attributes.get();
-        try {
-            String portName = wwn(HostFiles.readText(dir.resolve("port_name")));
-            String nodeName = wwn(HostFiles.readText(dir.resolve("node_name")));
-            String portState = HostFiles.readText(dir.resolve("port_state")).strip();
-            // .../hostN/fc_host/hostN: the device directory is hostN two levels up
-            Path device = dir.getParent() == null || dir.getParent().getParent() == null ? dir
-                    : dir.getParent().getParent();
-            return Optional.of(new FcHost(hostNumber, portName, nodeName, portState, hostView(device)));
-        } catch (IOException e) {
-            if (!HostFiles.isDirectory(dir)) {
-                throw new Gone(dir);
-            }
-            log.warn("Fibre Channel host{} skipped: {} ({})", hostNumber, HostFiles.reason(e), dir);
-            return Optional.empty();
-        }
-    }
-
-    @Override
-    public List<FcRemotePort> fcRemotePorts(int hostNumber) {
-        return remotePorts(hostNumber);
-    }
-
-    /** Remote ports of one host, or of every host when {@code hostNumber} is negative. */
-    private List<FcRemotePort> remotePorts(int hostNumber) {
-        List<FcRemotePort> ports = new ArrayList<>();
-        for (String name : HostFiles.list(files.sys("class", "fc_remote_ports"))) {
-            Matcher matcher = RPORT.matcher(name);
-            if (matcher.matches() && (hostNumber < 0 || Integer.parseInt(matcher.group(1)) == hostNumber)) {
-                absentIfGone(() -> readRemotePort(name, Integer.parseInt(matcher.group(1)),
-                        Integer.parseInt(matcher.group(2)))).ifPresent(ports::add);
-            }
-        }
-        ports.sort(RPORT_ORDER);
-        return List.copyOf(ports);
-    }
-
-    private Optional<FcRemotePort> readRemotePort(String name, int hostNumber, int channel) {
-        Optional<Path> attributes = files.realInSys(files.sys("class", "fc_remote_ports", name));
-        if (attributes.isEmpty()) {
-            return Optional.empty();
-        }
-        Path dir = attributes.get();
-        try {
-            String portName = wwn(HostFiles.readText(dir.resolve("port_name")));
-            String nodeName = wwn(HostFiles.readText(dir.resolve("node_name")));
-            String portState = HostFiles.readText(dir.resolve("port_state")).strip();
-            int targetId = scsiTargetId(dir);
-            return Optional.of(new FcRemotePort(name, hostNumber, channel, portName, nodeName, portState, targetId));
-        } catch (IOException e) {
-            if (!HostFiles.isDirectory(dir)) {
-                throw new Gone(dir);
-            }
-            log.warn("Fibre Channel remote port {} skipped: {} ({})", name, HostFiles.reason(e), dir);
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * A remote port's {@code scsi_target_id}; {@code -1} (not a SCSI target) when it is missing, unreadable or not a
-     * number, as os-brick treats an unreadable one: the port is then simply not used for a targeted scan.
-     */
-    private static int scsiTargetId(Path dir) {
-        Optional<String> text = lenientText(dir, "scsi_target_id");
-        if (text.isEmpty()) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(text.get().strip());
-        } catch (NumberFormatException e) {
-            log.debug("{}/scsi_target_id holds '{}', not a number: not a SCSI target", dir, text.get().strip());
-            return -1;
-        }
-    }
-
-    @Override
-    public List<FcTransportTarget> fcTransportTargets(int hostNumber) {
-        List<FcTransportTarget> targets = new ArrayList<>();
-        for (String name : HostFiles.list(files.sys("class", "fc_transport"))) {
-            Matcher matcher = TARGET.matcher(name);
-            if (matcher.matches() && Integer.parseInt(matcher.group(1)) == hostNumber) {
-                ScsiTarget target = new ScsiTarget(hostNumber, Integer.parseInt(matcher.group(2)),
-                        Integer.parseInt(matcher.group(3)));
-                absentIfGone(() -> readTransportTarget(name, target)).ifPresent(targets::add);
-            }
-        }
-        targets.sort(Comparator.comparing(FcTransportTarget::target, Comparator.comparingInt(ScsiTarget::channel)
-                .thenComparingInt(ScsiTarget::target)));
-        return List.copyOf(targets);
-    }
-
-    private Optional<FcTransportTarget> readTransportTarget(String name, ScsiTarget target) {
-        Optional<Path> attributes = files.realInSys(files.sys("class", "fc_transport", name));
-        if (attributes.isEmpty()) {
-            return Optional.empty();
-        }
-        Path dir = attributes.get();
-        try {
-            return Optional.of(new FcTransportTarget(target, wwn(HostFiles.readText(dir.resolve("port_name"))),
-                    wwn(HostFiles.readText(dir.resolve("node_name")))));
-        } catch (IOException e) {
-            if (!HostFiles.isDirectory(dir)) {
-                throw new Gone(dir);
-            }
-            log.debug("Fibre Channel target {} skipped: {} ({})", name, HostFiles.reason(e), dir);
-            return Optional.empty();
-        }
-    }
-
-    /** {@code 0x50014380242B9750} → {@code 50014380242b9750}. */
-    private static String wwn(String text) {
-        String value = text.strip().toLowerCase(Locale.ROOT);
-        return value.startsWith("0x") ? value.substring(2) : value;
-    }
-
-    /** A real path under the host root's sys directory as the host names it: {@code /sys/devices/...}. */
-    private String hostView(Path real) {
-        Optional<Path> sysReal = files.sysReal();
-        if (sysReal.isPresent() && real.startsWith(sysReal.get())) {
-            Path relative = sysReal.get().relativize(real);
-            return relative.toString().isEmpty() ? "/sys" : "/sys/" + relative;
-        }
-        return real.toString();
-    }
-
     // ---------------------------------------------------------------- everything
 
     @Override
     public Topology topology() {
-        List<IscsiSession> sessions = iscsiSessions();
         Set<Integer> transportHosts = new HashSet<>();
         for (String hostClass : List.of("iscsi_host", "fc_host")) {
             for (String name : HostFiles.list(files.sys("class", hostClass))) {
@@ -693,7 +312,7 @@ final class SysfsTopologyProvider implements TopologyProvider {
             }
         }
         devices.sort(Comparator.comparing(BlockDevice::hctl, HCTL_ORDER));
-        return new Topology(sessions, devices, multipathMaps(), fcHosts(), remotePorts(-1));
+        return new Topology(devices, multipathMaps());
     }
 
     // ---------------------------------------------------------------- reading
@@ -759,21 +378,6 @@ final class SysfsTopologyProvider implements TopologyProvider {
             log.debug("{}/{} not readable: {}", dir, name, HostFiles.reason(e));
             return Optional.empty();
         }
-    }
-
-    private static Optional<Integer> optionalInt(Path dir, String name) {
-        return optional(dir, name).map(String::strip).flatMap(text -> {
-            try {
-                return Optional.of(Integer.parseInt(text));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    /** Whether a kernel string attribute holds a value ({@code (null)} is the kernel's "none"). */
-    private static boolean isSet(String value) {
-        return !value.isEmpty() && !"(null)".equals(value);
     }
 
     /** {@code dm-2} before {@code dm-10}; names without a number suffix as strings. */

@@ -38,6 +38,27 @@ class HostSysfsAccessTest {
     }
 
     @Test
+    void several_attributes_of_one_object_read_as_one_by_one_and_missing_ones_are_left_out() throws IOException {
+        java.util.List<String> names = java.util.List.of("targetname", "state", "no_such", "tpgt");
+        java.util.Map<String, String> one = new java.util.LinkedHashMap<>();
+        for (String name : names) {
+            sysfs.read("class/iscsi_session/session1/" + name).ifPresent(value -> one.put(name, value));
+        }
+
+        assertThat(sysfs.readAll("class/iscsi_session/session1", names)).isEqualTo(one)
+                .containsEntry("state", "LOGGED_IN").doesNotContainKey("no_such").hasSize(3);
+        assertThat(sysfs.readAll("class/iscsi_session/session9", names)).isEmpty();
+        Files.createSymbolicLink(fixture.sys("class/escape"), Files.createDirectories(dir.resolve("honeypot")));
+        Files.writeString(dir.resolve("honeypot/state"), "outside\n");
+        assertThat(sysfs.readAll("class/escape", names)).as("outside /sys").isEmpty();
+        for (String bad : new String[] {"..", ".", "", "a/b"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> sysfs.readAll("class/iscsi_session/session1", java.util.List.of(bad)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void what_is_missing_is_absent_and_a_link_or_directory_is_no_attribute() {
         assertThat(sysfs.list("class/nvme-fabrics")).isEmpty();
         assertThat(sysfs.read("class/nvme/nvme0/state")).isEmpty();

@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * os-brick's {@code test_linuxscsi.py} scenarios that concern sysfs (§7.2 of the behaviour inventory), each named
- * after the os-brick test it mirrors. os-brick answers them with {@code glob}, {@code realpath}, {@code tee},
+ * after the os-brick test it mirrors (those about a session's target and LUNs are brick-iscsi's
+ * {@code OsBrickLinuxScsiSessionScenariosTest}). os-brick answers them with {@code glob}, {@code realpath}, {@code tee},
  * {@code lsscsi} and {@code scsi_id}; brick reads and writes sysfs itself, so most ports assert on the recorded
  * two-portal host ({@code b-two-portals-one-lun}: {@code sda} at 2:0:0:1, {@code sdb} at 3:0:0:1, both held by
  * {@code dm-0}) or on the simulated host, and that no command ran.
@@ -387,29 +388,11 @@ class OsBrickLinuxScsiScenariosTest {
     // ------------------------------------------------------------------------------------ addresses
 
     @Test
-    void test_get_hctl_with_target() throws IOException {
-        Files.createDirectories(fixture.sys("devices/platform/host2/session1/target2:0:1"));
-
-        ScsiTarget target = provider.sessionTarget(1).orElseThrow();
-
-        assertThat(target).isEqualTo(new ScsiTarget(2, 0, 0));
-        assertThat(target.lun(Lun.of(2))).isEqualTo(Hctl.parse("2:0:0:2"));
-    }
-
-    @Test
     void test_get_hctl_no_target() throws IOException {
         deleteTree(fixture.sys("devices/platform/host2/session1/target2:0:0"));
 
-        assertThat(provider.sessionTarget(1)).isEmpty();
-        assertThat(provider.iscsiSession(1)).map(session -> session.hostNumber()).contains(2);
         new SysfsScsiScanner(fixture.host()).scan(2, OptionalInt.empty(), OptionalInt.empty(), Lun.of(2));
         assertThat(Files.readString(fixture.sys("devices/platform/host2/scsi_host/host2/scan"))).isEqualTo("- - 2");
-    }
-
-    @Test
-    void test_get_hctl_no_paths() {
-        assertThat(provider.sessionTarget(7)).isEmpty();
-        assertThat(provider.iscsiSession(7)).isEmpty();
     }
 
     @Test
@@ -417,20 +400,11 @@ class OsBrickLinuxScsiScenariosTest {
         Files.createDirectories(fixture.sys(SDA_DIR + "/block/sda2"));
 
         assertThat(provider.deviceAt(Hctl.parse("2:0:0:1"))).map(BlockDevice::name).contains("sda");
-        assertThat(provider.sessionDevice(1, Lun.of(1))).map(BlockDevice::name).contains("sda");
-    }
-
-    @Test
-    void test_device_name_by_hctl_wildcards() {
-        assertThat(provider.sessionDevice(2, Lun.of(1))).as("channel and target not needed")
-                .map(BlockDevice::hctl).contains(Hctl.parse("3:0:0:1"));
-        assertThat(provider.sessionDevice(2, Lun.of(1))).map(BlockDevice::name).contains("sdb");
     }
 
     @Test
     void test_device_name_by_hctl_no_devices() {
         assertThat(provider.deviceAt(Hctl.parse("4:5:6:2"))).isEmpty();
-        assertThat(provider.sessionDevice(1, Lun.of(2))).isEmpty();
     }
 
     @Test

@@ -2,11 +2,8 @@ package io.brick.sysfs;
 
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.IscsiSession;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
-import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
@@ -14,18 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The topology read from each real-kernel recording matches what the tools said on that host at the same moment
- * ({@code commands.json}): every expected value below comes from the recorded tool outputs.
+ * ({@code commands.json}): every expected value below comes from the recorded tool outputs. The sessions are checked
+ * against the same outputs by brick-iscsi's {@code RecordingsSessionsTest}.
  */
 class RecordingsTopologyTest {
     @TempDir
@@ -35,7 +31,6 @@ class RecordingsTopologyTest {
     void a_single_portal_one_lun() {
         Topology topology = checkAgainstTools(Recordings.A_SINGLE_PORTAL_ONE_LUN);
 
-        assertThat(topology.iscsiSessions()).hasSize(1);
         assertThat(topology.devices()).hasSize(1);
         assertThat(topology.multipathMaps()).singleElement()
                 .satisfies(map -> assertThat(map.slaves()).hasSize(1));
@@ -45,7 +40,6 @@ class RecordingsTopologyTest {
     void b_two_portals_one_lun() {
         Topology topology = checkAgainstTools(Recordings.B_TWO_PORTALS_ONE_LUN);
 
-        assertThat(topology.iscsiSessions()).hasSize(2);
         assertThat(topology.devices()).hasSize(2);
         assertThat(topology.multipathMaps()).singleElement()
                 .satisfies(map -> assertThat(map.slaves()).hasSize(2));
@@ -55,7 +49,6 @@ class RecordingsTopologyTest {
     void e_after_disconnect() {
         Topology topology = checkAgainstTools(Recordings.E_AFTER_DISCONNECT);
 
-        assertThat(topology.iscsiSessions()).isEmpty();
         assertThat(topology.devices()).isEmpty();
         assertThat(topology.multipathMaps()).isEmpty();
     }
@@ -65,7 +58,6 @@ class RecordingsTopologyTest {
         Topology topology = checkAgainstTools(Recordings.OSBRICK_ATTACHED);
 
         // os-brick logged in to 127.0.0.2 first: session 1 is on host2 but its disk is sdb
-        assertThat(topology.iscsiSessions()).hasSize(2);
         assertThat(topology.multipathMaps()).singleElement()
                 .satisfies(map -> assertThat(map.slaves()).hasSize(2));
     }
@@ -74,7 +66,6 @@ class RecordingsTopologyTest {
     void osbrick_after_disconnect() {
         Topology topology = checkAgainstTools(Recordings.OSBRICK_AFTER_DISCONNECT);
 
-        assertThat(topology.iscsiSessions()).isEmpty();
         assertThat(topology.devices()).isEmpty();
         assertThat(topology.multipathMaps()).isEmpty();
     }
@@ -85,8 +76,6 @@ class RecordingsTopologyTest {
     void lab_single_portal_attached() {
         Topology topology = checkAgainstTools(Recordings.LAB_SINGLE_PORTAL_ATTACHED);
 
-        assertThat(topology.iscsiSessions()).singleElement()
-                .satisfies(session -> assertThat(session.persistentPortal()).contains(Portal.parse("127.0.0.1:3260")));
         assertThat(topology.multipathMaps()).singleElement().satisfies(map -> {
             assertThat(map.slaves()).containsExactly("sda");
             assertThat(map.wwid()).contains(Wwid.of("3600140541aaea35f367a00bf868ece3e"));
@@ -97,7 +86,6 @@ class RecordingsTopologyTest {
     void lab_two_portals_attached() {
         Topology topology = checkAgainstTools(Recordings.LAB_TWO_PORTALS_ATTACHED);
 
-        assertThat(topology.iscsiSessions()).hasSize(2);
         assertThat(topology.multipathMaps()).singleElement().satisfies(map -> {
             assertThat(map.slaves()).containsExactlyInAnyOrder("sda", "sdb");
             assertThat(map.wwid()).contains(Wwid.of("36001405b7713b5544972bc14c21a6ebd"));
@@ -108,7 +96,6 @@ class RecordingsTopologyTest {
     void lab_two_portals_after_disconnect() {
         Topology topology = checkAgainstTools(Recordings.LAB_TWO_PORTALS_AFTER_DISCONNECT);
 
-        assertThat(topology.iscsiSessions()).isEmpty();
         assertThat(topology.devices()).isEmpty();
         assertThat(topology.multipathMaps()).isEmpty();
     }
@@ -118,7 +105,6 @@ class RecordingsTopologyTest {
         Topology topology = checkAgainstTools(Recordings.LAB_TWO_LUNS_ONE_DISCONNECTED);
 
         // LUN 1 gone, both sessions and LUN 2 (both paths, its map) kept
-        assertThat(topology.iscsiSessions()).hasSize(2);
         assertThat(topology.devices()).extracting(device -> device.hctl().lunValue())
                 .containsOnly(Lun.of(2));
         assertThat(topology.multipathMaps()).singleElement().satisfies(map -> {
@@ -135,7 +121,6 @@ class RecordingsTopologyTest {
         ToolOutputs tools = fixture.tools();
         SysfsTopologyProvider provider = fixture.topology();
         Topology topology = provider.topology();
-        checkSessions(provider, topology, tools);
         checkMaps(provider, topology, tools);
 
         assertThat(topology.devices()).hasSize(4).allSatisfy(device -> assertThat(device.state().usable()).isTrue());
@@ -159,7 +144,6 @@ class RecordingsTopologyTest {
         ToolOutputs tools = fixture.tools();
         SysfsTopologyProvider provider = fixture.topology();
         Topology topology = provider.topology();
-        checkSessions(provider, topology, tools);
         checkMaps(provider, topology, tools);
 
         assertThat(topology.devices()).singleElement().satisfies(device -> {
@@ -179,10 +163,6 @@ class RecordingsTopologyTest {
         SysfsTopologyProvider provider = fixture.topology();
         Topology topology = provider.topology();
 
-        assertThat(topology.iscsiSessions()).singleElement().satisfies(session -> {
-            assertThat(session.state()).isNotEqualTo("LOGGED_IN");
-            assertThat(session.persistentPortal()).contains(Portal.parse("127.0.0.1:3260"));
-        });
         assertThat(topology.devices()).extracting(BlockDevice::name).containsExactlyInAnyOrderElementsOf(
                 tools.lsscsi().keySet());
         assertThat(topology.multipathMaps()).hasSize(2).allSatisfy(map -> assertThat(map.slaves()).hasSize(1));
@@ -194,53 +174,11 @@ class RecordingsTopologyTest {
         SysfsTopologyProvider provider = fixture.topology();
         Topology topology = provider.topology();
 
-        checkSessions(provider, topology, tools);
         checkDevices(provider, topology, tools);
         checkMaps(provider, topology, tools);
-        checkFibreChannel(fixture, topology);
+        checkFibreChannel(fixture);
         return topology;
     }
-
-    /** Sessions: ids, portals, target, tpgt from {@code iscsiadm -m session}; the rest from {@code -P 3}. */
-    private static void checkSessions(SysfsTopologyProvider provider, Topology topology, ToolOutputs tools) {
-        List<ToolOutputs.SessionLine> lines = tools.sessions();
-        Map<Integer, ToolOutputs.SessionDetail> details = tools.sessionDetails();
-
-        assertThat(topology.iscsiSessions()).extracting(IscsiSession::sessionId)
-                .containsExactlyElementsOf(lines.stream().map(ToolOutputs.SessionLine::sid).sorted().toList());
-        assertThat(details.keySet()).containsExactlyInAnyOrderElementsOf(
-                lines.stream().map(ToolOutputs.SessionLine::sid).toList());
-        for (ToolOutputs.SessionLine line : lines) {
-            ToolOutputs.SessionDetail detail = details.get(line.sid());
-            IscsiSession session = provider.iscsiSession(line.sid()).orElseThrow();
-
-            assertThat(session.targetName().value()).isEqualTo(line.target()).isEqualTo(detail.target());
-            assertThat(session.tpgt()).isEqualTo(line.tpgt());
-            assertThat(session.transport()).isEqualTo(line.transport()).isEqualTo(detail.transport());
-            assertThat(session.persistentPortal()).contains(Portal.parse(line.portal()));
-            assertThat(session.persistentPortal()).contains(Portal.parse(detail.persistentPortal()));
-            assertThat(session.currentPortal()).contains(Portal.parse(detail.currentPortal()));
-            assertThat(session.ifaceName()).isEqualTo(detail.iface());
-            assertThat(session.state()).isEqualTo(detail.state());
-            assertThat(session.recoveryTimeout()).contains(Duration.ofSeconds(detail.recoveryTimeout()));
-            assertThat(session.hostNumber()).isEqualTo(detail.hostNumber());
-            assertThat(topology.iscsiSessions()).contains(session);
-
-            // the session's LUNs as iscsiadm lists them ("Attached scsi disk")
-            assertThat(detail.disks()).isNotEmpty();
-            Map<Hctl, String> fromSysfs = provider.sessionDevices(line.sid()).stream()
-                    .collect(Collectors.toMap(BlockDevice::hctl, BlockDevice::name));
-            assertThat(fromSysfs).isEqualTo(detail.disks());
-            for (Map.Entry<Hctl, String> disk : detail.disks().entrySet()) {
-                Hctl hctl = disk.getKey();
-                assertThat(provider.sessionTarget(line.sid()))
-                        .contains(new ScsiTarget(hctl.host(), hctl.channel(), hctl.target()));
-                assertThat(provider.sessionDevice(line.sid(), hctl.lunValue())).map(BlockDevice::name)
-                        .contains(disk.getValue());
-            }
-        }
-    }
-
     /** Devices: H:C:T:L and names from {@code lsscsi -t}, WWIDs from {@code scsi_id}, sizes from {@code blockdev}. */
     private static void checkDevices(SysfsTopologyProvider provider, Topology topology, ToolOutputs tools) {
         Map<String, Hctl> lsscsi = tools.lsscsi();
@@ -303,23 +241,15 @@ class RecordingsTopologyTest {
         }
     }
 
-    /** None of the recordings has an HBA: the recorder found {@code /sys/class/fc_host} absent. */
-    private static void checkFibreChannel(RecordedFixture fixture, Topology topology) {
+    /** None of the recordings has an HBA: the recorder found {@code /sys/class/fc_host} absent (brick-fc reads them). */
+    private static void checkFibreChannel(RecordedFixture fixture) {
         assertThat(fixture.snapshot().absent()).contains("/sys/class/fc_host", "/sys/class/fc_remote_ports");
-        assertThat(topology.fcHosts()).isEmpty();
-        assertThat(topology.fcRemotePorts()).isEmpty();
-        assertThat(fixture.topology().fcRemotePorts(2)).isEmpty();
     }
 
     @Test
     void lookups_of_what_the_recording_does_not_have_are_absent() {
         SysfsTopologyProvider provider = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir).topology();
 
-        assertThat(provider.iscsiSession(2)).isEmpty();
-        assertThat(provider.sessionTarget(2)).isEmpty();
-        assertThat(provider.sessionDevices(2)).isEmpty();
-        // LUN 0 exists on the target but was not scanned
-        assertThat(provider.sessionDevice(1, Lun.of(0))).isEmpty();
         assertThat(provider.deviceAt(Hctl.parse("2:0:0:0"))).isEmpty();
         assertThat(provider.device("sdb")).isEmpty();
         assertThat(provider.device("vda")).as("a virtio disk is not a SCSI device").isEmpty();

@@ -1,7 +1,6 @@
 package io.brick.sysfs;
 
 import io.brick.core.host.HostRoot;
-import io.brick.core.model.Iqn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,17 +28,17 @@ class SysfsHostConfigurationTest {
                 InitiatorName=iqn.1993-08.org.debian:01:second
                 """);
 
-        assertThat(configuration().iscsiInitiatorName()).contains(Iqn.of("iqn.1993-08.org.debian:01:labinitiator"));
+        assertThat(configuration().etcFile("iscsi/initiatorname.iscsi")).hasValueSatisfying(text -> assertThat(text)
+                .startsWith("## DO NOT EDIT").contains("InitiatorName=iqn.1993-08.org.debian:01:labinitiator\n"));
     }
 
     @Test
-    void no_file_or_no_line_or_a_bad_name_means_no_initiator_name() throws IOException {
-        assertThat(configuration().iscsiInitiatorName()).isEmpty();
-        Files.createDirectories(dir.resolve("etc/iscsi"));
-        Files.writeString(dir.resolve("etc/iscsi/initiatorname.iscsi"), "# nothing here\n");
-        assertThat(configuration().iscsiInitiatorName()).isEmpty();
-        Files.writeString(dir.resolve("etc/iscsi/initiatorname.iscsi"), "InitiatorName=iqn.bad name;rm\n");
-        assertThat(configuration().iscsiInitiatorName()).isEmpty();
+    void a_missing_etc_file_is_empty_and_a_path_leaving_etc_is_refused() {
+        assertThat(configuration().etcFile("iscsi/initiatorname.iscsi")).isEmpty();
+        for (String bad : new String[] {"/etc/hostname", "iscsi/../../x", "", "iscsi//x", "./hostname"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> configuration().etcFile(bad))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.brick.core.lock.LockManager;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.ScsiScanner;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Deadline;
 import io.brick.testkit.snapshot.Recordings;
@@ -55,7 +56,7 @@ class SysfsPluginTest {
                 .commandRunner(new SysfsDeviceFlusherTest.FakeRunner()).clock(time).sleeper(time)
                 .processLocks(ProcessLocks.none()).build()) {
             assertThat(brick.port(HostRoot.class)).isEqualTo(host);
-            assertThat(brick.port(TopologyProvider.class).iscsiSessions()).hasSize(1);
+            assertThat(brick.port(SysfsAccess.class).list("class/iscsi_session")).hasSize(1);
         }
     }
 

@@ -6,8 +6,6 @@ import io.brick.core.host.HostRoot;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.Iqn;
-import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
@@ -51,7 +49,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hold anything of the honeypot tree that lies beside the host root (a link followed outside the root would read it);
  * every kernel name answered is one path element (no {@code /}, not {@code ..}); what the host holds is never reported
  * as the caller's invalid input. After each damage is undone the
- * topology is the original one again. A second test removes and restores a device while the topology is read.
+ * topology is the original one again. A second test removes and restores a device while the topology is read. The
+ * transports' readers are fuzzed the same way in their modules ({@code SysfsSessionsFuzzTest} in brick-iscsi,
+ * {@code FcHostReaderFuzzTest} in brick-fc).
  * Damaged trees: {@code brick.fuzz.inputs} / 8 per tree (default 250); counts in
  * {@code target/reliability/fuzz-sysfs.txt}.
  */
@@ -152,18 +152,9 @@ class SysfsTopologyFuzzTest {
         assertThat(provider.topology()).as("every damage was undone").isEqualTo(original);
         assertThat(tally.count(name + " (damaged trees)", "undone")).isEqualTo(TREES);
     }
-
     /** Every provider method, with the tree's own names and with names that must not reach a path. */
     private static Map<String, Function<TopologyProvider, Object>> calls() {
         Map<String, Function<TopologyProvider, Object>> calls = new LinkedHashMap<>();
-        calls.put("iscsiSessions", TopologyProvider::iscsiSessions);
-        calls.put("iscsiSessions(target)", p -> p.iscsiSessions(Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:target1")));
-        calls.put("iscsiSession", p -> List.of(p.iscsiSession(1), p.iscsiSession(2), p.iscsiSession(-1),
-                p.iscsiSession(Integer.MAX_VALUE)));
-        calls.put("sessionTarget", p -> List.of(p.sessionTarget(1), p.sessionTarget(2), p.sessionTarget(-5)));
-        calls.put("sessionDevice", p -> List.of(p.sessionDevice(1, Lun.of(1)), p.sessionDevice(2, Lun.of(1)),
-                p.sessionDevice(1, Lun.ofUnsigned(-1L))));
-        calls.put("sessionDevices", p -> List.of(p.sessionDevices(1), p.sessionDevices(2)));
         calls.put("deviceAt", p -> List.of(p.deviceAt(Hctl.parse("2:0:0:1")), p.deviceAt(Hctl.parse("5:0:0:1")),
                 p.deviceAt(Hctl.parse("7:0:0:1"))));
         List<String> names = List.of("sda", "sdb", "sdc", "sdd", "dm-0", "..", ".", "../../outside/sys/block/sdh",
@@ -177,9 +168,6 @@ class SysfsTopologyFuzzTest {
         calls.put("multipathMaps", TopologyProvider::multipathMaps);
         calls.put("blockDeviceExists", p -> names.stream().map(p::blockDeviceExists).toList());
         calls.put("diskByIdLinks", p -> names.stream().map(p::diskByIdLinks).toList());
-        calls.put("fcHosts", TopologyProvider::fcHosts);
-        calls.put("fcRemotePorts", p -> List.of(p.fcRemotePorts(5), p.fcRemotePorts(6), p.fcRemotePorts(7)));
-        calls.put("fcTransportTargets", p -> List.of(p.fcTransportTargets(5), p.fcTransportTargets(6)));
         calls.put("resolveDevLink", p -> List.of(p.resolveDevLink(DevicePath.of("/dev/disk/by-id/wwn-0x60014053b8c2d6119a414f0b8e275d1c")),
                 p.resolveDevLink(DevicePath.of("/dev/disk/by-id/dm-uuid-mpath-" + WWID)),
                 p.resolveDevLink(DevicePath.of("/dev/sda"))));

@@ -3,13 +3,8 @@ package io.brick.sysfs;
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DeviceState;
-import io.brick.core.model.FcHost;
-import io.brick.core.model.FcRemotePort;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
-import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +22,10 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Targeted lookups and the host's odd states, on the two-portal recording. */
+/**
+ * Targeted lookups and the host's odd states, on the two-portal recording (the sessions': brick-iscsi's
+ * {@code IscsiSessionReaderTest}; the HBAs': brick-fc's {@code FcHostReaderTest}).
+ */
 class SysfsTopologyProviderTest {
     private static final String WWID = "360014053b8c2d6119a414f0b8e275d1c";
     private static final String SDA_DIR = "devices/platform/host2/session1/target2:0:0/2:0:0:1";
@@ -42,60 +40,6 @@ class SysfsTopologyProviderTest {
     void materialise() {
         fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
         provider = fixture.topology();
-    }
-
-    @Test
-    void session_target_is_the_target_directory_under_the_session() {
-        assertThat(provider.sessionTarget(1)).contains(new ScsiTarget(2, 0, 0));
-        assertThat(provider.sessionTarget(2)).contains(new ScsiTarget(3, 0, 0));
-    }
-
-    @Test
-    void session_target_is_absent_before_the_first_scan() throws IOException {
-        deleteTree(fixture.sys("devices/platform/host2/session1/target2:0:0"));
-
-        assertThat(provider.sessionTarget(1)).isEmpty();
-        assertThat(provider.sessionDevice(1, Lun.of(1))).isEmpty();
-        assertThat(provider.iscsiSession(1)).isPresent();
-    }
-
-    @Test
-    void session_device_follows_the_session_to_its_lun() {
-        BlockDevice sda = provider.sessionDevice(1, Lun.of(1)).orElseThrow();
-
-        assertThat(sda.name()).isEqualTo("sda");
-        assertThat(sda.hctl()).isEqualTo(Hctl.parse("2:0:0:1"));
-        assertThat(sda.wwid()).contains(Wwid.of(WWID));
-        assertThat(sda.sizeBytes()).isEqualTo(128L * 1024 * 1024);
-        assertThat(sda.state()).isEqualTo(DeviceState.RUNNING);
-        assertThat(sda.vendor()).isEqualTo("LIO-ORG");
-        assertThat(sda.model()).isEqualTo("lun1");
-        assertThat(sda.holders()).containsExactly("dm-0");
-        assertThat(provider.sessionDevice(2, Lun.of(1))).map(BlockDevice::name).contains("sdb");
-        assertThat(provider.sessionDevice(1, Lun.of(0))).isEmpty();
-    }
-
-    @Test
-    void session_reads_its_portal_and_host() {
-        assertThat(provider.iscsiSession(2)).hasValueSatisfying(session -> {
-            assertThat(session.hostNumber()).isEqualTo(3);
-            assertThat(session.persistentPortal()).contains(new Portal("127.0.0.2", 3260));
-            assertThat(session.connects(new Portal("127.0.0.2", 3260),
-                    io.brick.core.model.Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:target1"))).isTrue();
-            assertThat(session.loggedIn()).isTrue();
-        });
-    }
-
-    @Test
-    void a_connection_without_an_address_gives_no_current_portal() throws IOException {
-        Path address = fixture.sys("devices/platform/host2/session1/connection1:0/iscsi_connection/connection1:0/address");
-        Files.delete(address);
-        Files.createDirectory(address); // reading it fails, as a down connection's address does (ENOTCONN)
-
-        assertThat(provider.iscsiSession(1)).hasValueSatisfying(session -> {
-            assertThat(session.currentPortal()).isEmpty();
-            assertThat(session.persistentPortal()).contains(new Portal("127.0.0.1", 3260));
-        });
     }
 
     @Test
@@ -170,22 +114,8 @@ class SysfsTopologyProviderTest {
         assertThat(provider.wwid("sda")).isEmpty();
         assertThat(provider.blockDeviceExists("sda")).isFalse();
         assertThat(provider.deviceAt(Hctl.parse("2:0:0:1"))).isEmpty();
-        assertThat(provider.sessionDevice(1, Lun.of(1))).isEmpty();
-        assertThat(provider.sessionDevices(1)).isEmpty();
         assertThat(provider.holderMap("sda")).isEmpty();
         assertThat(provider.topology().devices()).extracting(BlockDevice::name).containsExactly("sdb");
-    }
-
-    /** Found by SysfsTopologyFuzzTest: garbage in a connection's address escaped as invalid input 'target_portal'. */
-    @Test
-    void a_connection_address_that_is_not_an_address_gives_no_current_portal() throws IOException {
-        Files.writeString(fixture.sys("devices/platform/host2/session1/connection1:0/iscsi_connection/connection1:0"
-                + "/address"), "127.0.0.1\n127.0.0.1; rm -rf /\n");
-
-        assertThat(provider.iscsiSession(1)).hasValueSatisfying(session -> {
-            assertThat(session.currentPortal()).isEmpty();
-            assertThat(session.persistentPortal()).contains(new Portal("127.0.0.1", 3260));
-        });
     }
 
     /** Found by SysfsTopologyFuzzTest: a damaged attribute's 64 KiB were repeated whole in the error. */
@@ -253,69 +183,8 @@ class SysfsTopologyProviderTest {
                 .hasMessageContaining("sdz");
         assertThat(provider.device("sda")).isPresent();
         assertThat(provider.deviceAt(Hctl.parse("3:0:0:1"))).map(BlockDevice::name).contains("sdb");
-        assertThat(provider.sessionDevice(2, Lun.of(1))).map(BlockDevice::name).contains("sdb");
         assertThat(provider.holderMap("sda")).isPresent();
         assertThat(provider.multipathMapByWwid(Wwid.of(WWID))).isPresent();
-        assertThat(provider.iscsiSession(2)).isPresent();
-    }
-
-    @Test
-    void sessions_of_one_target_are_the_full_listing_filtered_by_target_name_in_any_case() throws IOException {
-        io.brick.core.model.Iqn lab = io.brick.core.model.Iqn.of("IQN.2003-01.org.linux-iscsi.LABVM:target1");
-        Files.writeString(fixture.sys("devices/platform/host3/session2/iscsi_session/session2/targetname"),
-                "iqn.2003-01.org.linux-iscsi.labvm:other\n");
-
-        assertThat(provider.iscsiSessions(lab)).containsExactly(provider.iscsiSession(1).orElseThrow());
-        assertThat(provider.iscsiSessions(io.brick.core.model.Iqn.of("iqn.2003-01.org.linux-iscsi.labvm:other")))
-                .extracting(s -> s.sessionId()).containsExactly(2);
-        assertThat(provider.iscsiSessions(io.brick.core.model.Iqn.of("iqn.2003-01.org.example:none"))).isEmpty();
-    }
-
-    @Test
-    void a_session_without_a_target_name_yet_is_not_reported() throws IOException {
-        Files.writeString(fixture.sys("devices/platform/host3/session2/iscsi_session/session2/targetname"), "(null)\n");
-
-        assertThat(provider.iscsiSession(2)).isEmpty();
-        assertThat(provider.iscsiSessions()).extracting(s -> s.sessionId()).containsExactly(1);
-    }
-
-    @Test
-    void transport_comes_from_the_hosts_driver() throws IOException {
-        Files.writeString(fixture.sys("devices/platform/host3/scsi_host/host3/proc_name"), "ib_iser\n");
-
-        assertThat(provider.iscsiSession(2)).map(session -> session.transport()).contains("iser");
-        assertThat(provider.iscsiSession(1)).map(session -> session.transport()).contains("tcp");
-    }
-
-    @Test
-    void fibre_channel_hosts_and_remote_ports_are_read_from_their_classes() throws IOException {
-        Path host = fixture.sys("devices/pci0000:00/0000:00:05.0/host5");
-        Path fcHost = host.resolve("fc_host/host5");
-        Files.createDirectories(fcHost);
-        Files.writeString(fcHost.resolve("port_name"), "0x50014380242B9750\n");
-        Files.writeString(fcHost.resolve("node_name"), "0x50014380242b9751\n");
-        Files.writeString(fcHost.resolve("port_state"), "Online\n");
-        Files.createDirectories(fixture.sys("class/fc_host"));
-        Files.createSymbolicLink(fixture.sys("class/fc_host/host5"),
-                Path.of("../../devices/pci0000:00/0000:00:05.0/host5/fc_host/host5"));
-        Files.createDirectories(fixture.sys("class/fc_remote_ports"));
-        for (String rport : List.of("rport-5:0-10", "rport-5:0-2", "rport-6:0-1")) {
-            Path dir = host.resolve(rport).resolve("fc_remote_ports").resolve(rport);
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("port_name"), "0x514f0c50023f6c00\n");
-            Files.writeString(dir.resolve("node_name"), "0x514F0C50023F6C01\n");
-            Files.writeString(dir.resolve("port_state"), "Online\n");
-            Files.writeString(dir.resolve("scsi_target_id"), rport.endsWith("10") ? "-1\n" : "0\n");
-            Files.createSymbolicLink(fixture.sys("class/fc_remote_ports").resolve(rport),
-                    Path.of("../../devices/pci0000:00/0000:00:05.0/host5/" + rport + "/fc_remote_ports/" + rport));
-        }
-
-        assertThat(provider.fcHosts()).containsExactly(new FcHost(5, "50014380242b9750", "50014380242b9751", "Online",
-                "/sys/devices/pci0000:00/0000:00:05.0/host5"));
-        assertThat(provider.fcRemotePorts(5)).extracting(FcRemotePort::name).containsExactly("rport-5:0-2", "rport-5:0-10");
-        assertThat(provider.fcRemotePorts(5).get(1)).isEqualTo(new FcRemotePort("rport-5:0-10", 5, 0,
-                "514f0c50023f6c00", "514f0c50023f6c01", "Online", -1));
-        assertThat(provider.topology().fcRemotePorts()).hasSize(3);
     }
 
     private static void deleteTree(Path root) throws IOException {

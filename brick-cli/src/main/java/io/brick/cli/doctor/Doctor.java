@@ -2,14 +2,15 @@ package io.brick.cli.doctor;
 
 import io.brick.core.host.HostRoot;
 import io.brick.core.model.BlockDevice;
-import io.brick.core.model.IscsiSession;
+import io.brick.iscsi.IscsiSession;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.Portal;
-import io.brick.core.model.Topology;
+import io.brick.iscsi.Portal;
 import io.brick.core.port.MultipathManager;
-import io.brick.core.port.SessionManager;
+import io.brick.iscsi.SessionManager;
 import io.brick.core.model.Wwid;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
+import io.brick.iscsi.IscsiSessionReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +32,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Looks for leftovers and trouble on a host, reading the kernel's view through a {@link TopologyProvider} and the
- * {@code /dev/disk} links under a {@link HostRoot}. It only reads; every {@link Finding} carries the action that
- * would usually clear it, for an operator to run after checking.
+ * transports' readers ({@link HostTopology}), and the {@code /dev/disk} links under a {@link HostRoot}. It only reads;
+ * every {@link Finding} carries the action that would usually clear it, for an operator to run after checking.
  *
  * <p>What it finds:
  * <ul>
@@ -58,10 +59,19 @@ public final class Doctor {
     private static final List<String> LINK_DIRECTORIES = List.of("disk/by-id", "disk/by-path");
 
     private final TopologyProvider topology;
+    private final SysfsAccess sysfs;
+    private final IscsiSessionReader sessions;
     private final HostRoot root;
 
-    public Doctor(TopologyProvider topology, HostRoot root) {
+    /**
+     * @param topology the host's shared view (devices, maps)
+     * @param sysfs what the transports' readers read (sessions, HBAs)
+     * @param root where the {@code /dev/disk} links are
+     */
+    public Doctor(TopologyProvider topology, SysfsAccess sysfs, HostRoot root) {
         this.topology = requireNonNull(topology, "topology is null");
+        this.sysfs = requireNonNull(sysfs, "sysfs is null");
+        this.sessions = new IscsiSessionReader(sysfs, topology);
         this.root = requireNonNull(root, "root is null");
     }
 
@@ -99,7 +109,7 @@ public final class Doctor {
                 failedPaths.put(path.device(), path);
             }
         }
-        Topology host = topology.topology();
+        HostTopology host = HostTopology.read(topology, sysfs);
         List<Finding> findings = new ArrayList<>();
         Map<String, BlockDevice> devices = new HashMap<>();
         for (BlockDevice device : host.devices()) {
@@ -217,7 +227,7 @@ public final class Doctor {
     }
 
     private Optional<Finding> emptySession(IscsiSession session) {
-        if (!topology.sessionDevices(session.sessionId()).isEmpty()) {
+        if (!sessions.devices(session.sessionId()).isEmpty()) {
             return Optional.empty();
         }
         Optional<Portal> portal = session.persistentPortal().or(session::currentPortal);

@@ -5,6 +5,7 @@ import io.brick.core.host.HostRoot;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.DeviceState;
+import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import io.brick.sysfs.SysfsPlugin;
 import io.brick.testkit.host.Latencies;
@@ -41,8 +42,18 @@ class DoctorTest {
                 .processLocks(ProcessLocks.none()).build().port(TopologyProvider.class);
     }
 
+    /** The doctor over brick-sysfs's readers of that host. */
+    static Doctor doctor(HostRoot root) {
+        Brick brick = Brick.builder().plugins(new SysfsPlugin()).hostRoot(root)
+                .commandRunner(command -> {
+                    throw new AssertionError("the doctor ran " + command);
+                })
+                .processLocks(ProcessLocks.none()).build();
+        return new Doctor(brick.port(TopologyProvider.class), brick.port(SysfsAccess.class), root);
+    }
+
     private static List<Finding> examine(HostRoot root) {
-        return new Doctor(topology(root), root).examine();
+        return doctor(root).examine();
     }
 
     private static List<String> kinds(List<Finding> findings) {
@@ -152,7 +163,7 @@ class DoctorTest {
             List<MultipathManager.PathStatus> paths = slaves.stream()
                     .map(name -> new MultipathManager.PathStatus(name, "failed", "faulty", RecordedLab.LUN1_WWID))
                     .toList();
-            Doctor doctor = new Doctor(topology(host.hostRoot()), host.hostRoot());
+            Doctor doctor = doctor(host.hostRoot());
 
             assertThat(doctor.examine(List.of(), List.of())).as("sysfs alone sees nothing").isEmpty();
             List<Finding> findings = doctor.examine(List.of(), paths);
@@ -175,7 +186,7 @@ class DoctorTest {
                 .map(f -> new MultipathManager.PathStatus(f[1], f[4], f[5], "?")).toList();
         assertThat(paths).filteredOn(MultipathManager.PathStatus::failed).extracting(MultipathManager.PathStatus::device)
                 .containsExactlyInAnyOrder("sdc", "sdd");
-        Doctor doctor = new Doctor(topology(root), root);
+        Doctor doctor = doctor(root);
 
         assertThat(doctor.examine(List.of(), List.of())).as("sysfs alone: every device running").isEmpty();
         List<Finding> findings = doctor.examine(List.of(), paths);
@@ -192,7 +203,7 @@ class DoctorTest {
                     new MultipathManager.PathStatus("sda", "active", "ready", RecordedLab.LUN1_WWID),
                     new MultipathManager.PathStatus("sdb", "failed", "faulty", RecordedLab.LUN1_WWID));
 
-            List<Finding> findings = new Doctor(topology(host.hostRoot()), host.hostRoot()).examine(List.of(), paths);
+            List<Finding> findings = doctor(host.hostRoot()).examine(List.of(), paths);
 
             assertThat(findings).singleElement().satisfies(finding -> {
                 assertThat(finding.kind()).isEqualTo("failed-path");
@@ -262,12 +273,12 @@ class DoctorTest {
                         "--op", "new");
             }
             run(host, "iscsiadm", "-m", "node", "-T", RecordedLab.TARGET, "-p", PORTAL1, "--login");
-            io.brick.core.model.Iqn target = io.brick.core.model.Iqn.of(RecordedLab.TARGET);
-            List<io.brick.core.port.SessionManager.Node> records = List.of(
-                    new io.brick.core.port.SessionManager.Node(target, io.brick.core.model.Portal.parse(PORTAL1), "default"),
-                    new io.brick.core.port.SessionManager.Node(target, io.brick.core.model.Portal.parse(PORTAL2), "default"));
+            io.brick.iscsi.Iqn target = io.brick.iscsi.Iqn.of(RecordedLab.TARGET);
+            List<io.brick.iscsi.SessionManager.Node> records = List.of(
+                    new io.brick.iscsi.SessionManager.Node(target, io.brick.iscsi.Portal.parse(PORTAL1), "default"),
+                    new io.brick.iscsi.SessionManager.Node(target, io.brick.iscsi.Portal.parse(PORTAL2), "default"));
 
-            List<Finding> findings = new Doctor(topology(host.hostRoot()), host.hostRoot()).examine(records);
+            List<Finding> findings = doctor(host.hostRoot()).examine(records);
 
             assertThat(findings).filteredOn(finding -> finding.kind().equals("node-without-session"))
                     .singleElement().satisfies(finding -> {

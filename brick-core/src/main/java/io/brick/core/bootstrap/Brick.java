@@ -27,7 +27,6 @@ import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.port.ScsiScanner;
-import io.brick.core.port.SessionManager;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Sleeper;
@@ -121,9 +120,10 @@ public final class Brick implements AutoCloseable {
 
     /**
      * One of the runtime's ports, for read-only tools such as the CLI's {@code topology} and {@code doctor}. Allowed:
-     * {@link TopologyProvider}, {@link CommandRunner}, {@link MultipathManager}, {@link SessionManager},
-     * {@link DeviceFlusher}, {@link ScsiScanner}, {@link LockManager}, {@link Clock}, {@link Sleeper},
-     * {@link HostRoot}.
+     * {@link TopologyProvider}, {@link io.brick.core.port.SysfsAccess}, {@link CommandRunner},
+     * {@link MultipathManager}, {@link DeviceFlusher}, {@link ScsiScanner}, {@link LockManager}, {@link Clock},
+     * {@link Sleeper}, {@link HostRoot}, and a port outside brick-core that a plugin declares as an optional binding of
+     * its own (brick-iscsi's session manager).
      *
      * @throws IllegalArgumentException when {@code type} is not one of those
      * @throws IllegalStateException when no installed plugin provides it (the message says which would)
@@ -131,13 +131,17 @@ public final class Brick implements AutoCloseable {
     public <T> T port(Class<T> type) {
         requireNonNull(type, "type is null");
         ensureOpen();
-        String provider = PORTS.get(type);
+        @SuppressWarnings("unchecked")
+        Key<Optional<T>> key = (Key<Optional<T>>) Key.get(Types.newParameterizedType(Optional.class, type));
+        // a plugin's own port (brick-iscsi's SessionManager): core does not name it, the plugin's binding does; core's
+        // internal ports (ProcessLocks, ...) stay inside
+        boolean pluginPort = !type.getPackageName().startsWith("io.brick.core")
+                && injector.getExistingBinding(key) != null;
+        String provider = PORTS.getOrDefault(type, pluginPort ? "the plugin that provides it" : null);
         if (provider == null) {
             throw new IllegalArgumentException(type.getName() + " is not a port brick hands out; allowed: "
                     + PORTS.keySet().stream().map(Class::getSimpleName).sorted().collect(Collectors.joining(", ")));
         }
-        @SuppressWarnings("unchecked")
-        Key<Optional<T>> key = (Key<Optional<T>>) Key.get(Types.newParameterizedType(Optional.class, type));
         return injector.getInstance(key).orElseThrow(() -> new IllegalStateException(
                 "no " + type.getSimpleName() + " is installed: add " + provider + " (installed plugins: "
                         + (plugins.isEmpty() ? "none" : String.join(", ", plugins)) + ")"));
@@ -192,7 +196,7 @@ public final class Brick implements AutoCloseable {
         ports.put(TopologyProvider.class, "the brick-sysfs plugin");
         ports.put(CommandRunner.class, "the brick-exec plugin");
         ports.put(MultipathManager.class, "the brick-multipath plugin");
-        ports.put(SessionManager.class, "the brick-iscsi plugin");
+        ports.put(io.brick.core.port.SysfsAccess.class, "the brick-sysfs plugin");
         ports.put(DeviceFlusher.class, "the brick-sysfs plugin");
         ports.put(ScsiScanner.class, "the brick-sysfs plugin");
         ports.put(HostConfiguration.class, "the brick-sysfs plugin");

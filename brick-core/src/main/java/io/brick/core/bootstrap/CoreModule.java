@@ -20,7 +20,6 @@ import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.port.PathRemover;
 import io.brick.core.port.ScsiScanner;
-import io.brick.core.port.SessionManager;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Retrier;
@@ -51,11 +50,11 @@ final class CoreModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), TopologyProvider.class);
         OptionalBinder.newOptionalBinder(binder(), CommandRunner.class);
         OptionalBinder.newOptionalBinder(binder(), MultipathManager.class);
-        OptionalBinder.newOptionalBinder(binder(), SessionManager.class);
         OptionalBinder.newOptionalBinder(binder(), DeviceFlusher.class);
         OptionalBinder.newOptionalBinder(binder(), ScsiScanner.class);
         OptionalBinder.newOptionalBinder(binder(), ProcessLocks.class);
         OptionalBinder.newOptionalBinder(binder(), HostConfiguration.class);
+        OptionalBinder.newOptionalBinder(binder(), io.brick.core.port.SysfsAccess.class);
 
         // core's own defaults
         OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(Clock.system());

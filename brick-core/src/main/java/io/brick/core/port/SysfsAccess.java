@@ -1,6 +1,8 @@
 package io.brick.core.port;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +30,23 @@ public interface SysfsAccess {
      * leads outside {@code /sys}.
      */
     Optional<String> resolve(String path);
+
+    /**
+     * Several attributes of one object ({@code "class/iscsi_session/session1"}, {@code targetname}, {@code state}),
+     * as {@link #read} answers each, by name; a missing one is left out. An adapter resolves the directory once for
+     * all of them, so reading an object's attributes costs one resolution, not one per attribute. A name is one path
+     * element ({@code /}, {@code .} and {@code ..} are an {@link IllegalArgumentException}).
+     */
+    default Map<String, String> readAll(String directory, List<String> names) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String name : names) {
+            if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+                throw new IllegalArgumentException("not an attribute name: '" + name + "'");
+            }
+            read(directory + "/" + name).ifPresent(value -> values.put(name, value));
+        }
+        return values;
+    }
 
     /** Whether the path exists (inside {@code /sys}). */
     default boolean exists(String path) {

@@ -171,7 +171,7 @@ class EngineNonScsiTransportTest {
         EventPublisher publisher = new EventPublisher(events::add, clock);
         HostConfiguration configuration = new HostConfiguration() {
             @Override
-            public Optional<io.brick.core.model.Iqn> iscsiInitiatorName() {
+            public Optional<String> etcFile(String path) {
                 return Optional.empty();
             }
 

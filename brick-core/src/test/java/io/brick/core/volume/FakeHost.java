@@ -7,13 +7,8 @@ import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.DeviceState;
-import io.brick.core.model.FcHost;
-import io.brick.core.model.FcRemotePort;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.IscsiSession;
-import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
-import io.brick.core.model.ScsiTarget;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.MultipathManager;
@@ -246,42 +241,7 @@ final class FakeHost {
         }
 
         @Override
-        public List<IscsiSession> iscsiSessions() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<IscsiSession> iscsiSession(int sessionId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<ScsiTarget> sessionTarget(int sessionId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<BlockDevice> sessionDevice(int sessionId, Lun lun) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<BlockDevice> sessionDevices(int sessionId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public Optional<BlockDevice> deviceAt(Hctl hctl) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<FcHost> fcHosts() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<FcRemotePort> fcRemotePorts(int hostNumber) {
             throw new UnsupportedOperationException();
         }
 

@@ -1,4 +1,6 @@
-package io.brick.core.model;
+package io.brick.fc;
+
+import io.brick.core.model.ScsiTarget;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,6 +1,7 @@
-package io.brick.core.model;
+package io.brick.iscsi;
 
 import io.brick.core.error.InvalidInputException;
+import io.brick.core.model.Quoted;
 
 import java.util.OptionalInt;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.brick.core.model;
+package io.brick.iscsi;
 
 import java.time.Duration;
 import java.util.Optional;

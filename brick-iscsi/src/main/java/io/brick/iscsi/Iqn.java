@@ -1,4 +1,4 @@
-package io.brick.core.model;
+package io.brick.iscsi;
 
 import static java.util.Objects.requireNonNull;
 

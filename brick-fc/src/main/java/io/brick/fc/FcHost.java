@@ -1,4 +1,4 @@
-package io.brick.core.model;
+package io.brick.fc;
 
 import static java.util.Objects.requireNonNull;
 

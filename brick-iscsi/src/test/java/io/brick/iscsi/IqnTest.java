@@ -1,4 +1,4 @@
-package io.brick.core.model;
+package io.brick.iscsi;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,5 @@
-package io.brick.core.port;
+package io.brick.iscsi;
 
-import io.brick.core.model.Iqn;
-import io.brick.core.model.Portal;
 import io.brick.core.model.Secret;
 import io.brick.core.time.Deadline;
 

@@ -1,0 +1,312 @@
+package io.brick.iscsi;
+
+import io.brick.core.error.HostStateException;
+import io.brick.core.error.InvalidInputException;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.Hctl;
+import io.brick.core.model.Lun;
+import io.brick.core.model.Quoted;
+import io.brick.core.model.ScsiTarget;
+import io.brick.core.port.SysfsAccess;
+import io.brick.core.port.TopologyProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The host's iSCSI sessions as the kernel lays them out, read through {@link SysfsAccess}:
+ * {@code class/iscsi_session/sessionN} → {@code devices/platform/hostH/sessionN/iscsi_session/sessionN}
+ * ({@code targetname}, {@code tpgt}, {@code state}, {@code recovery_tmo}, {@code ifacename}); its host is the
+ * {@code hostH} directory above {@code sessionN}; its portal from {@code class/iscsi_connection/connectionN:0}; its
+ * transport from {@code class/scsi_host/hostH/proc_name}; its LUNs under {@code hostH/sessionN/targetH:C:T/H:C:T:L},
+ * whose block devices {@link TopologyProvider#deviceAt} reads.
+ *
+ * <p>Lookups are targeted (a session's own directories, never every device of the host). A session that disappears
+ * while it is read is absent; an expected attribute of a session that is still there but cannot be read is a
+ * {@link HostStateException} naming the path.
+ */
+public final class IscsiSessionReader {
+    private static final Logger log = LoggerFactory.getLogger(IscsiSessionReader.class);
+
+    private static final Pattern SESSION = Pattern.compile("session(\\d{1,9})");
+    private static final Pattern HOST = Pattern.compile("host(\\d{1,9})");
+    private static final Pattern TARGET = Pattern.compile("target(\\d{1,9}):(\\d{1,9}):(\\d{1,9})");
+    private static final Pattern HCTL = Pattern.compile("\\d{1,9}:\\d{1,9}:\\d{1,9}:\\d{1,20}");
+    private static final Comparator<Hctl> HCTL_ORDER = Comparator.comparingInt(Hctl::host)
+            .thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
+            .thenComparing(Hctl::lun, Long::compareUnsigned);
+    private static final List<String> SESSION_ATTRIBUTES = List.of("targetname", "tpgt", "state", "recovery_tmo",
+            "ifacename");
+    private static final Comparator<ScsiTarget> TARGET_ORDER = Comparator.comparingInt(ScsiTarget::host)
+            .thenComparingInt(ScsiTarget::channel).thenComparingInt(ScsiTarget::target);
+
+    private final SysfsAccess sysfs;
+    private final TopologyProvider topology;
+
+    /**
+     * @param sysfs the host's sysfs
+     * @param topology reads the block devices of the sessions' LUNs
+     */
+    public IscsiSessionReader(SysfsAccess sysfs, TopologyProvider topology) {
+        this.sysfs = requireNonNull(sysfs, "sysfs is null");
+        this.topology = requireNonNull(topology, "topology is null");
+    }
+
+    /** Thrown inside a read when the session being read disappeared: the lookup answers "absent". */
+    private static final class Gone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Gone(String path) {
+            super(path, null, false, false);
+        }
+    }
+
+    /** A session's directories (relative to /sys): its class attributes, its device directory, its host. */
+    private record SessionDirs(int sessionId, String attributes, String device, int hostNumber) {
+    }
+
+    /** All iSCSI sessions, sorted by id. */
+    public List<IscsiSession> sessions() {
+        List<IscsiSession> sessions = new ArrayList<>();
+        for (String name : sysfs.list("class/iscsi_session")) {
+            Matcher matcher = SESSION.matcher(name);
+            if (matcher.matches()) {
+                session(Integer.parseInt(matcher.group(1))).ifPresent(sessions::add);
+            }
+        }
+        sessions.sort(Comparator.comparingInt(IscsiSession::sessionId));
+        return List.copyOf(sessions);
+    }
+
+    /**
+     * The sessions to one target ({@link Iqn#matches}: IQNs compare case-insensitively), logged in or not, sorted by
+     * id: each session's {@code targetname} is read, and the whole session only where it names the target, so on a
+     * host with many sessions a lookup by target costs one small read per other session instead of a dozen.
+     */
+    public List<IscsiSession> sessions(Iqn target) {
+        requireNonNull(target, "target is null");
+        List<IscsiSession> sessions = new ArrayList<>();
+        for (String name : sysfs.list("class/iscsi_session")) {
+            Matcher matcher = SESSION.matcher(name);
+            if (matcher.matches() && namesTarget("class/iscsi_session/" + name, target)) {
+                session(Integer.parseInt(matcher.group(1)))
+                        .filter(session -> session.targetName().matches(target)).ifPresent(sessions::add);
+            }
+        }
+        sessions.sort(Comparator.comparingInt(IscsiSession::sessionId));
+        return List.copyOf(sessions);
+    }
+
+    /**
+     * Whether a session's {@code targetname} may name the target; a session whose name cannot be read here is read in
+     * full by {@link #session(int)}, which decides (absent, or the host error it is).
+     */
+    private boolean namesTarget(String session, Iqn target) {
+        try {
+            return sysfs.read(session + "/targetname").map(name -> name.strip().equalsIgnoreCase(target.value()))
+                    .orElse(true);
+        } catch (HostStateException e) {
+            log.debug("{}/targetname not readable ({}): the session is read in full", session, e.getMessage());
+            return true;
+        }
+    }
+
+    /** The session {@code sessionN}, if it exists. */
+    public Optional<IscsiSession> session(int sessionId) {
+        return absentIfGone(() -> sessionDirs(sessionId).flatMap(this::readSession));
+    }
+
+    private Optional<IscsiSession> readSession(SessionDirs dirs) {
+        String attributes = dirs.attributes();
+        // one resolution of the session's directory for all its attributes
+        Map<String, String> values = sysfs.readAll(attributes, SESSION_ATTRIBUTES);
+        if (values.size() < SESSION_ATTRIBUTES.size() && !sysfs.exists(attributes)) {
+            throw new Gone(attributes); // an attribute missing because the session went away while it was read
+        }
+        String targetName = required(values, attributes, "targetname").strip();
+        if (targetName.isEmpty() || "(null)".equals(targetName)) {
+            log.debug("session{} has no target name yet: not reported", dirs.sessionId());
+            return Optional.empty();
+        }
+        Iqn target;
+        try {
+            target = Iqn.of(targetName);
+        } catch (InvalidInputException e) {
+            throw new HostStateException("session" + dirs.sessionId() + " has a target name brick cannot read", true,
+                    Map.of("path", "/sys/" + attributes + "/targetname", "targetname", Quoted.of(targetName)), e);
+        }
+        String state = required(values, attributes, "state").strip();
+        int tpgt = Optional.ofNullable(values.get("tpgt")).flatMap(IscsiSessionReader::parseInt).orElse(-1);
+        Optional<Duration> recovery = Optional.ofNullable(values.get("recovery_tmo"))
+                .flatMap(IscsiSessionReader::parseInt).filter(value -> value >= 0).map(Duration::ofSeconds);
+        String iface = Optional.ofNullable(values.get("ifacename")).map(String::strip).filter(IscsiSessionReader::isSet)
+                .orElse("");
+        String connection = "class/iscsi_connection/connection" + dirs.sessionId() + ":0";
+        Optional<Portal> current = portal(connection, "address", "port");
+        Optional<Portal> persistent = portal(connection, "persistent_address", "persistent_port");
+        return Optional.of(new IscsiSession(dirs.sessionId(), dirs.hostNumber(), target, tpgt, state, recovery, current,
+                persistent, iface, transport(dirs.hostNumber(), iface)));
+    }
+
+    private Optional<SessionDirs> sessionDirs(int sessionId) {
+        if (sessionId < 0) {
+            return Optional.empty();
+        }
+        Optional<String> attributes = sysfs.resolve("class/iscsi_session/session" + sessionId);
+        if (attributes.isEmpty()) {
+            return Optional.empty();
+        }
+        // .../hostH/sessionN/iscsi_session/sessionN
+        String[] names = attributes.get().split("/");
+        int length = names.length;
+        Matcher hostName = length < 4 ? null : HOST.matcher(names[length - 4]);
+        if (hostName == null || !hostName.matches() || !names[length - 3].equals("session" + sessionId)) {
+            throw new HostStateException("session" + sessionId + " is not under a SCSI host directory", true,
+                    Map.of("path", "/sys/" + attributes.get()), null);
+        }
+        String device = String.join("/", java.util.Arrays.copyOfRange(names, 0, length - 2));
+        return Optional.of(new SessionDirs(sessionId, attributes.get(), device, Integer.parseInt(hostName.group(1))));
+    }
+
+    /**
+     * A connection's portal; empty while the connection has none (reading the address of a down connection fails), or
+     * while there is no connection.
+     */
+    private Optional<Portal> portal(String connection, String addressFile, String portFile) {
+        try {
+            Map<String, String> values = sysfs.readAll(connection, List.of(addressFile, portFile));
+            Optional<String> address = Optional.ofNullable(values.get(addressFile)).map(String::strip);
+            Optional<String> port = Optional.ofNullable(values.get(portFile)).map(String::strip);
+            if (address.isEmpty() || port.isEmpty() || !isSet(address.get()) || !isSet(port.get())) {
+                return Optional.empty();
+            }
+            return Optional.of(new Portal(address.get(), Integer.parseInt(port.get())));
+        } catch (HostStateException | IllegalArgumentException | InvalidInputException e) {
+            // an address that is not one (garbage in sysfs) is no portal, never invalid input of the caller's
+            log.debug("no portal in {} ({}/{}): {}", connection, addressFile, portFile, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The iSCSI transport of a host: {@code tcp}, {@code iser}, or the offload driver's name. */
+    private String transport(int hostNumber, String iface) {
+        Optional<String> procName = sysfs.read("class/scsi_host/host" + hostNumber + "/proc_name").map(String::strip)
+                .filter(IscsiSessionReader::isSet);
+        if (procName.isPresent()) {
+            return switch (procName.get()) {
+                case "iscsi_tcp" -> "tcp";
+                case "ib_iser" -> "iser";
+                default -> procName.get();
+            };
+        }
+        if (iface.isEmpty() || iface.equals("default")) {
+            return "tcp";
+        }
+        int dot = iface.indexOf('.');
+        return dot > 0 ? iface.substring(0, dot) : iface;
+    }
+
+    /** The session's SCSI target ({@code targetH:C:T}), once the kernel has created it (after the first LUN scan). */
+    public Optional<ScsiTarget> target(int sessionId) {
+        return absentIfGone(() -> sessionDirs(sessionId).flatMap(dirs -> targets(dirs).stream().findFirst()));
+    }
+
+    /**
+     * The block device of one LUN of one session, if the kernel has it: the LUN's address under the session's target
+     * (an H:C:T is the host's own, so the device at that address is the session's).
+     */
+    public Optional<BlockDevice> device(int sessionId, Lun lun) {
+        requireNonNull(lun, "lun is null");
+        return absentIfGone(() -> {
+            Optional<SessionDirs> dirs = sessionDirs(sessionId);
+            if (dirs.isEmpty()) {
+                return Optional.empty();
+            }
+            for (ScsiTarget target : targets(dirs.get())) {
+                Optional<BlockDevice> device = topology.deviceAt(target.lun(lun));
+                if (device.isPresent()) {
+                    return device;
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Every block device of one session, sorted by H:C:T:L. */
+    public List<BlockDevice> devices(int sessionId) {
+        List<BlockDevice> devices = new ArrayList<>();
+        Optional<SessionDirs> dirs = sessionDirs(sessionId);
+        if (dirs.isEmpty()) {
+            return List.of();
+        }
+        for (ScsiTarget target : targets(dirs.get())) {
+            for (String name : sysfs.list(dirs.get().device() + "/" + target)) {
+                if (HCTL.matcher(name).matches()) {
+                    topology.deviceAt(Hctl.parse(name)).ifPresent(devices::add);
+                }
+            }
+        }
+        devices.sort(Comparator.comparing(BlockDevice::hctl, HCTL_ORDER));
+        return List.copyOf(devices);
+    }
+
+    /** The session's SCSI targets, in H:C:T order. */
+    private List<ScsiTarget> targets(SessionDirs dirs) {
+        List<ScsiTarget> targets = new ArrayList<>();
+        for (String name : sysfs.list(dirs.device())) {
+            Matcher matcher = TARGET.matcher(name);
+            if (matcher.matches()) {
+                targets.add(new ScsiTarget(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)),
+                        Integer.parseInt(matcher.group(3))));
+            }
+        }
+        targets.sort(TARGET_ORDER);
+        return targets;
+    }
+
+    /** An attribute the session must have: its absence while the session is still there is a host error. */
+    private String required(Map<String, String> values, String dir, String name) {
+        String text = values.get(name);
+        if (text != null) {
+            return text;
+        }
+        if (!sysfs.exists(dir)) {
+            throw new Gone(dir);
+        }
+        String path = "/sys/" + dir + "/" + name;
+        throw new HostStateException("cannot read " + path + ": missing", true, Map.of("path", path, "error",
+                "missing"), null);
+    }
+
+    private static <T> Optional<T> absentIfGone(java.util.function.Supplier<Optional<T>> read) {
+        try {
+            return read.get();
+        } catch (Gone gone) {
+            log.debug("{} disappeared while it was read: absent", gone.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Integer> parseInt(String text) {
+        try {
+            return Optional.of(Integer.parseInt(text.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether a kernel string attribute holds a value ({@code (null)} is the kernel's "none"). */
+    private static boolean isSet(String value) {
+        return !value.isEmpty() && !"(null)".equals(value);
+    }
+}
