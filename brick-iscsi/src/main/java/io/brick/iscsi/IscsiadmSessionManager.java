@@ -8,6 +8,8 @@ import io.brick.core.port.Command;
 import io.brick.core.port.CommandResult;
 import io.brick.core.port.CommandRunner;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Retrier;
+import io.brick.core.time.RetryPolicy;
 import jakarta.inject.Inject;
 
 import org.slf4j.Logger;
@@ -41,7 +43,10 @@ import static java.util.Objects.requireNonNull;
  *       {@code -m node} listing does not); see {@link IscsiNodeTreeParser}.</li>
  *   <li>{@link #login}: exit 0, and 15 (ISCSI_ERR_SESS_EXISTS), are success; anything else is a
  *       {@link LoginFailedException} with a reason from the exit code.</li>
- *   <li>{@link #logout} and {@link #deleteNode}: 21 (no records/sessions), and the legacy 255, are success.</li>
+ *   <li>{@link #logout} and {@link #deleteNode}: 21 (no records/sessions), and the legacy 255, are success. A logout
+ *       iscsid refuses with 9 (ISCSI_ERR_INTERNAL) is tried again after a pause: iscsid answers 9 ("session in invalid
+ *       state for logout. Try again later") while the session's connection is logging in again or being synced, as
+ *       when its portal has just come back, and takes the logout once that has settled.</li>
  *   <li>{@link #discover}: {@code -o nonpersistent}, so iscsiadm prints the targets without creating, updating or
  *       deleting node records (its {@code exec_disc_op_on_recs} only touches the node database for
  *       new/update/delete ops) nor a discovery record. With discovery CHAP the credentials can only be given
@@ -54,14 +59,18 @@ final class IscsiadmSessionManager implements SessionManager {
     private static final Logger log = LoggerFactory.getLogger(IscsiadmSessionManager.class);
     private static final String ISCSIADM = "iscsiadm";
     private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z0-9_.\\[\\]]{1,128}");
+    /** 0.5, 1, 2 and 4 s between five attempts: a reconnect in progress settles within a few seconds. */
+    static final RetryPolicy REFUSED_LOGOUT = RetryPolicy.of(5, Duration.ofMillis(500), 2.0);
 
     private final CommandRunner runner;
     private final IscsiConfig config;
+    private final Retrier retrier;
 
     @Inject
-    IscsiadmSessionManager(CommandRunner runner, IscsiConfig config) {
+    IscsiadmSessionManager(CommandRunner runner, IscsiConfig config, Retrier retrier) {
         this.runner = requireNonNull(runner, "runner is null");
         this.config = requireNonNull(config, "config is null");
+        this.retrier = requireNonNull(retrier, "retrier is null");
     }
 
     @Override
@@ -163,9 +172,13 @@ final class IscsiadmSessionManager implements SessionManager {
     public void logout(Node node, Deadline deadline) {
         requireNonNull(node, "node is null");
         requireNonNull(deadline, "deadline is null");
-        CommandResult result = run(node(node).arg("--logout").acceptExitCodes(IscsiExitCodes.SUCCESS,
-                IscsiExitCodes.NO_OBJS_FOUND, IscsiExitCodes.LEGACY_NOT_FOUND),
-                config.logoutTimeout(), deadline, "logout from " + node);
+        String what = "logout from " + node;
+        CommandResult result = retrier.run(what, REFUSED_LOGOUT, deadline,
+                failure -> failure instanceof CommandFailedException failed
+                        && failed.exitCode() == IscsiExitCodes.INTERNAL,
+                attemptDeadline -> run(node(node).arg("--logout").acceptExitCodes(IscsiExitCodes.SUCCESS,
+                        IscsiExitCodes.NO_OBJS_FOUND, IscsiExitCodes.LEGACY_NOT_FOUND),
+                        config.logoutTimeout(), attemptDeadline, what));
         if (IscsiExitCodes.nothingFound(result.exitCode())) {
             log.info("no session to log out of for {}", node);
         } else {

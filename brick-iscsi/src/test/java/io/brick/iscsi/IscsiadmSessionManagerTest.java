@@ -7,6 +7,7 @@ import io.brick.core.model.Secret;
 import io.brick.iscsi.SessionManager.Chap;
 import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Retrier;
 import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Faults;
 import io.brick.testkit.host.Latencies;
@@ -48,7 +49,8 @@ class IscsiadmSessionManagerTest {
     @BeforeEach
     void start() {
         host = RecordedLab.host(dir, Latencies.zero());
-        sessions = new IscsiadmSessionManager(host.commandRunner(), IscsiConfig.defaults());
+        sessions = new IscsiadmSessionManager(host.commandRunner(), IscsiConfig.defaults(),
+                new Retrier(host.clock(), host.clock()));
     }
 
     @AfterEach
@@ -299,6 +301,54 @@ class IscsiadmSessionManagerTest {
         assertThat(lastCommand().exitCode()).isEqualTo(21);
         sessions.deleteNode(NODE1, deadline());
         assertThat(lastCommand().exitCode()).isEqualTo(21);
+    }
+
+    @Test
+    void a_logout_iscsid_refuses_while_the_session_recovers_is_tried_again_after_a_pause() {
+        prepare(NODE1, Optional.empty());
+        sessions.login(NODE1, deadline());
+        host.faults().iscsiadmFails(9, 2);
+        long start = host.clock().nanoTime();
+
+        sessions.logout(NODE1, deadline());
+
+        assertThat(host.oracle().leftovers().sessions()).isEmpty();
+        List<CommandLogEntry> logouts = host.oracle().commandLog().stream()
+                .filter(entry -> entry.display().endsWith("--logout")).toList();
+        assertThat(logouts).extracting(CommandLogEntry::exitCode).containsExactly(9, 9, 0);
+        // 0.5 s and 1 s between the attempts
+        assertThat(Duration.ofNanos(host.clock().nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void a_logout_refused_every_time_fails_after_five_attempts_with_the_session_left() {
+        prepare(NODE1, Optional.empty());
+        sessions.login(NODE1, deadline());
+        host.faults().iscsiadmFails(9, 10);
+
+        CommandFailedException failure = catchThrowableOfType(() -> sessions.logout(NODE1, deadline()),
+                CommandFailedException.class);
+
+        assertThat(failure.exitCode()).isEqualTo(9);
+        assertThat(commands()).filteredOn(line -> line.endsWith("--logout")).hasSize(5);
+        assertThat(host.oracle().leftovers().sessions()).hasSize(1);
+    }
+
+    @Test
+    void a_logout_refused_with_another_code_or_past_the_deadline_is_not_tried_again() {
+        prepare(NODE1, Optional.empty());
+        sessions.login(NODE1, deadline());
+        host.faults().iscsiadmFails(8, 1);
+        assertThat(catchThrowableOfType(() -> sessions.logout(NODE1, deadline()), CommandFailedException.class)
+                .exitCode()).isEqualTo(8);
+        assertThat(commands()).filteredOn(line -> line.endsWith("--logout")).hasSize(1);
+
+        // 9 again, but the next pause (0.5 s) would pass the deadline
+        host.faults().iscsiadmFails(9, 1);
+        assertThat(catchThrowableOfType(() -> sessions.logout(NODE1, Deadline.after(Duration.ofMillis(400),
+                host.clock())), CommandFailedException.class).exitCode()).isEqualTo(9);
+        assertThat(commands()).filteredOn(line -> line.endsWith("--logout")).hasSize(2);
+        assertThat(host.oracle().leftovers().sessions()).hasSize(1);
     }
 
     @Test
