@@ -42,7 +42,7 @@ final class TopologyView {
         lines.add("SCSI devices: " + (topology.devices().isEmpty() ? "none" : ""));
         for (BlockDevice d : topology.devices()) {
             lines.add(String.format(Locale.ROOT, "  %s %s wwid %s %s %s %s %s%s", d.name(), d.hctl(),
-                    d.wwid().map(Wwid::value).orElse("-"), size(d.sizeBytes()), d.state().name().toLowerCase(Locale.ROOT),
+                    d.wwid().map(Wwid::value).orElse("-"), size(d.sizeBytes()), d.state().kernelName(),
                     d.vendor(), d.model(), d.holders().isEmpty() ? "" : " held by " + String.join(", ", d.holders())));
         }
         lines.add("multipath maps: " + (topology.multipathMaps().isEmpty() ? "none" : ""));
@@ -97,7 +97,7 @@ final class TopologyView {
         map.put("hctl", d.hctl().toString());
         map.put("wwid", d.wwid().map(Wwid::value).orElse(null));
         map.put("sizeBytes", d.sizeBytes());
-        map.put("state", d.state().name().toLowerCase(Locale.ROOT));
+        map.put("state", d.state().kernelName());
         map.put("vendor", d.vendor());
         map.put("model", d.model());
         map.put("holders", d.holders());

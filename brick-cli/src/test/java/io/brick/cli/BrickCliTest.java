@@ -115,6 +115,29 @@ class BrickCliTest {
     }
 
     @Test
+    void a_missing_initiator_name_is_warned_about_once_not_once_per_transport() throws Exception {
+        java.nio.file.Files.delete(host.root().resolve("etc/iscsi/initiatorname.iscsi"));
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.brick");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        CliRun run;
+        try {
+            run = CliRun.run(factory, "", "connector-properties", "--json");
+        } finally {
+            logger.detachAppender(logs);
+        }
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.json().path("properties").has("initiator")).isFalse();
+        assertThat(run.json().path("protocols").toString()).contains("ISCSI", "ISER");
+        assertThat(logs.list).filteredOn(event -> event.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .containsExactly("Could not find the iSCSI Initiator File: no initiator name for this host");
+    }
+
+    @Test
     void doctor_on_a_clean_host_says_clean_and_exits_zero() {
         CliRun run = CliRun.run(factory, "", "doctor", "--json");
 

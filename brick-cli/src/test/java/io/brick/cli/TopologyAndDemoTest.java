@@ -34,6 +34,28 @@ class TopologyAndDemoTest {
         return Recordings.all();
     }
 
+    @Test
+    void topology_prints_a_device_state_as_the_kernel_writes_it(@TempDir Path dir) throws Exception {
+        Snapshot.load(Recordings.all().get(0)).materialise(dir);
+        Path state;
+        try (var disks = java.nio.file.Files.list(dir.resolve("sys/block"))) {
+            Path disk = disks.filter(each -> each.getFileName().toString().startsWith("sd")).sorted().findFirst()
+                    .orElseThrow();
+            state = disk.resolve("device/state").toRealPath();
+        }
+        java.nio.file.Files.writeString(state, "transport-offline\n");
+
+        CliRun json = CliRun.run(RuntimeFactory.real(), "", "topology", "--root", dir.toString(), "--json");
+        CliRun text = CliRun.run(RuntimeFactory.real(), "", "topology", "--root", dir.toString());
+
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        List<String> states = new ArrayList<>();
+        json.json().path("devices").forEach(d -> states.add(d.path("state").asText()));
+        assertThat(states).contains("transport-offline").doesNotContain("transport_offline");
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains(" transport-offline ").doesNotContain("transport_offline");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("recordings")
     void topology_with_root_shows_the_sessions_devices_and_maps_the_recording_shows(String name, @TempDir Path dir) {

@@ -41,6 +41,8 @@ public final class IscsiModule extends AbstractModule {
                 .setDefault().toInstance(connectorConfig);
         OptionalBinder.newOptionalBinder(binder(), SessionManager.class).setDefault().to(IscsiadmSessionManager.class);
         bind(IscsiadmSessionManager.class).in(Scopes.SINGLETON);
+        // one for both transports: a missing initiator name is said once, not once per transport
+        bind(HostInitiator.class).in(Scopes.SINGLETON);
         TransportBinder transports = TransportBinder.of(binder());
         Key<ConnectorConfig> config = Key.get(ConnectorConfig.class, Names.named(IscsiPlugin.NAME));
         transports.addTransport(Protocol.ISCSI).to(TcpIscsiTransport.class, config);

@@ -11,7 +11,6 @@ import io.brick.core.model.DevicePath;
 import io.brick.core.model.Lun;
 import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
-import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.ScsiScanner;
 import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.port.SysfsAccess;
@@ -64,7 +63,7 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
     private final IscsiHost host;
     private final EventPublisher events;
     private final Clock clock;
-    private final HostConfiguration hostConfiguration;
+    private final HostInitiator initiator;
     private final ConnectorConfig config;
     private final ExecutorService workers;
     private final IscsiAttachment.Context context;
@@ -79,13 +78,13 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
     IscsiTransport(String defaultIface, SessionManager sessions, TopologyProvider topology, SysfsAccess sysfs,
                    ScsiScanner scanner,
                    LockManager locks, EventPublisher events, Clock clock, Sleeper sleeper,
-                   HostConfiguration hostConfiguration, ConnectorConfig config) {
+                   HostInitiator initiator, ConnectorConfig config) {
         this.defaultIface = requireNonNull(defaultIface, "defaultIface is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.host = new IscsiHost(new IscsiSessionReader(sysfs, topology));
         this.events = requireNonNull(events, "events is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.hostConfiguration = requireNonNull(hostConfiguration, "hostConfiguration is null");
+        this.initiator = requireNonNull(initiator, "initiator is null");
         this.config = requireNonNull(config, "config is null");
         this.workers = Executors.newCachedThreadPool(daemonThreads());
         this.context = new IscsiAttachment.Context(host, sessions, scanner, locks, events, clock, sleeper, workers);
@@ -195,8 +194,7 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
     @Override
     public Map<String, Object> connectorProperties() {
         Map<String, Object> properties = new LinkedHashMap<>();
-        InitiatorName.read(hostConfiguration).ifPresentOrElse(iqn -> properties.put("initiator", iqn.value()),
-                () -> log.warn("Could not find the iSCSI Initiator File: no initiator name for this host"));
+        initiator.name().ifPresent(iqn -> properties.put("initiator", iqn.value()));
         return properties;
     }
 

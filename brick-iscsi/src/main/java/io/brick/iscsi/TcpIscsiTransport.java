@@ -3,7 +3,6 @@ package io.brick.iscsi;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.lock.LockManager;
-import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.ScsiScanner;
 import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
@@ -16,7 +15,7 @@ import jakarta.inject.Named;
 final class TcpIscsiTransport extends IscsiTransport {
     @Inject
     TcpIscsiTransport(SessionManager sessions, TopologyProvider topology, SysfsAccess sysfs, ScsiScanner scanner,
-            LockManager locks, EventPublisher events, Clock clock, Sleeper sleeper, HostConfiguration host,
+            LockManager locks, EventPublisher events, Clock clock, Sleeper sleeper, HostInitiator host,
             @Named(IscsiPlugin.NAME) ConnectorConfig config) {
         super("default", sessions, topology, sysfs, scanner, locks, events, clock, sleeper, host, config);
     }
