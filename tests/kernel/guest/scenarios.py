@@ -378,6 +378,41 @@ def doctor_finds_leftover(lab):
 
 
 @scenario
+def kernel_words(lab):
+    """brick topology gives a device's state in the kernel's own word: LUN 1's only portal goes down and, past its
+    session's recovery timeout (lowered to 3 s here), the kernel marks the path transport-offline; brick's JSON and
+    text say transport-offline too. The portal comes back, the path runs again, disconnect leaves nothing."""
+    lun = Lun("words", 1)
+    lab.target([lun], portals=(P1,))
+    props = props_for(lun, portals=(P1,))
+    info = device_info(lab.brick("connect", props))
+    _, slaves = lab.expect_map(info["path"], lun.wwid, paths=1)
+    disk = slaves[0]
+    session = re.search(r"/session(\d+)/", os.path.realpath(f"/sys/block/{disk}/device"))
+    if not session:
+        raise Failure(f"{disk} is under no iSCSI session: {os.path.realpath(f'/sys/block/{disk}/device')}")
+    with open(f"/sys/class/iscsi_session/session{session.group(1)}/recovery_tmo", "w") as f:
+        f.write("3")
+    state = f"/sys/block/{disk}/device/state"
+    lab.delete_portal(P1)
+    lab.wait_for(f"{disk} to go transport-offline", lambda: read(state) == "transport-offline", timeout=60,
+                 interval=0.5)
+    states = {d["name"]: d["state"] for d in lab.brick("topology").doc["devices"]}
+    if states.get(disk) != "transport-offline":
+        raise Failure(f"brick topology --json gives {disk} the state {states.get(disk)!r}, sysfs has "
+                      f"transport-offline")
+    text = lab.sh(["java", *lab.java_opts, "-jar", lab.jar, "topology"], quiet=True).out
+    line = next((each for each in text.splitlines() if each.strip().startswith(disk + " ")), "")
+    if " transport-offline " not in line + " ":
+        raise Failure(f"brick topology prints {disk} as {line.strip()!r}, without the kernel's transport-offline")
+    lab.log(f"{disk}: sysfs, JSON and text all say transport-offline")
+    lab.add_portal(P1)
+    lab.wait_for(f"{disk} to run again", lambda: read(state) == "running", timeout=90, interval=0.5)
+    lab.brick("disconnect", props, device_info=info)
+    lab.assert_clean()
+
+
+@scenario
 def timings(lab):
     """Two-portal connect and disconnect, three times by brick and three times by hand (the kernel's own login,
     scan and map times in the same guest): the floor brick's numbers stand on."""
