@@ -33,5 +33,10 @@ public enum FaultKind {
     /** Two LUNs reporting one WWID. */
     DUPLICATE_WWID,
     /** multipathd not running. */
-    MULTIPATHD_DOWN
+    MULTIPATHD_DOWN,
+    /**
+     * multipathd still monitoring a path whose device was removed (a remove uevent it missed, as in the hard-reboot
+     * race os-brick fixed in 2025): it lists the path until {@code multipathd del path} is run.
+     */
+    MULTIPATHD_KEEPS_REMOVED_PATHS
 }

@@ -42,6 +42,7 @@ public final class Faults {
     private final Set<String> busyMaps = new LinkedHashSet<>();
     private Duration slowUdev = Duration.ZERO;
     private Duration slowIscsiadm = Duration.ZERO;
+    private boolean keepRemovedPaths;
     private int failingCode;
     private int failingTimes;
     private double failingProbability;
@@ -258,6 +259,7 @@ public final class Faults {
             failingCode = exitCode;
             failingTimes = times;
             failingProbability = 0;
+            keepRemovedPaths = false;
         }
         return this;
     }
@@ -300,6 +302,17 @@ public final class Faults {
     }
 
     /** multipathd stops: no new maps, its commands fail. */
+    /**
+     * From now on multipathd keeps monitoring the paths whose devices are removed: {@code multipathd show paths} lists
+     * them (checker faulty) until {@code multipathd del path} names them ({@link Oracle#pathsMultipathdHolds()}).
+     */
+    public Faults multipathdKeepsRemovedPaths() {
+        synchronized (clock) {
+            keepRemovedPaths = true;
+        }
+        return this;
+    }
+
     public Faults multipathdDown() {
         synchronized (clock) {
             kernel.oracle.fire(FaultKind.MULTIPATHD_DOWN, "multipathd");
@@ -327,6 +340,10 @@ public final class Faults {
     }
 
     // ------------------------------------------------------------------------------------------- package-private
+
+    boolean keepsRemovedPaths() {
+        return keepRemovedPaths;
+    }
 
     Optional<Reason> refusal(String portal) {
         return Optional.ofNullable(refused.get(portal));

@@ -55,6 +55,8 @@ final class Kernel {
     final Map<String, DiscoveryRecord> discoveryRecords = new LinkedHashMap<>();
     final Map<Integer, SessionState> sessions = new TreeMap<>();
     final Map<String, Device> devices = new LinkedHashMap<>();
+    /** Paths multipathd still monitors though their devices were removed ({@link Faults#multipathdKeepsRemovedPaths}). */
+    final Map<String, HeldPath> heldPaths = new LinkedHashMap<>();
     final Map<String, MapState> maps = new LinkedHashMap<>();
     final Set<String> wwidsFile = new LinkedHashSet<>();
     final Set<String> portalsDown = new LinkedHashSet<>();
@@ -270,6 +272,10 @@ final class Kernel {
             device.dirty = false;
         }
         Optional<MapState> map = mapHolding(device.name);
+        if (faults.keepsRemovedPaths() && multipathdRunning) {
+            heldPaths.put(device.name, new HeldPath(device, devT(device.name)));
+            oracle.fire(FaultKind.MULTIPATHD_KEEPS_REMOVED_PATHS, device.name);
+        }
         sysfs.removeScsiDevice(device.name);
         devices.remove(device.name);
         watches.values().removeIf(watch -> watch.device.equals(device.name));
@@ -1050,6 +1056,25 @@ final class Kernel {
             this.iface = iface;
             this.recoveryTmo = recoveryTmo;
         }
+    }
+
+    /** The held paths whose names no live device has taken again: what {@code multipathd show paths} adds. */
+    List<HeldPath> heldPaths() {
+        return heldPaths.values().stream().filter(held -> !devices.containsKey(held.device().name)).toList();
+    }
+
+    /** A device's {@code major:minor}, from its {@code dev} attribute. */
+    String devT(String kernelName) {
+        Path dev = sysfs.root().resolve("sys/block/" + kernelName + "/dev");
+        try {
+            return Files.readString(dev, StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A removed path multipathd still lists, with the device number it had ({@code null} for a live path). */
+    record HeldPath(Device device, String devT) {
     }
 
     /** A SCSI disk. */

@@ -3,11 +3,6 @@ package io.brick.testkit.host;
 import io.brick.core.model.DeviceState;
 import io.brick.testkit.host.Invocation.Output;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,7 +165,7 @@ final class MultipathTools {
             case "show paths" -> none -> showPaths(rest);
             case "show maps" -> none -> showMaps(rest);
             case "add path" -> none -> addPath(single(rest));
-            case "del path", "remove path" -> none -> reply(!single(rest).isEmpty());
+            case "del path", "remove path" -> none -> delPath(single(rest));
             case "resize map" -> none -> resize(single(rest));
             case "disablequeueing map" -> none -> disableQueueing(single(rest), "multipathd disablequeueing map");
             case "remove map", "del map" -> none -> removeMap(single(rest));
@@ -199,17 +194,25 @@ final class MultipathTools {
     }
 
     private Output showPaths(List<String> rest) {
-        List<Kernel.Device> paths = List.copyOf(kernel.devices.values());
+        List<Kernel.HeldPath> paths = new ArrayList<>();
+        kernel.devices.values().forEach(each -> paths.add(new Kernel.HeldPath(each, null)));
+        List<Kernel.HeldPath> held = kernel.heldPaths();
+        paths.addAll(held);
         if (rest.isEmpty()) {
             List<String> headers = List.of("hcil", "dev", "dev_t", "pri", "dm_st", "chk_st", "dev_st", "next_check");
-            List<List<String>> rows = paths.stream().map(each -> List.of(each.hctl.toString(), each.name,
-                    devT(each.name), "50", pathDmState(each), checker(each), devState(each), "XXXXX..... 2/4"))
+            List<List<String>> rows = paths.stream().map(each -> each.devT() != null
+                    ? List.of(each.device().hctl.toString(), each.device().name, each.devT(), "50", "failed", "faulty",
+                            "offline", "orphan")
+                    : List.of(each.device().hctl.toString(), each.device().name, devT(each.device().name), "50",
+                            pathDmState(each.device()), checker(each.device()), devState(each.device()),
+                            "XXXXX..... 2/4"))
                     .toList();
             return Output.ok(table(headers, rows));
         }
         String format = rawFormat(rest);
         StringBuilder out = new StringBuilder();
-        paths.forEach(each -> out.append(expand(format, c -> pathField(each, c))).append('\n'));
+        paths.forEach(each -> out.append(expand(format, c -> each.devT() != null ? heldField(each, c)
+                : pathField(each.device(), c))).append('\n'));
         return Output.ok(out.length() == 0 ? "ok\n" : out.toString());
     }
 
@@ -296,6 +299,13 @@ final class MultipathTools {
         }
         kernel.removeMap(map);
         return reply(true);
+    }
+
+    /** Stops monitoring a path: a held one is forgotten; a live one stays a device (multipathd only lets go of it). */
+    private Output delPath(String reference) {
+        String name = reference.startsWith("/dev/") ? reference.substring("/dev/".length()) : reference;
+        kernel.heldPaths.remove(name);
+        return reply(!reference.isEmpty());
     }
 
     private static Output reply(boolean ok) {
@@ -444,6 +454,19 @@ final class MultipathTools {
         };
     }
 
+    /** A removed path multipathd still lists: what it last knew of it, failed and in no map. */
+    private String heldField(Kernel.HeldPath held, char wildcard) {
+        return switch (wildcard) {
+            case 'D' -> held.devT();
+            case 't' -> "failed";
+            case 'T' -> "faulty";
+            case 'o' -> "offline";
+            case 'm' -> "[orphan]";
+            case 'a' -> "[undef]";
+            default -> pathField(held.device(), wildcard);
+        };
+    }
+
     private String mapField(Kernel.MapState map, char wildcard) {
         return switch (wildcard) {
             case 'n' -> map.name;
@@ -540,12 +563,7 @@ final class MultipathTools {
     }
 
     String devT(String kernelName) {
-        Path dev = kernel.sysfs.root().resolve("sys/block/" + kernelName + "/dev");
-        try {
-            return Files.readString(dev, StandardCharsets.US_ASCII).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return kernel.devT(kernelName);
     }
 
     private String timestamp() {

@@ -109,6 +109,16 @@ public final class Oracle {
         }
     }
 
+    /**
+     * The paths multipathd still monitors though their devices are gone ({@link Faults#multipathdKeepsRemovedPaths}):
+     * what a disconnect must make it forget.
+     */
+    public List<String> pathsMultipathdHolds() {
+        synchronized (clock) {
+            return kernel.heldPaths().stream().map(held -> held.device().name).toList();
+        }
+    }
+
     /** Every command run, in order, with its simulated start, masked argv, exit code and duration. */
     public List<CommandLogEntry> commandLog() {
         synchronized (clock) {
