@@ -231,6 +231,41 @@ def extend(lab):
 
 
 @scenario
+def extend_path_down(lab):
+    """The LUN grows while one of its two paths is down: brick extend refuses (exit 1, host-state, naming the path
+    that is not running) and resizes nothing, as os-brick does since 2023 (a map resized from paths of two sizes);
+    with the portal back and every path running, extend returns the new size."""
+    lun = Lun("extend-down", 1, size_mb=128, block=True)
+    lab.target([lun])
+    props = props_for(lun)
+    info = device_info(lab.brick("connect", props))
+    name, slaves = lab.expect_map(info["path"], lun.wwid, paths=2)
+    lab.sh(["truncate", "-s", "256M", f"/var/lib/lab/{lun.name}.img"])
+    lab.sh(["losetup", "-c", lun.loop])
+    lab.delete_portal(P2)
+    states = lambda: {slave: read(f"/sys/block/{slave}/device/state") for slave in slaves}
+    lab.wait_for("a path to stop running", lambda: any(state != "running" for state in states().values()),
+                 timeout=60, interval=0.2)
+    down = [slave for slave, state in states().items() if state != "running"]
+    r = lab.brick("extend", props, expect=1)
+    error = (r.doc or {}).get("error", {})
+    if error.get("kind") != "host-state" or not any(slave in error.get("message", "") for slave in down):
+        raise Failure(f"extend with {down} down failed with {error}, expected host-state naming {down}")
+    size = int(read(f"/sys/block/{name}/size")) * 512
+    if size != 128 << 20:
+        raise Failure(f"{name} is {size} bytes after a refused extend, expected it unchanged at {128 << 20}")
+    lab.log(f"extend refused with {down} down: {error.get('message')}")
+    lab.add_portal(P2)
+    lab.wait_for("every path to run again", lambda: all(state == "running" for state in states().values()),
+                 timeout=90, interval=0.5)
+    new_size = lab.brick("extend", props).doc["newSizeBytes"]
+    if new_size != 256 << 20:
+        raise Failure(f"extend with every path back returned {new_size}, expected {256 << 20}")
+    lab.brick("disconnect", props, device_info=info)
+    lab.assert_clean()
+
+
+@scenario
 def lun_reuse(lab):
     """LUN 1 is deleted and recreated with a new WWID while the old device lingers: connect never returns it."""
     old = Lun("lun-reuse", 1, generation=0)
