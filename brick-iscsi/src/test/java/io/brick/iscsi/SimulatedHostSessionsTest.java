@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.Lun;
 import io.brick.core.model.Wwid;
@@ -88,7 +89,7 @@ class SimulatedHostSessionsTest {
         lab(Latencies.realistic());
         attachTwoPortals();
         SysfsHost built = SysfsHost.over(host.hostRoot());
-        SysfsHost recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+        SysfsHost recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsHost::over).topology();
 
         assertThat(recorded.topology().devices()).hasSize(2);
         assertThat(built.topology()).isEqualTo(recorded.topology());
@@ -109,7 +110,7 @@ class SimulatedHostSessionsTest {
         lab(Latencies.realistic(), FakeSysfs.Detail.READERS);
         attachTwoPortals();
         SysfsHost built = SysfsHost.over(host.hostRoot());
-        SysfsHost recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+        SysfsHost recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsHost::over).topology();
 
         assertThat(built.topology()).isEqualTo(recorded.topology());
         for (String name : List.of("sda", "sdb", "dm-0", "sdc")) {
@@ -133,7 +134,7 @@ class SimulatedHostSessionsTest {
             run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--op", "delete");
         }
         SysfsHost built = SysfsHost.over(host.hostRoot());
-        SysfsHost recorded = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir).topology();
+        SysfsHost recorded = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir, SysfsHost::over).topology();
         assertThat(built.topology()).isEqualTo(recorded.topology());
         assertThat(host.oracle().leftovers().isEmpty()).as("%s", host.oracle().leftovers()).isTrue();
         assertThat(host.oracle().dataLossEvents()).isEmpty();

@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.testkit.snapshot.Recordings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +20,12 @@ class HostSysfsAccessTest {
     @TempDir
     Path dir;
 
-    private RecordedFixture fixture;
+    private RecordedFixture<SysfsTopologyProvider> fixture;
     private HostSysfsAccess sysfs;
 
     @BeforeEach
     void materialise() {
-        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new);
         sysfs = new HostSysfsAccess(fixture.host());
     }
 

@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
 import io.brick.core.model.Wwid;
@@ -80,7 +81,7 @@ class SimulatedHostTopologyTest {
         lab(Latencies.realistic());
         attachTwoPortals();
         SysfsTopologyProvider built = new SysfsTopologyProvider(host.hostRoot());
-        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new).topology();
 
         assertThat(recorded.topology().devices()).hasSize(2);
         assertThat(built.topology()).isEqualTo(recorded.topology());
@@ -98,7 +99,7 @@ class SimulatedHostTopologyTest {
         lab(Latencies.realistic(), FakeSysfs.Detail.READERS);
         attachTwoPortals();
         SysfsTopologyProvider built = new SysfsTopologyProvider(host.hostRoot());
-        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new).topology();
 
         assertThat(built.topology()).isEqualTo(recorded.topology());
         for (String name : List.of("sda", "sdb", "dm-0", "sdc")) {
@@ -144,7 +145,7 @@ class SimulatedHostTopologyTest {
             run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--op", "delete");
         }
         SysfsTopologyProvider built = new SysfsTopologyProvider(host.hostRoot());
-        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir).topology();
+        SysfsTopologyProvider recorded = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir, SysfsTopologyProvider::new).topology();
         assertThat(built.topology()).isEqualTo(recorded.topology());
         assertThat(host.oracle().leftovers().isEmpty()).as("%s", host.oracle().leftovers()).isTrue();
         assertThat(host.oracle().dataLossEvents()).isEmpty();
