@@ -80,7 +80,8 @@ public final class FcHostReader {
     /** Remote ports of one host, or of every host when {@code hostNumber} is negative. */
     private List<FcRemotePort> ports(int hostNumber) {
         List<FcRemotePort> ports = new ArrayList<>();
-        for (SysfsAccess.Entry entry : sysfs.entries("class/fc_remote_ports", name -> ofHost(RPORT, name, hostNumber))) {
+        for (SysfsAccess.Entry entry : sysfs.entries("class/fc_remote_ports",
+                name -> ofHost(RPORT, name, hostNumber))) {
             Matcher matcher = RPORT.matcher(entry.name());
             if (matcher.matches()) {
                 readRemotePort(entry, Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)))

@@ -198,7 +198,8 @@ public final class IscsiSessionReader {
             return sysfs.readAll(connection, CONNECTION_ATTRIBUTES);
         } catch (HostStateException e) {
             Map<String, String> values = new java.util.HashMap<>();
-            for (List<String> pair : List.of(CONNECTION_ATTRIBUTES.subList(0, 2), CONNECTION_ATTRIBUTES.subList(2, 4))) {
+            for (List<String> pair : List.of(CONNECTION_ATTRIBUTES.subList(0, 2),
+                    CONNECTION_ATTRIBUTES.subList(2, 4))) {
                 try {
                     values.putAll(sysfs.readAll(connection, pair));
                 } catch (HostStateException unreadable) {

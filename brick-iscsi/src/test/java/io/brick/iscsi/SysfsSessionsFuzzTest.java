@@ -2,12 +2,9 @@ package io.brick.iscsi;
 
 import io.brick.core.error.BrickException;
 import io.brick.core.host.HostRoot;
-import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
-import io.brick.core.model.MultipathMap;
 import io.brick.testkit.fuzz.FuzzTally;
-import io.brick.testkit.fuzz.ParserFuzzer;
 import io.brick.testkit.fuzz.SysfsTreeFuzzer;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.snapshot.Snapshot;
@@ -17,15 +14,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import static io.brick.testkit.fuzz.SysfsTreeFuzzer.HONEY_IQN;
@@ -46,7 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SysfsSessionsFuzzTest {
     private static final int TREES = Math.max(1, FuzzTally.inputs(2_000) / 8);
     private static final long SEED = FuzzTally.seed(20_260_921L);
-    private static final String WWID = "360014053b8c2d6119a414f0b8e275d1c";
 
     private final FuzzTally tally = new FuzzTally();
 
@@ -96,31 +88,12 @@ class SysfsSessionsFuzzTest {
         return calls;
     }
 
-    /** No honeypot value, and every kernel name is a single path element. */
+    /** The testkit's oracle, and on a whole view its devices and maps too. */
     private static void check(Object answer) {
-        assertThat(String.valueOf(answer)).doesNotContain(HONEY_MARKS);
-        names(answer, new ArrayList<>()).forEach(kernelName -> assertThat(isKernelName(kernelName))
-                .as("kernel name %s", ParserFuzzer.escape(kernelName)).isTrue());
-    }
-
-    private static List<String> names(Object answer, List<String> names) {
-        if (answer instanceof Optional<?> optional) {
-            optional.ifPresent(value -> names(value, names));
-        } else if (answer instanceof Collection<?> collection) {
-            collection.forEach(value -> names(value, names));
-        } else if (answer instanceof BlockDevice device) {
-            names.add(device.name());
-            names.addAll(device.holders());
-        } else if (answer instanceof MultipathMap map) {
-            names.add(map.kernelName());
-            names.addAll(map.slaves());
-        } else if (answer instanceof SysfsHost.View topology) {
-            names(topology.devices(), names);
-            names(topology.multipathMaps(), names);
-        } else if (answer instanceof String text) {
-            names.add(text);
+        SysfsTreeFuzzer.check(answer);
+        if (answer instanceof SysfsHost.View view) {
+            SysfsTreeFuzzer.check(List.of(view.devices(), view.multipathMaps()));
         }
-        return names;
     }
 
     /**
@@ -136,47 +109,10 @@ class SysfsSessionsFuzzTest {
         SysfsHost.View original = provider.topology();
         List<Path> flickering = List.of(sys.resolve("devices/platform/host2/session1/target2:0:0/2:0:0:1"),
                 sys.resolve("devices/platform/host3/session2"), sys.resolve("devices/virtual/block/dm-0/slaves/sdb"));
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Throwable> flickerErrors = new ArrayList<>();
-        Thread flicker = new Thread(() -> {
-            try {
-                int i = 0;
-                while (!stop.get()) {
-                    Path path = flickering.get(i++ % flickering.size());
-                    Path aside = base.resolve("aside");
-                    Files.move(path, aside);
-                    Files.move(aside, path);
-                }
-            } catch (IOException e) {
-                flickerErrors.add(e);
-            }
-        }, "flicker");
-        Map<String, Function<SysfsHost, Object>> calls = calls();
-        List<String> failures = new ArrayList<>();
-        int rounds = Math.max(20, TREES / 5);
-        flicker.start();
-        try {
-            for (int i = 0; i < rounds; i++) {
-                for (Map.Entry<String, Function<SysfsHost, Object>> call : calls.entrySet()) {
-                    try {
-                        check(call.getValue().apply(provider));
-                        tally.record("mid-walk " + call.getKey(), ParserFuzzer.ACCEPTED);
-                    } catch (BrickException e) {
-                        tally.record("mid-walk " + call.getKey(), e.kind());
-                    } catch (RuntimeException | AssertionError e) {
-                        tally.record("mid-walk " + call.getKey(), "FAILED");
-                        if (failures.size() < 20) {
-                            failures.add(call.getKey() + ": " + e);
-                        }
-                    }
-                }
-            }
-        } finally {
-            stop.set(true);
-            flicker.join();
-        }
-        assertThat(flickerErrors).isEmpty();
-        assertThat(failures).isEmpty();
+        SysfsTreeFuzzer.MidWalk walk = new SysfsTreeFuzzer(tally, TREES, SEED).midWalk(base, flickering, provider,
+                calls(), SysfsSessionsFuzzTest::check, Math.max(20, TREES / 5));
+        assertThat(walk.flickerErrors()).isEmpty();
+        assertThat(walk.failures()).isEmpty();
         assertThat(provider.topology()).isEqualTo(original);
     }
 
@@ -187,11 +123,5 @@ class SysfsSessionsFuzzTest {
                 .isInstanceOf(AssertionError.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> check(List.of("../../etc")))
                 .isInstanceOf(AssertionError.class);
-    }
-
-    /** Whether a kernel device name is one path element ({@code sda}, {@code dm-0}), as brick-sysfs checks it. */
-    private static boolean isKernelName(String name) {
-        return name != null && !name.isEmpty() && name.indexOf('/') < 0 && name.indexOf('\0') < 0
-                && !name.equals(".") && !name.equals("..");
     }
 }

@@ -66,8 +66,8 @@ final class HostSysfsAccess implements SysfsAccess {
         List<Entry> entries = new ArrayList<>();
         for (String name : HostFiles.list(dir.get())) {
             if (names.test(name)) {
-                files.realEntryInSys(dir.get(), name, checked)
-                        .ifPresent(real -> entries.add(new RealEntry(name, sys.get().relativize(real).toString(), real)));
+                files.realEntryInSys(dir.get(), name, checked).ifPresent(
+                        real -> entries.add(new RealEntry(name, sys.get().relativize(real).toString(), real)));
             }
         }
         return List.copyOf(entries);

@@ -2,15 +2,12 @@ package io.brick.sysfs;
 
 import io.brick.core.error.BrickException;
 import io.brick.core.host.HostRoot;
-import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Hctl;
-import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
 import io.brick.testkit.fuzz.FuzzTally;
-import io.brick.testkit.fuzz.ParserFuzzer;
 import io.brick.testkit.fuzz.SysfsTreeFuzzer;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.snapshot.Snapshot;
@@ -21,15 +18,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import static io.brick.testkit.fuzz.SysfsTreeFuzzer.HONEY_IQN;
@@ -55,7 +48,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SysfsTopologyFuzzTest {
     private static final int TREES = Math.max(1, FuzzTally.inputs(2_000) / 8);
     private static final long SEED = FuzzTally.seed(20_260_921L);
-    private static final String WWID = "360014053b8c2d6119a414f0b8e275d1c";
 
     private final FuzzTally tally = new FuzzTally();
 
@@ -79,14 +71,7 @@ class SysfsTopologyFuzzTest {
     void built_fibre_channel_tree_damaged_gives_answers_or_typed_errors() throws IOException {
         Path base = dir.resolve("fc");
         Path honeypot = SysfsTreeFuzzer.honeypot(base);
-        FakeSysfs tree = FakeSysfs.create(base.resolve("root"))
-                .fcHost(5, h -> h.portName("50014380242b9750").nodeName("50014380242b9751"))
-                .fcRemotePort(5, 0, 1, p -> p.portName("514f0c50023f6c00").scsiTargetId(0))
-                .scsiDevice("5:0:0:1", "sdc", d -> d.wwid(WWID))
-                .fcHost(6, h -> h.portName("50014380242b9752").nodeName("50014380242b9753"))
-                .fcRemotePort(6, 0, 2, p -> p.portName("514f0c50023f6c01").scsiTargetId(0))
-                .scsiDevice("6:0:0:1", "sdd", d -> d.wwid(WWID))
-                .multipathMap("dm-0", map -> map.wwid(WWID).slaves("sdc", "sdd"));
+        FakeSysfs tree = SysfsTreeFuzzer.fibreChannelHost(base.resolve("root"));
         fuzzTree("fc tree", base, tree.hostRoot(), honeypot);
     }
 
@@ -95,7 +80,7 @@ class SysfsTopologyFuzzTest {
         Topology original = provider.topology();
         assertThat(original.toString()).as("the undamaged tree answers").doesNotContain(HONEY_MARKS);
         List<String> failures = new SysfsTreeFuzzer(tally, TREES, SEED).fuzz(name, base, root, honeypot, provider,
-                calls(), SysfsTopologyFuzzTest::check);
+                calls(), SysfsTreeFuzzer::check);
         assertThat(failures).isEmpty();
         assertThat(provider.topology()).as("every damage was undone").isEqualTo(original);
         assertThat(tally.count(name + " (damaged trees)", "undone")).isEqualTo(TREES);
@@ -112,43 +97,16 @@ class SysfsTopologyFuzzTest {
         calls.put("wwid", p -> names.stream().map(p::wwid).toList());
         calls.put("holderMap", p -> names.stream().map(p::holderMap).toList());
         calls.put("multipathMap", p -> names.stream().map(p::multipathMap).toList());
-        calls.put("multipathMapByWwid", p -> List.of(p.multipathMapByWwid(Wwid.of(WWID)),
+        calls.put("multipathMapByWwid", p -> List.of(p.multipathMapByWwid(Wwid.of(SysfsTreeFuzzer.FC_WWID)),
                 p.multipathMapByWwid(Wwid.of(HONEY_WWID))));
         calls.put("multipathMaps", TopologyProvider::multipathMaps);
         calls.put("blockDeviceExists", p -> names.stream().map(p::blockDeviceExists).toList());
         calls.put("diskByIdLinks", p -> names.stream().map(p::diskByIdLinks).toList());
         calls.put("resolveDevLink", p -> List.of(p.resolveDevLink(DevicePath.of("/dev/disk/by-id/wwn-0x60014053b8c2d6119a414f0b8e275d1c")),
-                p.resolveDevLink(DevicePath.of("/dev/disk/by-id/dm-uuid-mpath-" + WWID)),
+                p.resolveDevLink(DevicePath.of("/dev/disk/by-id/dm-uuid-mpath-" + SysfsTreeFuzzer.FC_WWID)),
                 p.resolveDevLink(DevicePath.of("/dev/sda"))));
         calls.put("topology", TopologyProvider::topology);
         return calls;
-    }
-
-    /** No honeypot value, and every kernel name is a single path element. */
-    private static void check(Object answer) {
-        assertThat(String.valueOf(answer)).doesNotContain(HONEY_MARKS);
-        names(answer, new ArrayList<>()).forEach(kernelName -> assertThat(HostFiles.isKernelName(kernelName))
-                .as("kernel name %s", ParserFuzzer.escape(kernelName)).isTrue());
-    }
-
-    private static List<String> names(Object answer, List<String> names) {
-        if (answer instanceof Optional<?> optional) {
-            optional.ifPresent(value -> names(value, names));
-        } else if (answer instanceof Collection<?> collection) {
-            collection.forEach(value -> names(value, names));
-        } else if (answer instanceof BlockDevice device) {
-            names.add(device.name());
-            names.addAll(device.holders());
-        } else if (answer instanceof MultipathMap map) {
-            names.add(map.kernelName());
-            names.addAll(map.slaves());
-        } else if (answer instanceof Topology topology) {
-            names(topology.devices(), names);
-            names(topology.multipathMaps(), names);
-        } else if (answer instanceof String text) {
-            names.add(text);
-        }
-        return names;
     }
 
     /**
@@ -164,56 +122,19 @@ class SysfsTopologyFuzzTest {
         Topology original = provider.topology();
         List<Path> flickering = List.of(sys.resolve("devices/platform/host2/session1/target2:0:0/2:0:0:1"),
                 sys.resolve("devices/platform/host3/session2"), sys.resolve("devices/virtual/block/dm-0/slaves/sdb"));
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Throwable> flickerErrors = new ArrayList<>();
-        Thread flicker = new Thread(() -> {
-            try {
-                int i = 0;
-                while (!stop.get()) {
-                    Path path = flickering.get(i++ % flickering.size());
-                    Path aside = base.resolve("aside");
-                    Files.move(path, aside);
-                    Files.move(aside, path);
-                }
-            } catch (IOException e) {
-                flickerErrors.add(e);
-            }
-        }, "flicker");
-        Map<String, Function<TopologyProvider, Object>> calls = calls();
-        List<String> failures = new ArrayList<>();
-        int rounds = Math.max(20, TREES / 5);
-        flicker.start();
-        try {
-            for (int i = 0; i < rounds; i++) {
-                for (Map.Entry<String, Function<TopologyProvider, Object>> call : calls.entrySet()) {
-                    try {
-                        check(call.getValue().apply(provider));
-                        tally.record("mid-walk " + call.getKey(), ParserFuzzer.ACCEPTED);
-                    } catch (BrickException e) {
-                        tally.record("mid-walk " + call.getKey(), e.kind());
-                    } catch (RuntimeException | AssertionError e) {
-                        tally.record("mid-walk " + call.getKey(), "FAILED");
-                        if (failures.size() < 20) {
-                            failures.add(call.getKey() + ": " + e);
-                        }
-                    }
-                }
-            }
-        } finally {
-            stop.set(true);
-            flicker.join();
-        }
-        assertThat(flickerErrors).isEmpty();
-        assertThat(failures).isEmpty();
+        SysfsTreeFuzzer.MidWalk walk = new SysfsTreeFuzzer(tally, TREES, SEED).midWalk(base, flickering, provider,
+                calls(), SysfsTreeFuzzer::check, Math.max(20, TREES / 5));
+        assertThat(walk.flickerErrors()).isEmpty();
+        assertThat(walk.failures()).isEmpty();
         assertThat(provider.topology()).isEqualTo(original);
     }
 
     /** The oracle can fail: an answer holding a honeypot value, or a kernel name with a slash, is caught. */
     @Test
     void the_oracle_catches_honeypot_values_and_paths_in_names() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> check(Optional.of("iqn " + HONEY_IQN)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SysfsTreeFuzzer.check(Optional.of("iqn " + HONEY_IQN)))
                 .isInstanceOf(AssertionError.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> check(List.of("../../etc")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SysfsTreeFuzzer.check(List.of("../../etc")))
                 .isInstanceOf(AssertionError.class);
     }
 }

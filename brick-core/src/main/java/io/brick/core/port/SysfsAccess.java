@@ -99,7 +99,10 @@ public interface SysfsAccess {
         /** The name in the directory it was listed in ({@code session1}). */
         String name();
 
-        /** Where it resolved, relative to {@code /sys} ({@code devices/platform/host2/session1/iscsi_session/session1}). */
+        /**
+         * Where it resolved, relative to {@code /sys}
+         * ({@code devices/platform/host2/session1/iscsi_session/session1}).
+         */
         String path();
 
         /** Its attributes as {@link SysfsAccess#readAll} answers them (a missing one is left out). */

@@ -3,6 +3,9 @@ package io.brick.testkit.fuzz;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.MultipathMap;
+import io.brick.core.model.Topology;
 import io.brick.testkit.sysfs.FakeSysfs;
 
 import java.io.IOException;
@@ -44,6 +47,12 @@ public final class SysfsTreeFuzzer {
             "host-1", "host2..", "sda..", "dm-", "dm-99", "target2:0:0:0", "2:0:0:99999999999999999999999",
             "connection1:0..", "rport-5:0-", "\u00e9", " ", "-", "*", "session1 ", "sd\u0000a".replace("\u0000", "_"));
 
+    /**
+     * The WWID of the LUN of {@link #fibreChannelHost}, the recorded iSCSI LUN's too ({@link
+     * io.brick.testkit.snapshot.Recordings}): the fuzz tests ask both trees about it.
+     */
+    public static final String FC_WWID = "360014053b8c2d6119a414f0b8e275d1c";
+
     private final FuzzTally tally;
     private final int trees;
     private final long seed;
@@ -69,6 +78,123 @@ public final class SysfsTreeFuzzer {
                 .scsiDevice("7:0:0:1", "sdh", device -> device.wwid(HONEY_WWID))
                 .multipathMap("dm-7", map -> map.wwid(HONEY_WWID).slaves("sdh"));
         return base.resolve("outside");
+    }
+
+    /**
+     * A built Fibre Channel host: HBAs {@code host5} and {@code host6} with a remote port each, the LUN
+     * {@code 5:0:0:1}/{@code 6:0:0:1} ({@code sdc}, {@code sdd}, WWID {@link #FC_WWID}) and its map {@code dm-0}.
+     */
+    public static FakeSysfs fibreChannelHost(Path root) {
+        return FakeSysfs.create(root)
+                .fcHost(5, h -> h.portName("50014380242b9750").nodeName("50014380242b9751"))
+                .fcRemotePort(5, 0, 1, p -> p.portName("514f0c50023f6c00").scsiTargetId(0))
+                .scsiDevice("5:0:0:1", "sdc", d -> d.wwid(FC_WWID))
+                .fcHost(6, h -> h.portName("50014380242b9752").nodeName("50014380242b9753"))
+                .fcRemotePort(6, 0, 2, p -> p.portName("514f0c50023f6c01").scsiTargetId(0))
+                .scsiDevice("6:0:0:1", "sdd", d -> d.wwid(FC_WWID))
+                .multipathMap("dm-0", map -> map.wwid(FC_WWID).slaves("sdc", "sdd"));
+    }
+
+    /**
+     * The oracle for an answer: no {@link #HONEY_MARKS honeypot value} in it, and every kernel name in it (of block
+     * devices, maps, their holders and slaves, and plain strings, inside optionals and collections) one path element.
+     *
+     * @throws AssertionError when the answer breaks either
+     */
+    public static void check(Object answer) {
+        String text = String.valueOf(answer);
+        for (String mark : HONEY_MARKS) {
+            if (text.contains(mark)) {
+                throw new AssertionError("the answer holds the honeypot's '" + mark + "': " + text);
+            }
+        }
+        for (String name : kernelNames(answer, new ArrayList<>())) {
+            if (!isKernelName(name)) {
+                throw new AssertionError("kernel name " + ParserFuzzer.escape(name) + " is not one path element");
+            }
+        }
+    }
+
+    private static List<String> kernelNames(Object answer, List<String> names) {
+        if (answer instanceof java.util.Optional<?> optional) {
+            optional.ifPresent(value -> kernelNames(value, names));
+        } else if (answer instanceof java.util.Collection<?> collection) {
+            collection.forEach(value -> kernelNames(value, names));
+        } else if (answer instanceof BlockDevice device) {
+            names.add(device.name());
+            names.addAll(device.holders());
+        } else if (answer instanceof MultipathMap map) {
+            names.add(map.kernelName());
+            names.addAll(map.slaves());
+        } else if (answer instanceof Topology topology) {
+            kernelNames(topology.devices(), names);
+            kernelNames(topology.multipathMaps(), names);
+        } else if (answer instanceof String text) {
+            names.add(text);
+        }
+        return names;
+    }
+
+    /** Whether a kernel device name is one path element ({@code sda}, {@code dm-0}), as brick-sysfs checks it. */
+    public static boolean isKernelName(String name) {
+        return name != null && !name.isEmpty() && name.indexOf('/') < 0 && name.indexOf('\0') < 0
+                && !name.equals(".") && !name.equals("..");
+    }
+
+    /** What {@link #midWalk} saw: the calls that failed, and what went wrong moving the directories. */
+    public record MidWalk(List<String> failures, List<Throwable> flickerErrors) {
+        /** Copies both lists. */
+        public MidWalk {
+            failures = List.copyOf(failures);
+            flickerErrors = List.copyOf(flickerErrors);
+        }
+    }
+
+    /**
+     * Devices that disappear while they are read: a second thread moves each of {@code flickering} in turn to
+     * {@code base/aside} and back while every call is made {@code rounds} times; each answer is checked as by
+     * {@link #fuzz}, and each outcome counted under {@code "mid-walk " + call}.
+     */
+    public <P> MidWalk midWalk(Path base, List<Path> flickering, P reader, Map<String, Function<P, Object>> calls,
+            Consumer<Object> check, int rounds) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Throwable> flickerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread flicker = new Thread(() -> {
+            try {
+                int i = 0;
+                while (!stop.get()) {
+                    Path path = flickering.get(i++ % flickering.size());
+                    Path aside = base.resolve("aside");
+                    Files.move(path, aside);
+                    Files.move(aside, path);
+                }
+            } catch (IOException e) {
+                flickerErrors.add(e);
+            }
+        }, "flicker");
+        List<String> failures = new ArrayList<>();
+        flicker.start();
+        try {
+            for (int i = 0; i < rounds; i++) {
+                for (Map.Entry<String, Function<P, Object>> call : calls.entrySet()) {
+                    try {
+                        check.accept(call.getValue().apply(reader));
+                        tally.record("mid-walk " + call.getKey(), ParserFuzzer.ACCEPTED);
+                    } catch (BrickException e) {
+                        tally.record("mid-walk " + call.getKey(), e.kind());
+                    } catch (RuntimeException | AssertionError e) {
+                        tally.record("mid-walk " + call.getKey(), "FAILED");
+                        if (failures.size() < 20) {
+                            failures.add(call.getKey() + ": " + e);
+                        }
+                    }
+                }
+            }
+        } finally {
+            stop.set(true);
+            flicker.join();
+        }
+        return new MidWalk(failures, flickerErrors);
     }
 
     /**
@@ -175,7 +301,8 @@ public final class SysfsTreeFuzzer {
             String original = Files.readString(target, StandardCharsets.ISO_8859_1);
             switch (kind) {
                 case 1 -> damage.replace(target, "delete " + sys.relativize(target), path -> { });
-                case 2 -> damage.replace(target, "empty " + sys.relativize(target), path -> Files.writeString(path, ""));
+                case 2 -> damage.replace(target, "empty " + sys.relativize(target),
+                        path -> Files.writeString(path, ""));
                 case 3 -> damage.replace(target, "directory instead of " + sys.relativize(target),
                         Files::createDirectories);
                 case 4 -> damage.replace(target, "huge " + sys.relativize(target),
