@@ -1,6 +1,7 @@
 package io.brick.fc;
 
 import io.brick.core.error.HostStateException;
+import io.brick.core.model.KernelNames;
 import io.brick.core.model.ScsiTarget;
 import io.brick.core.port.SysfsAccess;
 import org.slf4j.Logger;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,10 +30,12 @@ public final class FcHostReader {
     private static final Pattern HOST = Pattern.compile("host(\\d{1,9})");
     private static final Pattern TARGET = Pattern.compile("target(\\d{1,9}):(\\d{1,9}):(\\d{1,9})");
     private static final Pattern RPORT = Pattern.compile("rport-(\\d{1,9}):(\\d{1,9})-(\\d{1,9})");
-    private static final Pattern NAME_NUMBER = Pattern.compile("(.*?)(\\d{1,9})");
-    private static final Comparator<String> KERNEL_NAME_ORDER = FcHostReader::compareKernelNames;
     private static final Comparator<FcRemotePort> RPORT_ORDER = Comparator.comparingInt(FcRemotePort::hostNumber)
-            .thenComparingInt(FcRemotePort::channel).thenComparing(FcRemotePort::name, KERNEL_NAME_ORDER);
+            .thenComparingInt(FcRemotePort::channel).thenComparing(FcRemotePort::name, KernelNames.ORDER);
+
+    private static final List<String> NAMES = List.of("port_name", "node_name");
+    private static final List<String> NAMES_AND_STATE = List.of("port_name", "node_name", "port_state");
+    private static final List<String> SCSI_TARGET_ID = List.of("scsi_target_id");
 
     private final SysfsAccess sysfs;
 
@@ -43,27 +47,24 @@ public final class FcHostReader {
     /** All Fibre Channel HBAs, sorted by host number. */
     public List<FcHost> hosts() {
         List<FcHost> hosts = new ArrayList<>();
-        for (String name : sysfs.list("class/fc_host")) {
-            Matcher matcher = HOST.matcher(name);
-            if (matcher.matches()) {
-                readHost(Integer.parseInt(matcher.group(1))).ifPresent(hosts::add);
-            }
+        for (SysfsAccess.Entry entry : sysfs.entries("class/fc_host", HOST.asMatchPredicate())) {
+            int hostNumber = Integer.parseInt(entry.name().substring("host".length()));
+            Optional<SysfsAccess.Entry> host = entry.name().equals("host" + hostNumber) ? Optional.of(entry)
+                    : sysfs.entry("class/fc_host/host" + hostNumber); // "host01": the HBA it numbers
+            host.flatMap(dir -> readHost(hostNumber, dir)).ifPresent(hosts::add);
         }
         hosts.sort(Comparator.comparingInt(FcHost::hostNumber));
         return List.copyOf(hosts);
     }
 
     /** One HBA; one whose names cannot be read is skipped with a warning (as os-brick does). */
-    private Optional<FcHost> readHost(int hostNumber) {
-        Optional<String> dir = sysfs.resolve("class/fc_host/host" + hostNumber);
-        if (dir.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<Names> names = names(dir.get(), "Fibre Channel host" + hostNumber, true);
+    private Optional<FcHost> readHost(int hostNumber, SysfsAccess.Entry entry) {
+        String dir = entry.path();
+        Optional<Names> names = names(entry, "Fibre Channel host" + hostNumber, true);
         // .../hostN/fc_host/hostN: the device directory is hostN two levels up
-        String device = parent(parent(dir.get()));
+        String device = parent(parent(dir));
         return names.map(read -> new FcHost(hostNumber, read.port(), read.node(), read.state(),
-                device.isEmpty() ? "/sys/" + dir.get() : "/sys/" + device));
+                device.isEmpty() ? "/sys/" + dir : "/sys/" + device));
     }
 
     /** The remote ports one HBA sees, sorted by name. */
@@ -79,10 +80,11 @@ public final class FcHostReader {
     /** Remote ports of one host, or of every host when {@code hostNumber} is negative. */
     private List<FcRemotePort> ports(int hostNumber) {
         List<FcRemotePort> ports = new ArrayList<>();
-        for (String name : sysfs.list("class/fc_remote_ports")) {
-            Matcher matcher = RPORT.matcher(name);
-            if (matcher.matches() && (hostNumber < 0 || Integer.parseInt(matcher.group(1)) == hostNumber)) {
-                readRemotePort(name, Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)))
+        for (SysfsAccess.Entry entry : sysfs.entries("class/fc_remote_ports",
+                name -> ofHost(RPORT, name, hostNumber))) {
+            Matcher matcher = RPORT.matcher(entry.name());
+            if (matcher.matches()) {
+                readRemotePort(entry, Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)))
                         .ifPresent(ports::add);
             }
         }
@@ -90,23 +92,27 @@ public final class FcHostReader {
         return List.copyOf(ports);
     }
 
-    private Optional<FcRemotePort> readRemotePort(String name, int hostNumber, int channel) {
-        Optional<String> dir = sysfs.resolve("class/fc_remote_ports/" + name);
-        if (dir.isEmpty()) {
-            return Optional.empty();
-        }
-        return names(dir.get(), "Fibre Channel remote port " + name, true).map(read -> new FcRemotePort(name,
-                hostNumber, channel, read.port(), read.node(), read.state(), scsiTargetId(dir.get())));
+    /** Whether a name matches the pattern and its first number is the host's (any host when it is negative). */
+    private static boolean ofHost(Pattern pattern, String name, int hostNumber) {
+        Matcher matcher = pattern.matcher(name);
+        return matcher.matches() && (hostNumber < 0 || Integer.parseInt(matcher.group(1)) == hostNumber);
+    }
+
+    private Optional<FcRemotePort> readRemotePort(SysfsAccess.Entry entry, int hostNumber, int channel) {
+        String name = entry.name();
+        return names(entry, "Fibre Channel remote port " + name, true).map(read -> new FcRemotePort(name,
+                hostNumber, channel, read.port(), read.node(), read.state(), scsiTargetId(entry)));
     }
 
     /**
      * A remote port's {@code scsi_target_id}; {@code -1} (not a SCSI target) when it is missing, unreadable or not a
      * number, as os-brick treats an unreadable one: the port is then simply not used for a targeted scan.
      */
-    private int scsiTargetId(String dir) {
+    private int scsiTargetId(SysfsAccess.Entry entry) {
+        String dir = entry.path();
         Optional<String> text;
         try {
-            text = sysfs.read(dir + "/scsi_target_id");
+            text = Optional.ofNullable(entry.readAll(SCSI_TARGET_ID).get("scsi_target_id"));
         } catch (HostStateException e) {
             log.debug("{}/scsi_target_id not readable: {}", dir, e.getMessage());
             return -1;
@@ -128,26 +134,19 @@ public final class FcHostReader {
      */
     public List<FcTransportTarget> transportTargets(int hostNumber) {
         List<FcTransportTarget> targets = new ArrayList<>();
-        for (String name : sysfs.list("class/fc_transport")) {
-            Matcher matcher = TARGET.matcher(name);
-            if (matcher.matches() && Integer.parseInt(matcher.group(1)) == hostNumber) {
+        for (SysfsAccess.Entry entry : sysfs.entries("class/fc_transport",
+                name -> hostNumber >= 0 && ofHost(TARGET, name, hostNumber))) {
+            Matcher matcher = TARGET.matcher(entry.name());
+            if (matcher.matches()) {
                 ScsiTarget target = new ScsiTarget(hostNumber, Integer.parseInt(matcher.group(2)),
                         Integer.parseInt(matcher.group(3)));
-                readTransportTarget(name, target).ifPresent(targets::add);
+                names(entry, "Fibre Channel target " + entry.name(), false)
+                        .map(read -> new FcTransportTarget(target, read.port(), read.node())).ifPresent(targets::add);
             }
         }
         targets.sort(Comparator.comparing(FcTransportTarget::target, Comparator.comparingInt(ScsiTarget::channel)
                 .thenComparingInt(ScsiTarget::target)));
         return List.copyOf(targets);
-    }
-
-    private Optional<FcTransportTarget> readTransportTarget(String name, ScsiTarget target) {
-        Optional<String> dir = sysfs.resolve("class/fc_transport/" + name);
-        if (dir.isEmpty()) {
-            return Optional.empty();
-        }
-        return names(dir.get(), "Fibre Channel target " + name, false)
-                .map(read -> new FcTransportTarget(target, read.port(), read.node()));
     }
 
     /** A port's names (and state, where it has one). */
@@ -159,14 +158,16 @@ public final class FcHostReader {
      * warning for an HBA or remote port and a debug line for a target, when one cannot be read, and empty without a
      * word when the object went away while it was read.
      */
-    private Optional<Names> names(String dir, String what, boolean withState) {
+    private Optional<Names> names(SysfsAccess.Entry entry, String what, boolean withState) {
+        String dir = entry.path();
         String failure;
         try {
-            Optional<String> port = sysfs.read(dir + "/port_name");
-            Optional<String> node = port.isEmpty() ? Optional.empty() : sysfs.read(dir + "/node_name");
-            Optional<String> state = node.isEmpty() || !withState ? node : sysfs.read(dir + "/port_state");
-            if (port.isPresent() && node.isPresent() && state.isPresent()) {
-                return Optional.of(new Names(wwn(port.get()), wwn(node.get()), withState ? state.get().strip() : ""));
+            Map<String, String> values = entry.readAll(withState ? NAMES_AND_STATE : NAMES);
+            String port = values.get("port_name");
+            String node = values.get("node_name");
+            String state = withState ? values.get("port_state") : "";
+            if (port != null && node != null && state != null) {
+                return Optional.of(new Names(wwn(port), wwn(node), state.strip()));
             }
             failure = "missing";
         } catch (HostStateException e) {
@@ -193,15 +194,5 @@ public final class FcHostReader {
     private static String parent(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? "" : path.substring(0, slash);
-    }
-
-    /** {@code rport-5:0-2} before {@code rport-5:0-10}; names without a number suffix as strings. */
-    private static int compareKernelNames(String left, String right) {
-        Matcher a = NAME_NUMBER.matcher(left);
-        Matcher b = NAME_NUMBER.matcher(right);
-        if (a.matches() && b.matches() && a.group(1).equals(b.group(1))) {
-            return Integer.compare(Integer.parseInt(a.group(2)), Integer.parseInt(b.group(2)));
-        }
-        return left.compareTo(right);
     }
 }

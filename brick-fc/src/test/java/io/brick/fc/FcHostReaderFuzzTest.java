@@ -1,13 +1,9 @@
 package io.brick.fc;
 
 import io.brick.core.error.BrickException;
-import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
-import io.brick.core.model.BlockDevice;
-import io.brick.core.model.MultipathMap;
 import io.brick.testkit.fuzz.FuzzTally;
-import io.brick.testkit.fuzz.Mutator;
-import io.brick.testkit.fuzz.ParserFuzzer;
+import io.brick.testkit.fuzz.SysfsTreeFuzzer;
 import io.brick.testkit.sysfs.FakeSysfs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -15,22 +11,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
+import static io.brick.testkit.fuzz.SysfsTreeFuzzer.HONEY_IQN;
+import static io.brick.testkit.fuzz.SysfsTreeFuzzer.HONEY_MARKS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,13 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FcHostReaderFuzzTest {
     private static final int TREES = Math.max(1, FuzzTally.inputs(2_000) / 8);
     private static final long SEED = FuzzTally.seed(20_260_921L);
-    private static final String HONEY_IQN = "iqn.2099-01.pot.honey:honeypot";
-    private static final String HONEY_WWID = "3deadbeefdeadbeefdeadbeefdeadbeef";
-    private static final List<String> HONEY_MARKS = List.of("honeypot", "deadbeef", "10.66.66.66", "sdh", "dm-7");
-    private static final List<String> ODD_NAMES = List.of("..x", "x..", "...", "session99999999999", "session-1",
-            "host-1", "host2..", "sda..", "dm-", "dm-99", "target2:0:0:0", "2:0:0:99999999999999999999999",
-            "connection1:0..", "rport-5:0-", "\u00e9", " ", "-", "*", "session1 ", "sd\u0000a".replace("\u0000", "_"));
-    private static final String WWID = "360014053b8c2d6119a414f0b8e275d1c";
 
     private final FuzzTally tally = new FuzzTally();
 
@@ -64,74 +46,25 @@ class FcHostReaderFuzzTest {
         tally.write("fc-hosts");
     }
 
-    /** The tree beside the host root that no answer may show: a session, a device and a map of its own. */
-    private Path honeypot(Path base) {
-        FakeSysfs.create(base.resolve("outside"))
-                .iscsiSession(7, 7, session -> session.target(HONEY_IQN).portal("10.66.66.66", 3260))
-                .scsiDevice("7:0:0:1", "sdh", device -> device.wwid(HONEY_WWID))
-                .multipathMap("dm-7", map -> map.wwid(HONEY_WWID).slaves("sdh"));
-        return base.resolve("outside");
-    }
-
     @Test
     void built_fibre_channel_tree_damaged_gives_answers_or_typed_errors() throws IOException {
         Path base = dir.resolve("fc");
-        Path honeypot = honeypot(base);
-        FakeSysfs tree = FakeSysfs.create(base.resolve("root"))
-                .fcHost(5, h -> h.portName("50014380242b9750").nodeName("50014380242b9751"))
-                .fcRemotePort(5, 0, 1, p -> p.portName("514f0c50023f6c00").scsiTargetId(0))
-                .scsiDevice("5:0:0:1", "sdc", d -> d.wwid(WWID))
-                .fcHost(6, h -> h.portName("50014380242b9752").nodeName("50014380242b9753"))
-                .fcRemotePort(6, 0, 2, p -> p.portName("514f0c50023f6c01").scsiTargetId(0))
-                .scsiDevice("6:0:0:1", "sdd", d -> d.wwid(WWID))
-                .multipathMap("dm-0", map -> map.wwid(WWID).slaves("sdc", "sdd"));
+        Path honeypot = SysfsTreeFuzzer.honeypot(base);
+        FakeSysfs tree = SysfsTreeFuzzer.fibreChannelHost(base.resolve("root"));
         fuzzTree("fc tree", base, tree.hostRoot(), honeypot);
     }
 
     private void fuzzTree(String name, Path base, HostRoot root, Path honeypot) throws IOException {
-        Path sys = Path.of(root.sys());
-        Path dev = Path.of(root.dev());
-        Path trash = Files.createDirectories(base.resolve("trash"));
         FcHostReader provider = new FcHostReader(FcHostReaderTest.sysfs(root));
-        Map<String, Function<FcHostReader, Object>> calls = calls();
         List<Object> original = List.of(provider.hosts(), provider.remotePorts(), provider.transportTargets(5));
         assertThat(original.toString()).as("the undamaged tree answers").doesNotContain(HONEY_MARKS);
-        List<Path> entries = entries(sys, dev);
-        List<Path> honey = entries(honeypot.resolve("sys"), honeypot.resolve("dev"));
-        Mutator mutator = new Mutator(SEED ^ name.hashCode());
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < TREES; i++) {
-            Damage damage = new Damage(trash);
-            int count = 1 + mutator.nextInt(3);
-            for (int d = 0; d < count; d++) {
-                damage(mutator, damage, mutator.pick(entries), honey, sys);
-            }
-            for (Map.Entry<String, Function<FcHostReader, Object>> call : calls.entrySet()) {
-                try {
-                    Object answer = call.getValue().apply(provider);
-                    check(answer);
-                    tally.record(name + " " + call.getKey(), ParserFuzzer.ACCEPTED);
-                } catch (InvalidInputException e) {
-                    // what the host holds is never the caller's invalid input (the CLI would say "nothing was done")
-                    tally.record(name + " " + call.getKey(), "FAILED");
-                    failures.add(call.getKey() + " after " + damage + ": " + e);
-                } catch (BrickException e) {
-                    tally.record(name + " " + call.getKey(), e.kind());
-                } catch (RuntimeException | AssertionError | StackOverflowError e) {
-                    tally.record(name + " " + call.getKey(), "FAILED");
-                    if (failures.size() < 20) {
-                        failures.add(call.getKey() + " after " + damage + ": " + e);
-                    }
-                }
-            }
-            damage.undo();
-            tally.record(name + " (damaged trees)", "undone");
-        }
+        List<String> failures = new SysfsTreeFuzzer(tally, TREES, SEED).fuzz(name, base, root, honeypot, provider,
+                calls(), SysfsTreeFuzzer::check);
         assertThat(failures).isEmpty();
-        assertThat(List.<Object>of(provider.hosts(), provider.remotePorts(), provider.transportTargets(5)))
-                .as("every damage was undone").isEqualTo(original);
+        assertThat(List.<Object>of(provider.hosts(), provider.remotePorts(), provider.transportTargets(5))).as("every damage was undone").isEqualTo(original);
         assertThat(tally.count(name + " (damaged trees)", "undone")).isEqualTo(TREES);
     }
+
     /** Every provider method, with the tree's own names and with names that must not reach a path. */
     private static Map<String, Function<FcHostReader, Object>> calls() {
         Map<String, Function<FcHostReader, Object>> calls = new LinkedHashMap<>();
@@ -144,187 +77,12 @@ class FcHostReaderFuzzTest {
         return calls;
     }
 
-    /** No honeypot value, and every kernel name is a single path element. */
-    private static void check(Object answer) {
-        assertThat(String.valueOf(answer)).doesNotContain(HONEY_MARKS);
-        names(answer, new ArrayList<>()).forEach(kernelName -> assertThat(isKernelName(kernelName))
-                .as("kernel name %s", ParserFuzzer.escape(kernelName)).isTrue());
-    }
-
-    private static List<String> names(Object answer, List<String> names) {
-        if (answer instanceof Optional<?> optional) {
-            optional.ifPresent(value -> names(value, names));
-        } else if (answer instanceof Collection<?> collection) {
-            collection.forEach(value -> names(value, names));
-        } else if (answer instanceof BlockDevice device) {
-            names.add(device.name());
-            names.addAll(device.holders());
-        } else if (answer instanceof MultipathMap map) {
-            names.add(map.kernelName());
-            names.addAll(map.slaves());
-                } else if (answer instanceof String text) {
-            names.add(text);
-        }
-        return names;
-    }
-
-    private static List<Path> entries(Path... tops) throws IOException {
-        List<Path> entries = new ArrayList<>();
-        for (Path top : tops) {
-            try (Stream<Path> walk = Files.walk(top)) {
-                walk.filter(path -> !path.equals(top)).forEach(entries::add);
-            }
-        }
-        return List.copyOf(entries);
-    }
-
-    private static void damage(Mutator mutator, Damage damage, Path target, List<Path> honey, Path sys)
-            throws IOException {
-        if (damage.overlaps(target) || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            return; // one damage per subtree, so that undoing is exact
-        }
-        boolean link = Files.isSymbolicLink(target);
-        boolean directory = !link && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
-        int kind = mutator.nextInt(8);
-        if (link || kind == 0) {
-            Path linkAt = link ? target : (directory ? target.resolve(mutator.pick(ODD_NAMES)) : target);
-            damage.replace(linkAt, "link " + sys.relativize(linkAt), path -> {
-                Path honeyTarget = mutator.pick(honey);
-                String to = switch (mutator.nextInt(7)) {
-                    case 0 -> honeyTarget.toString();
-                    case 1, 2 -> path.getParent().relativize(honeyTarget).toString();
-                    case 3 -> mutator.pick(List.of("/etc", "/", "/proc/self", "/dev/null", "../../../../../../../.."));
-                    case 4 -> path.getFileName().toString();
-                    case 5 -> "..";
-                    default -> "../nowhere/" + mutator.pick(ODD_NAMES);
-                };
-                Files.createSymbolicLink(path, Path.of(to));
-            });
-        } else if (directory) {
-            switch (kind) {
-                case 1, 2 -> damage.replace(target, "delete " + sys.relativize(target), path -> { });
-                case 3 -> damage.replace(target, "file instead of " + sys.relativize(target),
-                        path -> Files.writeString(path, "garbage\n"));
-                default -> {
-                    Path odd = target.resolve(mutator.pick(ODD_NAMES));
-                    damage.replace(odd, "odd entry " + sys.relativize(odd), path -> {
-                        if (mutator.chance(0.5)) {
-                            Files.createDirectories(path);
-                        } else {
-                            write(path, mutator.pick(Mutator.TRICKY) + "\n");
-                        }
-                    });
-                }
-            }
-        } else {
-            String original = Files.readString(target, StandardCharsets.ISO_8859_1);
-            switch (kind) {
-                case 1 -> damage.replace(target, "delete " + sys.relativize(target), path -> { });
-                case 2 -> damage.replace(target, "empty " + sys.relativize(target), path -> Files.writeString(path, ""));
-                case 3 -> damage.replace(target, "directory instead of " + sys.relativize(target),
-                        Files::createDirectories);
-                case 4 -> damage.replace(target, "huge " + sys.relativize(target),
-                        path -> Files.writeString(path, "9".repeat(70_000)));
-                default -> {
-                    String text = mutator.chance(0.3) ? mutator.pick(Mutator.TRICKY) + "\n" : mutator.mutate(original);
-                    damage.replace(target, "garbage in " + sys.relativize(target) + ": " + ParserFuzzer.escape(text),
-                            path -> write(path, text));
-                }
-            }
-        }
-    }
-
-    /** What to put at a path once its original (if any) is moved aside. */
-    private interface Put {
-        void at(Path path) throws IOException;
-    }
-
-    /** The damage done to one tree, undone by moving every original back. */
-    private static final class Damage {
-        private final Path trash;
-        private final List<Path[]> moved = new ArrayList<>();
-        private final List<String> descriptions = new ArrayList<>();
-
-        Damage(Path trash) {
-            this.trash = trash;
-        }
-
-        void replace(Path path, String description, Put put) throws IOException {
-            if (descriptions.stream().anyMatch(description::equals)) {
-                return;
-            }
-            if (overlaps(path)) {
-                return; // one damage per subtree, so that undoing is exact
-            }
-            Path aside = trash.resolve("m" + moved.size() + "-" + System.nanoTime());
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(path, aside);
-            } else {
-                aside = null;
-            }
-            moved.add(new Path[] {path, aside});
-            descriptions.add(description);
-            put.at(path);
-        }
-
-        boolean overlaps(Path path) {
-            return moved.stream().anyMatch(pair -> path.startsWith(pair[0]) || pair[0].startsWith(path));
-        }
-
-        void undo() throws IOException {
-            for (int i = moved.size() - 1; i >= 0; i--) {
-                Path path = moved.get(i)[0];
-                Path aside = moved.get(i)[1];
-                deleteTree(path);
-                if (aside != null) {
-                    Files.move(aside, path);
-                }
-            }
-            moved.clear();
-        }
-
-        @Override
-        public String toString() {
-            return descriptions.toString();
-        }
-    }
-
-    /** Text as UTF-8, a lone surrogate as {@code ?} (a file holds bytes, not characters). */
-    private static void write(Path path, String text) throws IOException {
-        Files.write(path, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
     /** The oracle can fail: an answer holding a honeypot value, or a kernel name with a slash, is caught. */
     @Test
     void the_oracle_catches_honeypot_values_and_paths_in_names() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> check(Optional.of("iqn " + HONEY_IQN)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SysfsTreeFuzzer.check(Optional.of("iqn " + HONEY_IQN)))
                 .isInstanceOf(AssertionError.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> check(List.of("../../etc")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SysfsTreeFuzzer.check(List.of("../../etc")))
                 .isInstanceOf(AssertionError.class);
-    }
-
-    /** Whether a kernel device name is one path element ({@code sda}, {@code dm-0}), as brick-sysfs checks it. */
-    private static boolean isKernelName(String name) {
-        return name != null && !name.isEmpty() && name.indexOf('/') < 0 && name.indexOf('\0') < 0
-                && !name.equals(".") && !name.equals("..");
     }
 }

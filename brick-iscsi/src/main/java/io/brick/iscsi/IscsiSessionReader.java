@@ -45,6 +45,10 @@ public final class IscsiSessionReader {
     private static final Comparator<Hctl> HCTL_ORDER = Comparator.comparingInt(Hctl::host)
             .thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
             .thenComparing(Hctl::lun, Long::compareUnsigned);
+    private static final String CLASS = "class/iscsi_session";
+    private static final List<String> TARGET_NAME = List.of("targetname");
+    private static final List<String> CONNECTION_ATTRIBUTES = List.of("address", "port", "persistent_address",
+            "persistent_port");
     private static final List<String> SESSION_ATTRIBUTES = List.of("targetname", "tpgt", "state", "recovery_tmo",
             "ifacename");
     private static final Comparator<ScsiTarget> TARGET_ORDER = Comparator.comparingInt(ScsiTarget::host)
@@ -71,18 +75,21 @@ public final class IscsiSessionReader {
         }
     }
 
-    /** A session's directories (relative to /sys): its class attributes, its device directory, its host. */
-    private record SessionDirs(int sessionId, String attributes, String device, int hostNumber) {
+    /**
+     * A session's directories (relative to /sys): its class attributes (the entry, read where it resolved), its device
+     * directory, its host.
+     */
+    private record SessionDirs(int sessionId, SysfsAccess.Entry entry, String device, int hostNumber) {
+        String attributes() {
+            return entry.path();
+        }
     }
 
     /** All iSCSI sessions, sorted by id. */
     public List<IscsiSession> sessions() {
         List<IscsiSession> sessions = new ArrayList<>();
-        for (String name : sysfs.list("class/iscsi_session")) {
-            Matcher matcher = SESSION.matcher(name);
-            if (matcher.matches()) {
-                session(Integer.parseInt(matcher.group(1))).ifPresent(sessions::add);
-            }
+        for (SysfsAccess.Entry entry : sysfs.entries(CLASS, SESSION.asMatchPredicate())) {
+            absentIfGone(() -> sessionDirs(entry).flatMap(this::readSession)).ifPresent(sessions::add);
         }
         sessions.sort(Comparator.comparingInt(IscsiSession::sessionId));
         return List.copyOf(sessions);
@@ -96,10 +103,9 @@ public final class IscsiSessionReader {
     public List<IscsiSession> sessions(Iqn target) {
         requireNonNull(target, "target is null");
         List<IscsiSession> sessions = new ArrayList<>();
-        for (String name : sysfs.list("class/iscsi_session")) {
-            Matcher matcher = SESSION.matcher(name);
-            if (matcher.matches() && namesTarget("class/iscsi_session/" + name, target)) {
-                session(Integer.parseInt(matcher.group(1)))
+        for (SysfsAccess.Entry entry : sysfs.entries(CLASS, SESSION.asMatchPredicate())) {
+            if (namesTarget(entry, target)) {
+                absentIfGone(() -> sessionDirs(entry).flatMap(this::readSession))
                         .filter(session -> session.targetName().matches(target)).ifPresent(sessions::add);
             }
         }
@@ -109,14 +115,14 @@ public final class IscsiSessionReader {
 
     /**
      * Whether a session's {@code targetname} may name the target; a session whose name cannot be read here is read in
-     * full by {@link #session(int)}, which decides (absent, or the host error it is).
+     * full by {@link #readSession}, which decides (absent, or the host error it is).
      */
-    private boolean namesTarget(String session, Iqn target) {
+    private static boolean namesTarget(SysfsAccess.Entry session, Iqn target) {
         try {
-            return sysfs.read(session + "/targetname").map(name -> name.strip().equalsIgnoreCase(target.value()))
-                    .orElse(true);
+            return Optional.ofNullable(session.readAll(TARGET_NAME).get("targetname"))
+                    .map(name -> name.strip().equalsIgnoreCase(target.value())).orElse(true);
         } catch (HostStateException e) {
-            log.debug("{}/targetname not readable ({}): the session is read in full", session, e.getMessage());
+            log.debug("{}/targetname not readable ({}): the session is read in full", session.path(), e.getMessage());
             return true;
         }
     }
@@ -128,8 +134,8 @@ public final class IscsiSessionReader {
 
     private Optional<IscsiSession> readSession(SessionDirs dirs) {
         String attributes = dirs.attributes();
-        // one resolution of the session's directory for all its attributes
-        Map<String, String> values = sysfs.readAll(attributes, SESSION_ATTRIBUTES);
+        // read where the session's directory resolved: no resolution per attribute
+        Map<String, String> values = dirs.entry().readAll(SESSION_ATTRIBUTES);
         if (values.size() < SESSION_ATTRIBUTES.size() && !sysfs.exists(attributes)) {
             throw new Gone(attributes); // an attribute missing because the session went away while it was read
         }
@@ -152,8 +158,9 @@ public final class IscsiSessionReader {
         String iface = Optional.ofNullable(values.get("ifacename")).map(String::strip).filter(IscsiSessionReader::isSet)
                 .orElse("");
         String connection = "class/iscsi_connection/connection" + dirs.sessionId() + ":0";
-        Optional<Portal> current = portal(connection, "address", "port");
-        Optional<Portal> persistent = portal(connection, "persistent_address", "persistent_port");
+        Map<String, String> portals = connectionAttributes(connection);
+        Optional<Portal> current = portal(connection, portals, "address", "port");
+        Optional<Portal> persistent = portal(connection, portals, "persistent_address", "persistent_port");
         return Optional.of(new IscsiSession(dirs.sessionId(), dirs.hostNumber(), target, tpgt, state, recovery, current,
                 persistent, iface, transport(dirs.hostNumber(), iface)));
     }
@@ -162,36 +169,61 @@ public final class IscsiSessionReader {
         if (sessionId < 0) {
             return Optional.empty();
         }
-        Optional<String> attributes = sysfs.resolve("class/iscsi_session/session" + sessionId);
-        if (attributes.isEmpty()) {
-            return Optional.empty();
+        return sysfs.entry(CLASS + "/session" + sessionId).flatMap(this::sessionDirs);
+    }
+
+    private Optional<SessionDirs> sessionDirs(SysfsAccess.Entry entry) {
+        int sessionId = Integer.parseInt(entry.name().substring("session".length()));
+        if (!entry.name().equals("session" + sessionId)) {
+            return sessionDirs(sessionId); // "session01": read as the session it numbers, as by its id
         }
         // .../hostH/sessionN/iscsi_session/sessionN
-        String[] names = attributes.get().split("/");
+        String[] names = entry.path().split("/");
         int length = names.length;
         Matcher hostName = length < 4 ? null : HOST.matcher(names[length - 4]);
         if (hostName == null || !hostName.matches() || !names[length - 3].equals("session" + sessionId)) {
             throw new HostStateException("session" + sessionId + " is not under a SCSI host directory", true,
-                    Map.of("path", "/sys/" + attributes.get()), null);
+                    Map.of("path", "/sys/" + entry.path()), null);
         }
         String device = String.join("/", java.util.Arrays.copyOfRange(names, 0, length - 2));
-        return Optional.of(new SessionDirs(sessionId, attributes.get(), device, Integer.parseInt(hostName.group(1))));
+        return Optional.of(new SessionDirs(sessionId, entry, device, Integer.parseInt(hostName.group(1))));
+    }
+
+    /**
+     * A connection's address files, read in one go; when one cannot be read (the address of a down connection), each
+     * portal's pair on its own, so the other portal is still read.
+     */
+    private Map<String, String> connectionAttributes(String connection) {
+        try {
+            return sysfs.readAll(connection, CONNECTION_ATTRIBUTES);
+        } catch (HostStateException e) {
+            Map<String, String> values = new java.util.HashMap<>();
+            for (List<String> pair : List.of(CONNECTION_ATTRIBUTES.subList(0, 2),
+                    CONNECTION_ATTRIBUTES.subList(2, 4))) {
+                try {
+                    values.putAll(sysfs.readAll(connection, pair));
+                } catch (HostStateException unreadable) {
+                    log.debug("no portal in {} ({}): {}", connection, pair, unreadable.toString());
+                }
+            }
+            return values;
+        }
     }
 
     /**
      * A connection's portal; empty while the connection has none (reading the address of a down connection fails), or
      * while there is no connection.
      */
-    private Optional<Portal> portal(String connection, String addressFile, String portFile) {
+    private static Optional<Portal> portal(String connection, Map<String, String> values, String addressFile,
+            String portFile) {
         try {
-            Map<String, String> values = sysfs.readAll(connection, List.of(addressFile, portFile));
             Optional<String> address = Optional.ofNullable(values.get(addressFile)).map(String::strip);
             Optional<String> port = Optional.ofNullable(values.get(portFile)).map(String::strip);
             if (address.isEmpty() || port.isEmpty() || !isSet(address.get()) || !isSet(port.get())) {
                 return Optional.empty();
             }
             return Optional.of(new Portal(address.get(), Integer.parseInt(port.get())));
-        } catch (HostStateException | IllegalArgumentException | InvalidInputException e) {
+        } catch (IllegalArgumentException | InvalidInputException e) {
             // an address that is not one (garbage in sysfs) is no portal, never invalid input of the caller's
             log.debug("no portal in {} ({}/{}): {}", connection, addressFile, portFile, e.toString());
             return Optional.empty();

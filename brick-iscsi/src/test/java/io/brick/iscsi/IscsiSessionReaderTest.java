@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DeviceState;
@@ -32,12 +33,12 @@ class IscsiSessionReaderTest {
     @TempDir
     Path dir;
 
-    private RecordedFixture fixture;
+    private RecordedFixture<SysfsHost> fixture;
     private SysfsHost provider;
 
     @BeforeEach
     void materialise() {
-        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsHost::over);
         provider = fixture.topology();
     }
 

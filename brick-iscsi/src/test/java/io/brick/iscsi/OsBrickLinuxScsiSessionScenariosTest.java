@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
@@ -29,12 +30,12 @@ class OsBrickLinuxScsiSessionScenariosTest {
     @TempDir
     Path dir;
 
-    private RecordedFixture fixture;
+    private RecordedFixture<SysfsHost> fixture;
     private SysfsHost provider;
 
     @BeforeEach
     void materialise() {
-        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsHost::over);
         provider = fixture.topology();
     }
 

@@ -1,5 +1,7 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.ToolOutputs;
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
@@ -129,7 +131,7 @@ class RecordingsSessionsTest {
     void lab_doctor_leftover() {
         // LUN 2 deleted on the target: multipathd failed its paths (sdc, sdd) while sysfs still says running and
         // still holds the WWID read at scan time; scsi_id's fresh INQUIRY gets nothing from a LUN that is gone
-        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_DOCTOR_LEFTOVER, dir);
+        RecordedFixture<SysfsHost> fixture = RecordedFixture.load(Recordings.LAB_DOCTOR_LEFTOVER, dir, SysfsHost::over);
         ToolOutputs tools = fixture.tools();
         SysfsHost provider = fixture.topology();
         SysfsHost.View topology = provider.topology();
@@ -153,7 +155,7 @@ class RecordingsSessionsTest {
     void lab_lun_reused_stale_device() {
         // LUN 1 recreated on the target with a new WWID: sysfs keeps the WWID of the scan (the old one); scsi_id's
         // fresh INQUIRY answers the new one. Only a device scanned after the change shows the new WWID in sysfs.
-        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_LUN_REUSED_STALE_DEVICE, dir);
+        RecordedFixture<SysfsHost> fixture = RecordedFixture.load(Recordings.LAB_LUN_REUSED_STALE_DEVICE, dir, SysfsHost::over);
         ToolOutputs tools = fixture.tools();
         SysfsHost provider = fixture.topology();
         SysfsHost.View topology = provider.topology();
@@ -172,7 +174,7 @@ class RecordingsSessionsTest {
     void lab_path_down_before_force() {
         // the portal of both LUNs was deleted on the target: the session is FAILED, multipathd failed both paths;
         // a disconnect without --force left everything in place
-        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_PATH_DOWN_BEFORE_FORCE, dir);
+        RecordedFixture<SysfsHost> fixture = RecordedFixture.load(Recordings.LAB_PATH_DOWN_BEFORE_FORCE, dir, SysfsHost::over);
         ToolOutputs tools = fixture.tools();
         SysfsHost provider = fixture.topology();
         SysfsHost.View topology = provider.topology();
@@ -187,7 +189,7 @@ class RecordingsSessionsTest {
     }
 
     private SysfsHost.View checkAgainstTools(String recording) {
-        RecordedFixture fixture = RecordedFixture.load(recording, dir);
+        RecordedFixture<SysfsHost> fixture = RecordedFixture.load(recording, dir, SysfsHost::over);
         ToolOutputs tools = fixture.tools();
         SysfsHost provider = fixture.topology();
         SysfsHost.View topology = provider.topology();
@@ -302,13 +304,13 @@ class RecordingsSessionsTest {
     }
 
     /** None of the recordings has an HBA: the recorder found {@code /sys/class/fc_host} absent (brick-fc reads them). */
-    private static void checkFibreChannel(RecordedFixture fixture, SysfsHost.View topology) {
+    private static void checkFibreChannel(RecordedFixture<SysfsHost> fixture, SysfsHost.View topology) {
         assertThat(fixture.snapshot().absent()).contains("/sys/class/fc_host", "/sys/class/fc_remote_ports");
     }
 
     @Test
     void lookups_of_what_the_recording_does_not_have_are_absent() {
-        SysfsHost provider = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir).topology();
+        SysfsHost provider = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir, SysfsHost::over).topology();
 
         assertThat(provider.iscsiSession(2)).isEmpty();
         assertThat(provider.sessionTarget(2)).isEmpty();

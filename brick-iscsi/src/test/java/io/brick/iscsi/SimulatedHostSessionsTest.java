@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.Lun;
 import io.brick.core.model.Wwid;
@@ -10,6 +11,7 @@ import io.brick.core.port.ScsiScanner;
 import io.brick.core.time.Deadline;
 import io.brick.sysfs.SysfsPlugin;
 import io.brick.testkit.host.Latencies;
+import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.sysfs.FakeSysfs;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,10 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * session reader over brick-sysfs): it matches the real kernel's recordings (moved from brick-sysfs with the reader).
  */
 class SimulatedHostSessionsTest {
-    private static final String IQN = "iqn.2003-01.org.linux-iscsi.labvm:target1";
-    private static final String INITIATOR = "iqn.1993-08.org.debian:01:labinitiator";
-    private static final Wwid WWID = Wwid.of("360014053b8c2d6119a414f0b8e275d1c");
-    private static final Wwid LUN0 = Wwid.of("360014053b8c2d6009a414f0b8e275d1c");
+    private static final String IQN = RecordedLab.TARGET;
+    private static final Wwid WWID = Wwid.of(RecordedLab.LUN1_WWID);
 
     @TempDir
     Path dir;
@@ -51,10 +50,7 @@ class SimulatedHostSessionsTest {
     }
 
     private SimulatedHost lab(Latencies latencies, FakeSysfs.Detail detail) {
-        host = SimulatedHost.builder(dir.resolve("sim")).initiatorName(INITIATOR).latencies(latencies).detail(detail)
-                .build();
-        host.storage().target(IQN).portal("127.0.0.1:3260").portal("127.0.0.2:3260")
-                .lun(0, LUN0.value(), 64L << 20).lun(1, WWID.value(), 128L << 20);
+        host = RecordedLab.host(dir.resolve("sim"), latencies, detail);
         return host;
     }
 
@@ -71,16 +67,7 @@ class SimulatedHostSessionsTest {
 
     /** What a careful client does: static node records, manual scan, login, "- - 1" (no target dir yet). */
     private void attachTwoPortals() {
-        ScsiScanner scanner = brick().port(ScsiScanner.class);
-        for (String portal : List.of("127.0.0.1:3260", "127.0.0.2:3260")) {
-            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--interface", "default", "--op", "new");
-            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--op", "update", "-n", "node.session.scan",
-                    "-v", "manual");
-            run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--login");
-        }
-        scanner.scan(2, OptionalInt.empty(), OptionalInt.empty(), Lun.of(1));
-        scanner.scan(3, OptionalInt.empty(), OptionalInt.empty(), Lun.of(1));
-        host.clock().sleep(Duration.ofSeconds(2));
+        RecordedLab.attach(host, brick().port(ScsiScanner.class));
     }
 
     @Test
@@ -88,7 +75,7 @@ class SimulatedHostSessionsTest {
         lab(Latencies.realistic());
         attachTwoPortals();
         SysfsHost built = SysfsHost.over(host.hostRoot());
-        SysfsHost recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+        SysfsHost recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsHost::over).topology();
 
         assertThat(recorded.topology().devices()).hasSize(2);
         assertThat(built.topology()).isEqualTo(recorded.topology());
@@ -109,7 +96,7 @@ class SimulatedHostSessionsTest {
         lab(Latencies.realistic(), FakeSysfs.Detail.READERS);
         attachTwoPortals();
         SysfsHost built = SysfsHost.over(host.hostRoot());
-        SysfsHost recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+        SysfsHost recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsHost::over).topology();
 
         assertThat(built.topology()).isEqualTo(recorded.topology());
         for (String name : List.of("sda", "sdb", "dm-0", "sdc")) {
@@ -133,7 +120,7 @@ class SimulatedHostSessionsTest {
             run("iscsiadm", "-m", "node", "-T", IQN, "-p", portal, "--op", "delete");
         }
         SysfsHost built = SysfsHost.over(host.hostRoot());
-        SysfsHost recorded = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir).topology();
+        SysfsHost recorded = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir, SysfsHost::over).topology();
         assertThat(built.topology()).isEqualTo(recorded.topology());
         assertThat(host.oracle().leftovers().isEmpty()).as("%s", host.oracle().leftovers()).isTrue();
         assertThat(host.oracle().dataLossEvents()).isEmpty();

@@ -1,41 +1,28 @@
 package io.brick.iscsi;
 
 import io.brick.core.error.BrickException;
-import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
-import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
-import io.brick.core.model.MultipathMap;
 import io.brick.testkit.fuzz.FuzzTally;
-import io.brick.testkit.fuzz.Mutator;
-import io.brick.testkit.fuzz.ParserFuzzer;
+import io.brick.testkit.fuzz.SysfsTreeFuzzer;
 import io.brick.testkit.snapshot.Recordings;
 import io.brick.testkit.snapshot.Snapshot;
-import io.brick.testkit.sysfs.FakeSysfs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
+import static io.brick.testkit.fuzz.SysfsTreeFuzzer.HONEY_IQN;
+import static io.brick.testkit.fuzz.SysfsTreeFuzzer.HONEY_MARKS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,13 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SysfsSessionsFuzzTest {
     private static final int TREES = Math.max(1, FuzzTally.inputs(2_000) / 8);
     private static final long SEED = FuzzTally.seed(20_260_921L);
-    private static final String HONEY_IQN = "iqn.2099-01.pot.honey:honeypot";
-    private static final String HONEY_WWID = "3deadbeefdeadbeefdeadbeefdeadbeef";
-    private static final List<String> HONEY_MARKS = List.of("honeypot", "deadbeef", "10.66.66.66", "sdh", "dm-7");
-    private static final List<String> ODD_NAMES = List.of("..x", "x..", "...", "session99999999999", "session-1",
-            "host-1", "host2..", "sda..", "dm-", "dm-99", "target2:0:0:0", "2:0:0:99999999999999999999999",
-            "connection1:0..", "rport-5:0-", "\u00e9", " ", "-", "*", "session1 ", "sd\u0000a".replace("\u0000", "_"));
-    private static final String WWID = "360014053b8c2d6119a414f0b8e275d1c";
 
     private final FuzzTally tally = new FuzzTally();
 
@@ -70,66 +50,25 @@ class SysfsSessionsFuzzTest {
         tally.write("sessions");
     }
 
-    /** The tree beside the host root that no answer may show: a session, a device and a map of its own. */
-    private Path honeypot(Path base) {
-        FakeSysfs.create(base.resolve("outside"))
-                .iscsiSession(7, 7, session -> session.target(HONEY_IQN).portal("10.66.66.66", 3260))
-                .scsiDevice("7:0:0:1", "sdh", device -> device.wwid(HONEY_WWID))
-                .multipathMap("dm-7", map -> map.wwid(HONEY_WWID).slaves("sdh"));
-        return base.resolve("outside");
-    }
-
     @Test
     void recorded_iscsi_tree_damaged_gives_answers_or_typed_errors() throws IOException {
         Path base = dir.resolve("iscsi");
-        Path honeypot = honeypot(base);
+        Path honeypot = SysfsTreeFuzzer.honeypot(base);
         HostRoot root = Snapshot.load(Recordings.B_TWO_PORTALS_ONE_LUN).materialise(base.resolve("root"));
         fuzzTree("iscsi tree", base, root, honeypot);
     }
 
     private void fuzzTree(String name, Path base, HostRoot root, Path honeypot) throws IOException {
-        Path sys = Path.of(root.sys());
-        Path dev = Path.of(root.dev());
-        Path trash = Files.createDirectories(base.resolve("trash"));
         SysfsHost provider = SysfsHost.over(root);
-        Map<String, Function<SysfsHost, Object>> calls = calls();
         SysfsHost.View original = provider.topology();
         assertThat(original.toString()).as("the undamaged tree answers").doesNotContain(HONEY_MARKS);
-        List<Path> entries = entries(sys, dev);
-        List<Path> honey = entries(honeypot.resolve("sys"), honeypot.resolve("dev"));
-        Mutator mutator = new Mutator(SEED ^ name.hashCode());
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < TREES; i++) {
-            Damage damage = new Damage(trash);
-            int count = 1 + mutator.nextInt(3);
-            for (int d = 0; d < count; d++) {
-                damage(mutator, damage, mutator.pick(entries), honey, sys);
-            }
-            for (Map.Entry<String, Function<SysfsHost, Object>> call : calls.entrySet()) {
-                try {
-                    Object answer = call.getValue().apply(provider);
-                    check(answer);
-                    tally.record(name + " " + call.getKey(), ParserFuzzer.ACCEPTED);
-                } catch (InvalidInputException e) {
-                    // what the host holds is never the caller's invalid input (the CLI would say "nothing was done")
-                    tally.record(name + " " + call.getKey(), "FAILED");
-                    failures.add(call.getKey() + " after " + damage + ": " + e);
-                } catch (BrickException e) {
-                    tally.record(name + " " + call.getKey(), e.kind());
-                } catch (RuntimeException | AssertionError | StackOverflowError e) {
-                    tally.record(name + " " + call.getKey(), "FAILED");
-                    if (failures.size() < 20) {
-                        failures.add(call.getKey() + " after " + damage + ": " + e);
-                    }
-                }
-            }
-            damage.undo();
-            tally.record(name + " (damaged trees)", "undone");
-        }
+        List<String> failures = new SysfsTreeFuzzer(tally, TREES, SEED).fuzz(name, base, root, honeypot, provider,
+                calls(), SysfsSessionsFuzzTest::check);
         assertThat(failures).isEmpty();
         assertThat(provider.topology()).as("every damage was undone").isEqualTo(original);
         assertThat(tally.count(name + " (damaged trees)", "undone")).isEqualTo(TREES);
     }
+
     /** Every provider method, with the tree's own names and with names that must not reach a path. */
     private static Map<String, Function<SysfsHost, Object>> calls() {
         Map<String, Function<SysfsHost, Object>> calls = new LinkedHashMap<>();
@@ -149,176 +88,12 @@ class SysfsSessionsFuzzTest {
         return calls;
     }
 
-    /** No honeypot value, and every kernel name is a single path element. */
+    /** The testkit's oracle, and on a whole view its devices and maps too. */
     private static void check(Object answer) {
-        assertThat(String.valueOf(answer)).doesNotContain(HONEY_MARKS);
-        names(answer, new ArrayList<>()).forEach(kernelName -> assertThat(isKernelName(kernelName))
-                .as("kernel name %s", ParserFuzzer.escape(kernelName)).isTrue());
-    }
-
-    private static List<String> names(Object answer, List<String> names) {
-        if (answer instanceof Optional<?> optional) {
-            optional.ifPresent(value -> names(value, names));
-        } else if (answer instanceof Collection<?> collection) {
-            collection.forEach(value -> names(value, names));
-        } else if (answer instanceof BlockDevice device) {
-            names.add(device.name());
-            names.addAll(device.holders());
-        } else if (answer instanceof MultipathMap map) {
-            names.add(map.kernelName());
-            names.addAll(map.slaves());
-        } else if (answer instanceof SysfsHost.View topology) {
-            names(topology.devices(), names);
-            names(topology.multipathMaps(), names);
-        } else if (answer instanceof String text) {
-            names.add(text);
+        SysfsTreeFuzzer.check(answer);
+        if (answer instanceof SysfsHost.View view) {
+            SysfsTreeFuzzer.check(List.of(view.devices(), view.multipathMaps()));
         }
-        return names;
-    }
-
-    private static List<Path> entries(Path... tops) throws IOException {
-        List<Path> entries = new ArrayList<>();
-        for (Path top : tops) {
-            try (Stream<Path> walk = Files.walk(top)) {
-                walk.filter(path -> !path.equals(top)).forEach(entries::add);
-            }
-        }
-        return List.copyOf(entries);
-    }
-
-    private static void damage(Mutator mutator, Damage damage, Path target, List<Path> honey, Path sys)
-            throws IOException {
-        if (damage.overlaps(target) || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            return; // one damage per subtree, so that undoing is exact
-        }
-        boolean link = Files.isSymbolicLink(target);
-        boolean directory = !link && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
-        int kind = mutator.nextInt(8);
-        if (link || kind == 0) {
-            Path linkAt = link ? target : (directory ? target.resolve(mutator.pick(ODD_NAMES)) : target);
-            damage.replace(linkAt, "link " + sys.relativize(linkAt), path -> {
-                Path honeyTarget = mutator.pick(honey);
-                String to = switch (mutator.nextInt(7)) {
-                    case 0 -> honeyTarget.toString();
-                    case 1, 2 -> path.getParent().relativize(honeyTarget).toString();
-                    case 3 -> mutator.pick(List.of("/etc", "/", "/proc/self", "/dev/null", "../../../../../../../.."));
-                    case 4 -> path.getFileName().toString();
-                    case 5 -> "..";
-                    default -> "../nowhere/" + mutator.pick(ODD_NAMES);
-                };
-                Files.createSymbolicLink(path, Path.of(to));
-            });
-        } else if (directory) {
-            switch (kind) {
-                case 1, 2 -> damage.replace(target, "delete " + sys.relativize(target), path -> { });
-                case 3 -> damage.replace(target, "file instead of " + sys.relativize(target),
-                        path -> Files.writeString(path, "garbage\n"));
-                default -> {
-                    Path odd = target.resolve(mutator.pick(ODD_NAMES));
-                    damage.replace(odd, "odd entry " + sys.relativize(odd), path -> {
-                        if (mutator.chance(0.5)) {
-                            Files.createDirectories(path);
-                        } else {
-                            write(path, mutator.pick(Mutator.TRICKY) + "\n");
-                        }
-                    });
-                }
-            }
-        } else {
-            String original = Files.readString(target, StandardCharsets.ISO_8859_1);
-            switch (kind) {
-                case 1 -> damage.replace(target, "delete " + sys.relativize(target), path -> { });
-                case 2 -> damage.replace(target, "empty " + sys.relativize(target), path -> Files.writeString(path, ""));
-                case 3 -> damage.replace(target, "directory instead of " + sys.relativize(target),
-                        Files::createDirectories);
-                case 4 -> damage.replace(target, "huge " + sys.relativize(target),
-                        path -> Files.writeString(path, "9".repeat(70_000)));
-                default -> {
-                    String text = mutator.chance(0.3) ? mutator.pick(Mutator.TRICKY) + "\n" : mutator.mutate(original);
-                    damage.replace(target, "garbage in " + sys.relativize(target) + ": " + ParserFuzzer.escape(text),
-                            path -> write(path, text));
-                }
-            }
-        }
-    }
-
-    /** What to put at a path once its original (if any) is moved aside. */
-    private interface Put {
-        void at(Path path) throws IOException;
-    }
-
-    /** The damage done to one tree, undone by moving every original back. */
-    private static final class Damage {
-        private final Path trash;
-        private final List<Path[]> moved = new ArrayList<>();
-        private final List<String> descriptions = new ArrayList<>();
-
-        Damage(Path trash) {
-            this.trash = trash;
-        }
-
-        void replace(Path path, String description, Put put) throws IOException {
-            if (descriptions.stream().anyMatch(description::equals)) {
-                return;
-            }
-            if (overlaps(path)) {
-                return; // one damage per subtree, so that undoing is exact
-            }
-            Path aside = trash.resolve("m" + moved.size() + "-" + System.nanoTime());
-            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                Files.move(path, aside);
-            } else {
-                aside = null;
-            }
-            moved.add(new Path[] {path, aside});
-            descriptions.add(description);
-            put.at(path);
-        }
-
-        boolean overlaps(Path path) {
-            return moved.stream().anyMatch(pair -> path.startsWith(pair[0]) || pair[0].startsWith(path));
-        }
-
-        void undo() throws IOException {
-            for (int i = moved.size() - 1; i >= 0; i--) {
-                Path path = moved.get(i)[0];
-                Path aside = moved.get(i)[1];
-                deleteTree(path);
-                if (aside != null) {
-                    Files.move(aside, path);
-                }
-            }
-            moved.clear();
-        }
-
-        @Override
-        public String toString() {
-            return descriptions.toString();
-        }
-    }
-
-    /** Text as UTF-8, a lone surrogate as {@code ?} (a file holds bytes, not characters). */
-    private static void write(Path path, String text) throws IOException {
-        Files.write(path, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                Files.delete(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /**
@@ -334,47 +109,10 @@ class SysfsSessionsFuzzTest {
         SysfsHost.View original = provider.topology();
         List<Path> flickering = List.of(sys.resolve("devices/platform/host2/session1/target2:0:0/2:0:0:1"),
                 sys.resolve("devices/platform/host3/session2"), sys.resolve("devices/virtual/block/dm-0/slaves/sdb"));
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Throwable> flickerErrors = new ArrayList<>();
-        Thread flicker = new Thread(() -> {
-            try {
-                int i = 0;
-                while (!stop.get()) {
-                    Path path = flickering.get(i++ % flickering.size());
-                    Path aside = base.resolve("aside");
-                    Files.move(path, aside);
-                    Files.move(aside, path);
-                }
-            } catch (IOException e) {
-                flickerErrors.add(e);
-            }
-        }, "flicker");
-        Map<String, Function<SysfsHost, Object>> calls = calls();
-        List<String> failures = new ArrayList<>();
-        int rounds = Math.max(20, TREES / 5);
-        flicker.start();
-        try {
-            for (int i = 0; i < rounds; i++) {
-                for (Map.Entry<String, Function<SysfsHost, Object>> call : calls.entrySet()) {
-                    try {
-                        check(call.getValue().apply(provider));
-                        tally.record("mid-walk " + call.getKey(), ParserFuzzer.ACCEPTED);
-                    } catch (BrickException e) {
-                        tally.record("mid-walk " + call.getKey(), e.kind());
-                    } catch (RuntimeException | AssertionError e) {
-                        tally.record("mid-walk " + call.getKey(), "FAILED");
-                        if (failures.size() < 20) {
-                            failures.add(call.getKey() + ": " + e);
-                        }
-                    }
-                }
-            }
-        } finally {
-            stop.set(true);
-            flicker.join();
-        }
-        assertThat(flickerErrors).isEmpty();
-        assertThat(failures).isEmpty();
+        SysfsTreeFuzzer.MidWalk walk = new SysfsTreeFuzzer(tally, TREES, SEED).midWalk(base, flickering, provider,
+                calls(), SysfsSessionsFuzzTest::check, Math.max(20, TREES / 5));
+        assertThat(walk.flickerErrors()).isEmpty();
+        assertThat(walk.failures()).isEmpty();
         assertThat(provider.topology()).isEqualTo(original);
     }
 
@@ -385,11 +123,5 @@ class SysfsSessionsFuzzTest {
                 .isInstanceOf(AssertionError.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> check(List.of("../../etc")))
                 .isInstanceOf(AssertionError.class);
-    }
-
-    /** Whether a kernel device name is one path element ({@code sda}, {@code dm-0}), as brick-sysfs checks it. */
-    private static boolean isKernelName(String name) {
-        return name != null && !name.isEmpty() && name.indexOf('/') < 0 && name.indexOf('\0') < 0
-                && !name.equals(".") && !name.equals("..");
     }
 }

@@ -20,11 +20,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -80,9 +85,111 @@ final class HostFiles {
         return Optional.ofNullable(sysReal);
     }
 
-    /** The real path of a path under {@code /sys}, if it exists and every link on the way stays inside {@code /sys}. */
+    /**
+     * The real path of a path under {@code /sys}, if it exists and leads (after every link on the way) inside
+     * {@code /sys}. Walked name by name from the real {@code /sys} ({@link #walk}): a {@code realpath} would re-walk
+     * the host root's own names for every link and cost twice as many system calls on a {@code --root} host;
+     * {@code realpath} still decides what the walk cannot.
+     */
     Optional<Path> realInSys(Path path) {
-        return realUnder(path, sys, sysReal());
+        Optional<Path> top = sysReal();
+        if (top.isPresent()) {
+            Path below = path.startsWith(top.get()) ? top.get().relativize(path)
+                    : path.startsWith(sys) && !path.equals(sys) ? sys.relativize(path) : null;
+            if (below != null && !below.toString().isEmpty()) {
+                Deque<String> names = new ArrayDeque<>();
+                below.forEach(name -> names.add(name.toString()));
+                Optional<Optional<Path>> walked = walk(top.get(), names, new HashSet<>());
+                if (walked.isPresent()) {
+                    return walked.get().flatMap(real -> contained(real, path));
+                }
+            }
+        }
+        return realUnder(path, sys, top);
+    }
+
+    /**
+     * The real path of an entry of a real directory under {@code /sys} ({@code class/iscsi_session} resolved, then
+     * {@code session1}), as {@link #realInSys} answers it, walked from that directory ({@link #walk}); directories
+     * already checked for the same listing ({@code checked}, the caller's) are not checked again.
+     */
+    Optional<Path> realEntryInSys(Path realDirectory, String name, Set<Path> checked) {
+        Path entry = realDirectory.resolve(name);
+        return walk(realDirectory, new ArrayDeque<>(List.of(name)), checked).orElseGet(() -> realInSys(entry))
+                .flatMap(real -> contained(real, entry));
+    }
+
+    /** How many links one walk follows before it leaves the path to {@code realpath} (the kernel's limit is 40). */
+    private static final int MAX_LINKS = 40;
+
+    /**
+     * Where {@code names} lead from a real directory, each name checked with one {@code lstat} ({@code ..} is the real
+     * parent; a relative link's target is walked from where the link is): what a {@code realpath} answers, without
+     * re-walking every name from the file system's root. Empty inside when the path does not exist or a name on the
+     * way is not a directory; empty outside ({@code null} never) when the walk cannot decide cheaply (an absolute
+     * link, too many links, an error), and the caller asks {@code realpath}. The walk confines nothing itself: the
+     * caller checks where it ends.
+     */
+    private static Optional<Optional<Path>> walk(Path real, Deque<String> names, Set<Path> checked) {
+        Path current = real;
+        int links = 0;
+        while (!names.isEmpty()) {
+            String name = names.pop();
+            if (name.equals("..")) {
+                current = current.getParent(); // the parent of a real directory is its real parent
+                if (current == null) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            if (name.equals(".") || name.isEmpty()) {
+                continue;
+            }
+            Path next = current.resolve(name);
+            if (checked.contains(next)) {
+                current = next;
+                continue;
+            }
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException | NotDirectoryException e) {
+                return Optional.of(Optional.empty());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            if (attributes.isSymbolicLink()) {
+                Path target;
+                try {
+                    target = Files.readSymbolicLink(next);
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+                if (target.isAbsolute() || ++links > MAX_LINKS) {
+                    return Optional.empty();
+                }
+                for (int index = target.getNameCount() - 1; index >= 0; index--) {
+                    names.push(target.getName(index).toString());
+                }
+                continue; // the target's names, from the link's directory
+            }
+            if (!attributes.isDirectory()) {
+                return Optional.of(names.isEmpty() ? Optional.of(next) : Optional.empty());
+            }
+            checked.add(next);
+            current = next;
+        }
+        return Optional.of(Optional.of(current));
+    }
+
+    /** A real path if it is inside the real {@code /sys}, logged and empty if not. */
+    private Optional<Path> contained(Path real, Path asked) {
+        Optional<Path> top = sysReal();
+        if (top.isEmpty() || !real.startsWith(top.get())) {
+            log.warn("{} resolves to {}, outside {}: treated as absent", asked, real, sys);
+            return Optional.empty();
+        }
+        return Optional.of(real);
     }
 
     /** The real path of a path under {@code /dev}, if it exists and every link on the way stays inside {@code /dev}. */

@@ -8,10 +8,14 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import static java.util.Objects.requireNonNull;
 
@@ -42,6 +46,51 @@ final class HostSysfsAccess implements SysfsAccess {
     /** Resolves the directory once (one {@code realpath}), then reads each attribute in it as {@link #read} does. */
     @Override
     public Map<String, String> readAll(String directory, List<String> names) {
+        checkNames(names);
+        return files.realInSys(path(directory)).map(dir -> readAllIn(dir, names)).orElseGet(Map::of);
+    }
+
+    /**
+     * Resolves the directory once ({@code realpath}), then each entry from there: its link read and its target's names
+     * checked one by one ({@link HostFiles#realEntryInSys}), the directories shared by the entries checked once.
+     */
+    @Override
+    public List<Entry> entries(String directory, Predicate<String> names) {
+        requireNonNull(names, "names is null");
+        Optional<Path> dir = files.realInSys(path(directory));
+        Optional<Path> sys = files.sysReal();
+        if (dir.isEmpty() || sys.isEmpty()) {
+            return List.of();
+        }
+        Set<Path> checked = new HashSet<>();
+        List<Entry> entries = new ArrayList<>();
+        for (String name : HostFiles.list(dir.get())) {
+            if (names.test(name)) {
+                files.realEntryInSys(dir.get(), name, checked).ifPresent(
+                        real -> entries.add(new RealEntry(name, sys.get().relativize(real).toString(), real)));
+            }
+        }
+        return List.copyOf(entries);
+    }
+
+    @Override
+    public Optional<Entry> entry(String path) {
+        Path asked = path(path);
+        Optional<Path> sys = files.sysReal();
+        return files.realInSys(asked).flatMap(real -> sys.map(top -> new RealEntry(asked.getFileName().toString(),
+                top.relativize(real).toString(), real)));
+    }
+
+    /** An entry at its real directory: its attributes are read there, without resolving it again. */
+    private record RealEntry(String name, String path, Path real) implements Entry {
+        @Override
+        public Map<String, String> readAll(List<String> attributes) {
+            checkNames(attributes);
+            return readAllIn(real, attributes);
+        }
+    }
+
+    private static void checkNames(List<String> names) {
         requireNonNull(names, "names is null");
         for (String name : names) {
             if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")
@@ -49,12 +98,12 @@ final class HostSysfsAccess implements SysfsAccess {
                 throw new IllegalArgumentException("not an attribute name: '" + name + "'");
             }
         }
-        Optional<Path> dir = files.realInSys(path(directory));
+    }
+
+    private static Map<String, String> readAllIn(Path dir, List<String> names) {
         Map<String, String> values = new LinkedHashMap<>();
-        if (dir.isPresent()) {
-            for (String name : names) {
-                readIn(dir.get(), name).ifPresent(value -> values.put(name, value));
-            }
+        for (String name : names) {
+            readIn(dir, name).ifPresent(value -> values.put(name, value));
         }
         return values;
     }

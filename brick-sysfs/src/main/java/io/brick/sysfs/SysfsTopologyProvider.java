@@ -7,6 +7,7 @@ import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.DeviceState;
 import io.brick.core.model.Hctl;
+import io.brick.core.model.KernelNames;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Quoted;
 import io.brick.core.model.Topology;
@@ -53,14 +54,12 @@ final class SysfsTopologyProvider implements TopologyProvider {
 
     private static final Pattern HOST = Pattern.compile("host(\\d{1,9})");
     private static final Pattern HCTL = Pattern.compile("\\d{1,9}:\\d{1,9}:\\d{1,9}:\\d{1,20}");
-    private static final Pattern NAME_NUMBER = Pattern.compile("(.*?)(\\d{1,9})");
     private static final String MPATH_UUID_PREFIX = "mpath-";
     private static final long SECTOR = 512;
 
     private static final Comparator<Hctl> HCTL_ORDER = Comparator.comparingInt(Hctl::host)
             .thenComparingInt(Hctl::channel).thenComparingInt(Hctl::target)
             .thenComparing(Hctl::lun, Long::compareUnsigned);
-    private static final Comparator<String> KERNEL_NAME_ORDER = SysfsTopologyProvider::compareKernelNames;
 
     private final HostFiles files;
 
@@ -219,7 +218,7 @@ final class SysfsTopologyProvider implements TopologyProvider {
                 return Optional.empty();
             }
             List<String> holders = new ArrayList<>(HostFiles.list(block.get().resolve("holders")));
-            holders.sort(KERNEL_NAME_ORDER);
+            holders.sort(KernelNames.ORDER);
             for (String holder : holders) {
                 Optional<MultipathMap> map = multipathMap(holder).filter(found -> found.wwid().isPresent());
                 if (map.isPresent()) {
@@ -255,7 +254,7 @@ final class SysfsTopologyProvider implements TopologyProvider {
             }
         }
         List<String> slaves = new ArrayList<>(HostFiles.list(block.resolve("slaves")));
-        slaves.sort(KERNEL_NAME_ORDER);
+        slaves.sort(KernelNames.ORDER);
         long sizeBytes = requiredLong(block, "size") * SECTOR;
         return Optional.of(new MultipathMap(kernelName, name, wwid, slaves, sizeBytes));
     }
@@ -288,7 +287,7 @@ final class SysfsTopologyProvider implements TopologyProvider {
                 multipathMap(name).filter(map -> map.wwid().isPresent()).ifPresent(maps::add);
             }
         }
-        maps.sort(Comparator.comparing(MultipathMap::kernelName, KERNEL_NAME_ORDER));
+        maps.sort(Comparator.comparing(MultipathMap::kernelName, KernelNames.ORDER));
         return List.copyOf(maps);
     }
 
@@ -378,15 +377,5 @@ final class SysfsTopologyProvider implements TopologyProvider {
             log.debug("{}/{} not readable: {}", dir, name, HostFiles.reason(e));
             return Optional.empty();
         }
-    }
-
-    /** {@code dm-2} before {@code dm-10}; names without a number suffix as strings. */
-    private static int compareKernelNames(String left, String right) {
-        Matcher a = NAME_NUMBER.matcher(left);
-        Matcher b = NAME_NUMBER.matcher(right);
-        if (a.matches() && b.matches() && a.group(1).equals(b.group(1))) {
-            return Integer.compare(Integer.parseInt(a.group(2)), Integer.parseInt(b.group(2)));
-        }
-        return left.compareTo(right);
     }
 }

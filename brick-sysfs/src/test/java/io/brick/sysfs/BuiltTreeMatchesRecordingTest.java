@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
@@ -32,7 +33,7 @@ class BuiltTreeMatchesRecordingTest {
 
     @BeforeEach
     void readBothTrees() {
-        recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir).topology();
+        recorded = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new).topology();
         FakeSysfs sysfs = FakeSysfs.create(dir.resolve("built"))
                 .initiatorName(INITIATOR)
                 .iscsiSession(2, 1, s -> s.target(IQN).portal("127.0.0.1", 3260).tpgt(1).recoveryTmo(5)

@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.testkit.snapshot.Recordings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +20,12 @@ class HostSysfsAccessTest {
     @TempDir
     Path dir;
 
-    private RecordedFixture fixture;
+    private RecordedFixture<SysfsTopologyProvider> fixture;
     private HostSysfsAccess sysfs;
 
     @BeforeEach
     void materialise() {
-        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new);
         sysfs = new HostSysfsAccess(fixture.host());
     }
 
@@ -78,6 +79,64 @@ class HostSysfsAccessTest {
         assertThat(sysfs.list("class/escape")).isEmpty();
         assertThat(sysfs.read("class/escape/secret")).isEmpty();
         assertThat(sysfs.resolve("class/escape")).isEmpty();
+    }
+
+    @Test
+    void entries_are_each_object_of_a_class_resolved_once_and_read_where_they_resolved() {
+        java.util.List<io.brick.core.port.SysfsAccess.Entry> sessions = sysfs.entries("class/iscsi_session",
+                name -> name.startsWith("session"));
+
+        assertThat(sessions).extracting(io.brick.core.port.SysfsAccess.Entry::name)
+                .containsExactly("session1", "session2");
+        for (io.brick.core.port.SysfsAccess.Entry session : sessions) {
+            String asked = "class/iscsi_session/" + session.name();
+            assertThat(session.path()).isEqualTo(sysfs.resolve(asked).orElseThrow());
+            assertThat(session.readAll(java.util.List.of("targetname", "state", "no_such")))
+                    .isEqualTo(sysfs.readAll(asked, java.util.List.of("targetname", "state", "no_such")));
+            assertThat(sysfs.entry(asked)).hasValueSatisfying(entry -> {
+                assertThat(entry.name()).isEqualTo(session.name());
+                assertThat(entry.path()).isEqualTo(session.path());
+            });
+        }
+        assertThat(sysfs.entries("class/iscsi_session", name -> name.equals("session2")))
+                .extracting(io.brick.core.port.SysfsAccess.Entry::name).containsExactly("session2");
+        assertThat(sysfs.entries("class/nvme-fabrics", name -> true)).isEmpty();
+        assertThat(sysfs.entry("class/iscsi_session/session9")).isEmpty();
+        assertThatThrownBy(() -> sessions.get(0).readAll(java.util.List.of("../state")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Every way an entry's link can lead out of /sys: straight out, out through a link on the way (the cheap walk must
+     * not take a link's name for a directory of /sys), and out through a link of the class directory itself.
+     */
+    @Test
+    void an_entry_that_leads_outside_sys_is_left_out_however_it_gets_there() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("honeypot/session7"));
+        Files.writeString(outside.resolve("targetname"), "outside\n");
+        Path classDir = fixture.sys("class/iscsi_session");
+        // straight out, relative and absolute
+        Files.createSymbolicLink(classDir.resolve("session7"), classDir.relativize(outside));
+        Files.createSymbolicLink(classDir.resolve("session8"), outside);
+        // through a link on the way: devices/escape -> the honeypot, session9 -> ../../devices/escape/session7
+        Files.createSymbolicLink(fixture.sys("devices/escape"), outside.getParent());
+        Files.createSymbolicLink(classDir.resolve("session9"), Path.of("../../devices/escape/session7"));
+        // a directory entry of its own, inside /sys, is an entry
+        Files.createDirectories(classDir.resolve("session10"));
+        Files.writeString(classDir.resolve("session10/targetname"), "inside\n");
+        // the class directory itself leads out
+        Files.createSymbolicLink(fixture.sys("class/escape"), outside.getParent());
+
+        java.util.List<io.brick.core.port.SysfsAccess.Entry> entries = sysfs.entries("class/iscsi_session",
+                name -> true);
+
+        assertThat(entries).extracting(io.brick.core.port.SysfsAccess.Entry::name)
+                .containsExactly("session1", "session10", "session2");
+        assertThat(entries.get(1).readAll(java.util.List.of("targetname"))).containsEntry("targetname", "inside");
+        assertThat(sysfs.entries("class/escape", name -> true)).isEmpty();
+        for (String name : new String[] {"session7", "session8", "session9"}) {
+            assertThat(sysfs.entry("class/iscsi_session/" + name)).as(name).isEmpty();
+        }
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.error.HostStateException;
 import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.model.BlockDevice;
@@ -53,7 +54,7 @@ class OsBrickLinuxScsiScenariosTest {
     @TempDir
     Path dir;
 
-    private RecordedFixture fixture;
+    private RecordedFixture<SysfsTopologyProvider> fixture;
     private SysfsTopologyProvider provider;
     private final FakeTime time = new FakeTime();
     private final SysfsDeviceFlusherTest.FakeRunner runner = new SysfsDeviceFlusherTest.FakeRunner();
@@ -61,7 +62,7 @@ class OsBrickLinuxScsiScenariosTest {
 
     @BeforeEach
     void materialise() {
-        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new);
         provider = fixture.topology();
     }
 
@@ -278,7 +279,7 @@ class OsBrickLinuxScsiScenariosTest {
 
     @Test
     void test_find_multipath_device_path_fail() {
-        SysfsTopologyProvider clean = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir).topology();
+        SysfsTopologyProvider clean = RecordedFixture.load(Recordings.E_AFTER_DISCONNECT, dir, SysfsTopologyProvider::new).topology();
 
         assertThat(clean.multipathMapByWwid(Wwid.of(WWID))).isEmpty();
         assertThat(clean.multipathMaps()).isEmpty();

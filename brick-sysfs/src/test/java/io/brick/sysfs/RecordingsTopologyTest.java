@@ -1,5 +1,7 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.ToolOutputs;
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
@@ -117,7 +119,7 @@ class RecordingsTopologyTest {
     void lab_doctor_leftover() {
         // LUN 2 deleted on the target: multipathd failed its paths (sdc, sdd) while sysfs still says running and
         // still holds the WWID read at scan time; scsi_id's fresh INQUIRY gets nothing from a LUN that is gone
-        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_DOCTOR_LEFTOVER, dir);
+        RecordedFixture<SysfsTopologyProvider> fixture = RecordedFixture.load(Recordings.LAB_DOCTOR_LEFTOVER, dir, SysfsTopologyProvider::new);
         ToolOutputs tools = fixture.tools();
         SysfsTopologyProvider provider = fixture.topology();
         Topology topology = provider.topology();
@@ -140,7 +142,7 @@ class RecordingsTopologyTest {
     void lab_lun_reused_stale_device() {
         // LUN 1 recreated on the target with a new WWID: sysfs keeps the WWID of the scan (the old one); scsi_id's
         // fresh INQUIRY answers the new one. Only a device scanned after the change shows the new WWID in sysfs.
-        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_LUN_REUSED_STALE_DEVICE, dir);
+        RecordedFixture<SysfsTopologyProvider> fixture = RecordedFixture.load(Recordings.LAB_LUN_REUSED_STALE_DEVICE, dir, SysfsTopologyProvider::new);
         ToolOutputs tools = fixture.tools();
         SysfsTopologyProvider provider = fixture.topology();
         Topology topology = provider.topology();
@@ -158,7 +160,7 @@ class RecordingsTopologyTest {
     void lab_path_down_before_force() {
         // the portal of both LUNs was deleted on the target: the session is FAILED, multipathd failed both paths;
         // a disconnect without --force left everything in place
-        RecordedFixture fixture = RecordedFixture.load(Recordings.LAB_PATH_DOWN_BEFORE_FORCE, dir);
+        RecordedFixture<SysfsTopologyProvider> fixture = RecordedFixture.load(Recordings.LAB_PATH_DOWN_BEFORE_FORCE, dir, SysfsTopologyProvider::new);
         ToolOutputs tools = fixture.tools();
         SysfsTopologyProvider provider = fixture.topology();
         Topology topology = provider.topology();
@@ -169,7 +171,7 @@ class RecordingsTopologyTest {
     }
 
     private Topology checkAgainstTools(String recording) {
-        RecordedFixture fixture = RecordedFixture.load(recording, dir);
+        RecordedFixture<SysfsTopologyProvider> fixture = RecordedFixture.load(recording, dir, SysfsTopologyProvider::new);
         ToolOutputs tools = fixture.tools();
         SysfsTopologyProvider provider = fixture.topology();
         Topology topology = provider.topology();
@@ -242,13 +244,13 @@ class RecordingsTopologyTest {
     }
 
     /** None of the recordings has an HBA: the recorder found {@code /sys/class/fc_host} absent (brick-fc reads them). */
-    private static void checkFibreChannel(RecordedFixture fixture) {
+    private static void checkFibreChannel(RecordedFixture<SysfsTopologyProvider> fixture) {
         assertThat(fixture.snapshot().absent()).contains("/sys/class/fc_host", "/sys/class/fc_remote_ports");
     }
 
     @Test
     void lookups_of_what_the_recording_does_not_have_are_absent() {
-        SysfsTopologyProvider provider = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir).topology();
+        SysfsTopologyProvider provider = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir, SysfsTopologyProvider::new).topology();
 
         assertThat(provider.deviceAt(Hctl.parse("2:0:0:0"))).isEmpty();
         assertThat(provider.device("sdb")).isEmpty();

@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.error.CommandFailedException;
 import io.brick.core.error.CommandTimeoutException;
 import io.brick.core.error.DeviceNotFoundException;
@@ -32,7 +33,7 @@ class SysfsDeviceFlusherTest {
     @TempDir
     Path dir;
 
-    private RecordedFixture fixture;
+    private RecordedFixture<SysfsTopologyProvider> fixture;
     private final FakeTime time = new FakeTime();
     private final FakeRunner runner = new FakeRunner();
 
@@ -51,7 +52,7 @@ class SysfsDeviceFlusherTest {
 
     @BeforeEach
     void materialise() {
-        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new);
     }
 
     private SysfsDeviceFlusher flusher() {

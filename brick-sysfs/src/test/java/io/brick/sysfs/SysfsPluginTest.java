@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.bootstrap.BrickPlugin;
 import io.brick.core.host.HostRoot;
@@ -50,7 +51,7 @@ class SysfsPluginTest {
 
     @Test
     void a_callers_host_root_takes_precedence() {
-        HostRoot host = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir).host();
+        HostRoot host = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir, SysfsTopologyProvider::new).host();
         FakeTime time = new FakeTime();
         try (Brick brick = Brick.builder().plugins(new SysfsPlugin()).hostRoot(host)
                 .commandRunner(new SysfsDeviceFlusherTest.FakeRunner()).clock(time).sleeper(time)

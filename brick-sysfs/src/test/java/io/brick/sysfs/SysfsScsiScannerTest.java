@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.Lun;
 import io.brick.testkit.snapshot.Recordings;
@@ -19,13 +20,13 @@ class SysfsScsiScannerTest {
     @TempDir
     Path dir;
 
-    private RecordedFixture fixture;
+    private RecordedFixture<SysfsTopologyProvider> fixture;
     private SysfsScsiScanner scanner;
     private Path scan;
 
     @BeforeEach
     void materialise() {
-        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new);
         scanner = new SysfsScsiScanner(fixture.host());
         scan = fixture.sys("devices/platform/host3/scsi_host/host3/scan");
     }

@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.error.HostStateException;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DeviceState;
@@ -33,12 +34,12 @@ class SysfsTopologyProviderTest {
     @TempDir
     Path dir;
 
-    private RecordedFixture fixture;
+    private RecordedFixture<SysfsTopologyProvider> fixture;
     private SysfsTopologyProvider provider;
 
     @BeforeEach
     void materialise() {
-        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir);
+        fixture = RecordedFixture.load(Recordings.B_TWO_PORTALS_ONE_LUN, dir, SysfsTopologyProvider::new);
         provider = fixture.topology();
     }
 

@@ -1,5 +1,6 @@
 package io.brick.sysfs;
 
+import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.snapshot.Recordings;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class Vpd83Test {
 
     @Test
     void the_recorded_page_gives_what_scsi_id_said() throws IOException {
-        RecordedFixture fixture = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir);
+        RecordedFixture<SysfsTopologyProvider> fixture = RecordedFixture.load(Recordings.A_SINGLE_PORTAL_ONE_LUN, dir, SysfsTopologyProvider::new);
         byte[] page = Files.readAllBytes(fixture.sys("block/sda/device/vpd_pg83"));
 
         assertThat(Vpd83.wwid(page).map(Wwid::value)).isEqualTo(fixture.tools().scsiId("sda"));

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Read-only access to the kernel objects under the host's {@code /sys}, confined to it: how a transport reads its own
@@ -46,6 +47,66 @@ public interface SysfsAccess {
             read(directory + "/" + name).ifPresent(value -> values.put(name, value));
         }
         return values;
+    }
+
+    /**
+     * The entries of a directory whose names pass the filter ({@code "class/iscsi_session"},
+     * {@code name -> name.startsWith("session")}), sorted by name, each resolved once: what a transport does to read
+     * every object of a class. An entry that leads outside {@code /sys} or is gone is left out; empty when the
+     * directory is missing. An adapter resolves the directory once and each entry relative to it (its link's target
+     * checked name by name from there), so reading N objects costs one resolution of the directory and one short one
+     * per entry, not a resolution per attribute.
+     */
+    default List<Entry> entries(String directory, Predicate<String> names) {
+        List<Entry> entries = new java.util.ArrayList<>();
+        for (String name : list(directory)) {
+            if (names.test(name)) {
+                entry(directory + "/" + name).ifPresent(entries::add);
+            }
+        }
+        return List.copyOf(entries);
+    }
+
+    /**
+     * One object's directory ({@code "class/iscsi_session/session1"}), resolved once as {@link #resolve} does; empty
+     * when it is missing or leads outside {@code /sys}.
+     */
+    default Optional<Entry> entry(String path) {
+        return resolve(path).map(real -> new Entry() {
+            @Override
+            public String name() {
+                return path.substring(path.lastIndexOf('/') + 1);
+            }
+
+            @Override
+            public String path() {
+                return real;
+            }
+
+            @Override
+            public Map<String, String> readAll(List<String> attributes) {
+                return SysfsAccess.this.readAll(path, attributes);
+            }
+        });
+    }
+
+    /**
+     * A kernel object's directory as {@link #entries} and {@link #entry} found it: the name it was asked by, where it
+     * resolved, and its attributes read relative to that place without resolving it again. It is read within the
+     * lookup that found it (a device that goes away meanwhile reads as missing attributes, as with {@link #readAll}).
+     */
+    interface Entry {
+        /** The name in the directory it was listed in ({@code session1}). */
+        String name();
+
+        /**
+         * Where it resolved, relative to {@code /sys}
+         * ({@code devices/platform/host2/session1/iscsi_session/session1}).
+         */
+        String path();
+
+        /** Its attributes as {@link SysfsAccess#readAll} answers them (a missing one is left out). */
+        Map<String, String> readAll(List<String> attributes);
     }
 
     /** Whether the path exists (inside {@code /sys}). */

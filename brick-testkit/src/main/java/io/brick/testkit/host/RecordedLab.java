@@ -28,7 +28,13 @@ public final class RecordedLab {
 
     /** A simulated host holding the lab's target, nothing attached yet. */
     public static SimulatedHost host(Path dir, Latencies latencies) {
-        SimulatedHost host = SimulatedHost.builder(dir).initiatorName(INITIATOR).latencies(latencies).build();
+        return host(dir, latencies, io.brick.testkit.sysfs.FakeSysfs.Detail.KERNEL);
+    }
+
+    /** A simulated host holding the lab's target, its sysfs in the given detail, nothing attached yet. */
+    public static SimulatedHost host(Path dir, Latencies latencies, io.brick.testkit.sysfs.FakeSysfs.Detail detail) {
+        SimulatedHost host = SimulatedHost.builder(dir).initiatorName(INITIATOR).latencies(latencies).detail(detail)
+                .build();
         host.storage().target(TARGET).portal(PORTALS.get(0)).portal(PORTALS.get(1))
                 .lun(0, LUN0_WWID, 64L << 20).lun(1, LUN1_WWID, 128L << 20);
         return host;
@@ -42,12 +48,7 @@ public final class RecordedLab {
         if (portals < 1 || portals > PORTALS.size()) {
             throw new IllegalArgumentException("the lab has 1 or 2 portals, not " + portals);
         }
-        for (String portal : PORTALS.subList(0, portals)) {
-            run(host, "iscsiadm", "-m", "node", "-T", TARGET, "-p", portal, "--interface", "default", "--op", "new");
-            run(host, "iscsiadm", "-m", "node", "-T", TARGET, "-p", portal, "--op", "update",
-                    "-n", "node.session.scan", "-v", "manual");
-            run(host, "iscsiadm", "-m", "node", "-T", TARGET, "-p", portal, "--login");
-        }
+        logIn(host, portals);
         for (int index = 0; index < portals; index++) {
             Path scan = host.root().resolve("sys/class/scsi_host/host" + (2 + index) + "/scan");
             try {
@@ -59,6 +60,31 @@ public final class RecordedLab {
         }
         host.clock().sleep(Duration.ofSeconds(2));
         return host;
+    }
+
+    /**
+     * Attaches LUN 1 through both portals as a careful client does, with the client's own scanner: static node
+     * records with manual scan, a login per portal, the scanner's {@code - - 1} on each new host (no target directory
+     * yet), and time for the map to form. The state of {@code b-two-portals-one-lun}.
+     */
+    public static SimulatedHost attach(SimulatedHost host, io.brick.core.port.ScsiScanner scanner) {
+        logIn(host, PORTALS.size());
+        for (int index = 0; index < PORTALS.size(); index++) {
+            scanner.scan(2 + index, java.util.OptionalInt.empty(), java.util.OptionalInt.empty(),
+                    io.brick.core.model.Lun.of(1));
+        }
+        host.clock().sleep(Duration.ofSeconds(2));
+        return host;
+    }
+
+    /** Static node records with manual scan and a login for each of the first {@code portals} portals. */
+    private static void logIn(SimulatedHost host, int portals) {
+        for (String portal : PORTALS.subList(0, portals)) {
+            run(host, "iscsiadm", "-m", "node", "-T", TARGET, "-p", portal, "--interface", "default", "--op", "new");
+            run(host, "iscsiadm", "-m", "node", "-T", TARGET, "-p", portal, "--op", "update",
+                    "-n", "node.session.scan", "-v", "manual");
+            run(host, "iscsiadm", "-m", "node", "-T", TARGET, "-p", portal, "--login");
+        }
     }
 
     private static void run(SimulatedHost host, String... argv) {

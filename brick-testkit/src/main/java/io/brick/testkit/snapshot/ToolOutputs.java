@@ -1,8 +1,6 @@
-package io.brick.sysfs;
+package io.brick.testkit.snapshot;
 
 import io.brick.core.model.Hctl;
-import io.brick.testkit.snapshot.CommandRecord;
-import io.brick.testkit.snapshot.Snapshot;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,9 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * Small test-side parsers of what the tools said on the recorded host ({@code commands.json}): the expected answers
- * for the sysfs reader. Deliberately simple; the production parsers live in the transport modules.
+ * for a reader of the recorded host's sysfs (brick-sysfs's topology, a transport's own readers). Deliberately simple;
+ * the production parsers live in the transport modules. A command the recording lacks is an {@link AssertionError}.
  */
-final class ToolOutputs {
+public final class ToolOutputs {
     private static final Pattern SESSION_LINE = Pattern.compile("^(\\S+): \\[(\\d+)] (\\S+?),(\\d+) (\\S+)( .*)?$");
     private static final Pattern LSSCSI_LINE = Pattern.compile("^\\[(\\d+:\\d+:\\d+:\\d+)]\\s+.*?(/dev/\\S+)\\s*$");
     private static final Pattern LUN_LINE = Pattern.compile("^scsi(\\d+) Channel (\\d+) Id (\\d+) Lun: (\\d+)$");
@@ -30,25 +29,26 @@ final class ToolOutputs {
 
     private final Snapshot snapshot;
 
-    ToolOutputs(Snapshot snapshot) {
-        this.snapshot = snapshot;
+    /** The tools' outputs of one recording. */
+    public ToolOutputs(Snapshot snapshot) {
+        this.snapshot = java.util.Objects.requireNonNull(snapshot, "snapshot is null");
     }
 
     /** One line of {@code iscsiadm -m session}. */
-    record SessionLine(int sid, String transport, String portal, int tpgt, String target) {
+    public record SessionLine(int sid, String transport, String portal, int tpgt, String target) {
     }
 
     /** One session of {@code iscsiadm -m session -P 3}. */
-    record SessionDetail(int sid, String target, String currentPortal, String persistentPortal, String iface,
+    public record SessionDetail(int sid, String target, String currentPortal, String persistentPortal, String iface,
                          String transport, String state, int recoveryTimeout, int hostNumber, Map<Hctl, String> disks) {
     }
 
     /** The first map of {@code multipath -ll}: WWID, dm name, vendor, model, and paths (device → H:C:T:L). */
-    record MultipathLl(String wwid, String kernelName, String vendor, String model, Map<String, Hctl> paths) {
+    public record MultipathLl(String wwid, String kernelName, String vendor, String model, Map<String, Hctl> paths) {
     }
 
     /** One row of {@code multipathd show maps}. */
-    record MapRow(String name, String sysfs, String uuid) {
+    public record MapRow(String name, String sysfs, String uuid) {
     }
 
     private String stdout(String cmd) {
@@ -58,7 +58,7 @@ final class ToolOutputs {
     }
 
     /** {@code iscsiadm -m session}; exit code 21 (no sessions) gives none. */
-    List<SessionLine> sessions() {
+    public List<SessionLine> sessions() {
         CommandRecord record = snapshot.command("iscsiadm -m session").orElseThrow();
         if (record.rc() == 21) {
             return List.of();
@@ -75,7 +75,7 @@ final class ToolOutputs {
     }
 
     /** {@code iscsiadm -m session -P 3}, by SID. */
-    Map<Integer, SessionDetail> sessionDetails() {
+    public Map<Integer, SessionDetail> sessionDetails() {
         CommandRecord record = snapshot.command("iscsiadm -m session -P 3").orElseThrow();
         Map<Integer, SessionDetail> details = new TreeMap<>();
         if (record.rc() == 21) {
@@ -128,7 +128,7 @@ final class ToolOutputs {
     }
 
     /** {@code lsscsi -t}: device name → H:C:T:L. */
-    Map<String, Hctl> lsscsi() {
+    public Map<String, Hctl> lsscsi() {
         Map<String, Hctl> devices = new TreeMap<>();
         for (String line : stdout("lsscsi -t").split("\n")) {
             Matcher matcher = LSSCSI_LINE.matcher(line);
@@ -140,19 +140,19 @@ final class ToolOutputs {
     }
 
     /** {@code scsi_id --page 0x83 --whitelisted} of a device, if recorded. */
-    Optional<String> scsiId(String device) {
+    public Optional<String> scsiId(String device) {
         return snapshot.command("/lib/udev/scsi_id --page 0x83 --whitelisted --device=/dev/" + device)
                 .filter(CommandRecord::succeeded).map(record -> record.stdout().strip());
     }
 
     /** {@code blockdev --getsize64} of a device, if recorded. */
-    OptionalLong size(String device) {
+    public OptionalLong size(String device) {
         return snapshot.command("blockdev --getsize64 /dev/" + device).filter(CommandRecord::succeeded)
                 .map(record -> OptionalLong.of(Long.parseLong(record.stdout().strip()))).orElse(OptionalLong.empty());
     }
 
     /** {@code multipathd show maps}; {@code ok} (no maps) gives none. */
-    List<MapRow> multipathdMaps() {
+    public List<MapRow> multipathdMaps() {
         List<MapRow> rows = new ArrayList<>();
         String[] lines = stdout("multipathd show maps").split("\n");
         if (lines.length == 0 || !lines[0].startsWith("name")) {
@@ -168,7 +168,7 @@ final class ToolOutputs {
     }
 
     /** {@code multipath -ll}, map by map. */
-    List<MultipathLl> multipathLl() {
+    public List<MultipathLl> multipathLl() {
         List<MultipathLl> maps = new ArrayList<>();
         String wwid = null;
         String kernelName = null;
@@ -200,7 +200,7 @@ final class ToolOutputs {
     }
 
     /** {@code dmsetup info -c}: map name → UUID; "No devices found" gives none. */
-    Map<String, String> dmsetupUuids() {
+    public Map<String, String> dmsetupUuids() {
         Map<String, String> uuids = new TreeMap<>();
         String[] lines = stdout("dmsetup info -c").split("\n");
         if (lines.length == 0 || !lines[0].startsWith("Name")) {
@@ -216,7 +216,7 @@ final class ToolOutputs {
     }
 
     /** {@code ls -l /dev/disk/by-id}: link name → name of the device it points to; none when the directory is missing. */
-    Map<String, String> byIdLinks() {
+    public Map<String, String> byIdLinks() {
         Map<String, String> links = new TreeMap<>();
         CommandRecord record = snapshot.command("ls -l /dev/disk/by-id").orElseThrow();
         if (!record.succeeded()) {
