@@ -46,6 +46,7 @@ class FcVolumeTest {
             {"target_lun": 1, "target_wwn": "123456789012345A"}                                   | 123456789012345a,1
             {"target_lun": 1, "target_wwn": "0x12:34:56:78:90:12:34:56"}                          | 1234567890123456,1
             {"target_lun": 1, "target_wwns": [], "target_wwn": ["1234567890123456"]}              | 1234567890123456,1
+            {"target_lun": 2, "target_luns": [], "target_wwn": ["1234567890123456"]}              | 1234567890123456,2
             """)
     void test__add_targets_to_connection_properties(String json, String expected) {
         assertThat(pairs(parse(json))).containsExactlyElementsOf(Arrays.asList(expected.split(";")));
