@@ -129,5 +129,12 @@ class FcTransportTest {
             assertThat(event.subject()).isEqualTo("host3");
             assertThat(event.details()).containsEntry("lun", "1").containsEntry("target", "0 0");
         });
+        // the rescans keep their 0, 2, 4, 8 s schedule (simulated time; a sysfs read may add a few milliseconds)
+        java.time.Instant first = events(EventType.SCAN).get(0).at();
+        List<Long> offsets = events(EventType.SCAN).stream()
+                .map(event -> Duration.between(first, event.at()).toMillis()).toList();
+        assertThat(offsets.get(1)).isBetween(2_000L, 2_100L);
+        assertThat(offsets.get(2)).isBetween(4_000L, 4_100L);
+        assertThat(offsets.get(3)).isBetween(8_000L, 8_100L);
     }
 }
