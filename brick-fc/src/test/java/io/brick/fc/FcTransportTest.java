@@ -137,4 +137,21 @@ class FcTransportTest {
         assertThat(offsets.get(2)).isBetween(4_000L, 4_100L);
         assertThat(offsets.get(3)).isBetween(8_000L, 8_100L);
     }
+
+    @Test
+    void devices_that_were_there_before_count_alone_once_the_grace_after_the_first_rescan_is_over() {
+        lab = SimulatedFc.start(twoHbasTwoPorts(SimulatedHost.builder(dir).latencies(Latencies.realistic())),
+                ConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(30)));
+        AttachedVolume first = lab.connector.connect(bothPorts());
+        lab.host.settle();
+        Duration start = lab.host.clock().elapsed();
+
+        AttachedVolume again = lab.connector.connect(bothPorts());
+
+        Duration took = lab.host.clock().elapsed().minus(start);
+        assertThat(again.path()).isEqualTo(first.path());
+        assertThat(took).as("the grace (%s ms), not the device wait", FcTransport.GRACE_MILLIS)
+                .isGreaterThanOrEqualTo(Duration.ofMillis(FcTransport.GRACE_MILLIS))
+                .isLessThan(Duration.ofSeconds(5));
+    }
 }
