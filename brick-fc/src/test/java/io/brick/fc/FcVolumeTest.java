@@ -46,6 +46,7 @@ class FcVolumeTest {
             {"target_lun": 1, "target_wwn": "123456789012345A"}                                   | 123456789012345a,1
             {"target_lun": 1, "target_wwn": "0x12:34:56:78:90:12:34:56"}                          | 1234567890123456,1
             {"target_lun": 1, "target_wwns": [], "target_wwn": ["1234567890123456"]}              | 1234567890123456,1
+            {"target_lun": 2, "target_luns": [], "target_wwn": ["1234567890123456"]}              | 1234567890123456,2
             """)
     void test__add_targets_to_connection_properties(String json, String expected) {
         assertThat(pairs(parse(json))).containsExactlyElementsOf(Arrays.asList(expected.split(";")));
@@ -162,5 +163,47 @@ class FcVolumeTest {
                 {"target_luns": [1, 2, 3], "target_wwns": ["%s", "%s"]}""".formatted(A, B)))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("target_luns").hasMessageContaining("Unable to find potential volume paths");
+    }
+
+    @Test
+    void the_description_names_the_volume_its_first_target_and_how_many_more() {
+        assertThat(parse("""
+                {"target_lun": 1, "target_wwn": ["%s", "%s"], "volume_id": "vol-1"}""".formatted(A, B)).description())
+                .isEqualTo("volume vol-1 (FC 0x" + A + " LUN 1 and 1 more)");
+        assertThat(parse("""
+                {"target_lun": 1, "target_wwn": "%s"}""".formatted(A)).description()).isEqualTo("(FC 0x" + A + " LUN 1)");
+    }
+
+    @Test
+    void only_access_mode_ro_is_read_only_and_a_blank_device_path_is_none() {
+        assertThat(parse("""
+                {"target_lun": 1, "target_wwn": "%s", "access_mode": "rw"}""".formatted(A)).readOnly()).isFalse();
+        assertThat(parse("""
+                {"target_lun": 1, "target_wwn": "%s"}""".formatted(A)).readOnly()).isFalse();
+        assertThat(parse("""
+                {"target_lun": 1, "target_wwn": "%s", "device_path": " "}""".formatted(A)).devicePath()).isEmpty();
+        assertThat(parse("""
+                {"target_lun": 1, "target_wwn": "%s", "device_path": "/dev/sdb"}""".formatted(A)).devicePath())
+                .contains("/dev/sdb");
+    }
+
+    @Test
+    void a_wrong_wwn_is_named_by_its_index_exactly_when_the_key_holds_a_list() {
+        assertThatThrownBy(() -> parse("""
+                {"target_lun": 1, "target_wwn": "12345678901234zz"}"""))
+                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("target_wwn: ");
+        assertThatThrownBy(() -> parse("""
+                {"target_lun": 1, "target_wwn": ["12345678901234zz"]}"""))
+                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("target_wwn[0]: ");
+    }
+
+    @Test
+    void an_initiator_with_no_targets_scans_for_none_and_a_number_is_invalid_input() {
+        FcVolume volume = parse("""
+                {"target_lun": 1, "target_wwn": "%s", "initiator_target_map": {"%s": null}}""".formatted(A, B));
+        assertThat(volume.targetsFor(B)).isEmpty();
+        assertThatThrownBy(() -> parse("""
+                {"target_lun": 1, "target_wwn": "%s", "initiator_target_map": {"%s": 7}}""".formatted(A, B)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("initiator_target_map." + B);
     }
 }

@@ -41,11 +41,15 @@ final class SimulatedFc implements AutoCloseable {
     final List<BrickEvent> events = new CopyOnWriteArrayList<>();
 
     private SimulatedFc(SimulatedHost host, ConnectorConfig config) {
+        this(host, config, ProcessLocks.none());
+    }
+
+    private SimulatedFc(SimulatedHost host, ConnectorConfig config, ProcessLocks processLocks) {
         this.host = host;
         this.brick = Brick.builder()
                 .plugins(new SysfsPlugin(), new MultipathPlugin(), new FcPlugin(config))
                 .hostRoot(host.hostRoot()).commandRunner(host.commandRunner())
-                .clock(host.clock()).sleeper(host.clock()).processLocks(ProcessLocks.none())
+                .clock(host.clock()).sleeper(host.clock()).processLocks(processLocks)
                 .eventListener(events::add)
                 .build();
         this.connector = brick.connector(Protocol.FIBRE_CHANNEL);
@@ -53,6 +57,11 @@ final class SimulatedFc implements AutoCloseable {
 
     static SimulatedFc start(SimulatedHost host, ConnectorConfig config) {
         return new SimulatedFc(host, config);
+    }
+
+    /** With the given cross-process locks (a test that records which keys the operations take). */
+    static SimulatedFc start(SimulatedHost host, ConnectorConfig config, ProcessLocks processLocks) {
+        return new SimulatedFc(host, config, processLocks);
     }
 
     static SimulatedFc start(SimulatedHost host) {

@@ -123,6 +123,31 @@ class IscsiConnectorSafetyTest {
     }
 
     @Test
+    void a_stale_device_at_the_volumes_address_is_never_waited_for_nor_handed_to_multipathd_as_a_path_of_the_map() {
+        // the stale path keeps the old WWID: were it counted among the volume's paths, the map would wait for it and
+        // multipathd would be told to add another volume's device
+        SimulatedHost host = RecordedLab.host(dir, Latencies.realistic());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
+        ConnectionProperties firstPortal = ConnectionProperties.parseJson("""
+                {"target_portals": ["127.0.0.1:3260"], "target_iqns": ["%s"], "target_luns": [1]}""".formatted(IQN));
+        lab.connector.connect(firstPortal);
+        lab.host.clock().sleep(Duration.ofSeconds(2));
+        lab.host.storage().target(IQN).reuseLun(1, REUSED, 128L << 20);
+        List<String> stale = lab.brick.port(TopologyProvider.class).topology().devices().stream()
+                .filter(device -> device.wwid().equals(Optional.of(Wwid.of(LUN1))))
+                .map(device -> "/dev/" + device.name()).toList();
+        assertThat(stale).isNotEmpty();
+        int commands = lab.commandCount();
+
+        AttachedVolume fresh = lab.connector.connect(withWwid(twoPortals(1), REUSED));
+
+        assertThat(fresh.scsiWwn()).contains(Wwid.of(REUSED));
+        assertThat(lab.commandsSince(commands)).as("no multipathd add path of the stale device")
+                .noneMatch(command -> command.argv().contains("add") && stale.stream().anyMatch(command.argv()::contains));
+        assertThat(lab.host.oracle().wrongDeviceEvents()).isEmpty();
+    }
+
+    @Test
     void concurrent_connects_and_a_disconnect_on_one_target_never_log_out_a_session_in_use() throws Exception {
         SimulatedHost host = RecordedLab.host(dir, Latencies.realistic());
         host.storage().target(IQN).addLun(2, "360014053b8c2d6339a414f0b8e275d1c", 32L << 20);

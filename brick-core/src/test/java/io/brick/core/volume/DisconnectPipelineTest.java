@@ -583,4 +583,83 @@ class DisconnectPipelineTest {
         assertThat(failed.flush()).noneMatch(line -> line.contains("removed without flush"));
         assertThat(failed.kept()).anyMatch(line -> line.startsWith("dm-0"));
     }
+
+    @Test
+    void eachFlushIsReportedWithWhatWasFlushedAndWhy() {
+        VolumeDevices volume = multipathVolume();
+
+        pipeline().disconnect(volume, attached("/dev/sda"), DisconnectOptions.SAFE, cleanup, deadline());
+
+        assertThat(events(EventType.FLUSH)).extracting(BrickEvent::subject).containsExactly("dm-0", "sda");
+        assertThat(events(EventType.FLUSH).get(0).details()).containsEntry("kind", "multipath map")
+                .containsEntry("name", VOLUME.value()).containsEntry("wwid", VOLUME.value()).containsEntry("result", "done");
+        assertThat(events(EventType.FLUSH).get(1).details()).containsEntry("kind", "device")
+                .containsEntry("reason", UsedPath.underMap(volume, attached("/dev/sda")).reason())
+                .containsEntry("result", "done");
+    }
+
+    @Test
+    void aMapThatCannotBeFlushedWithoutAMultipathManagerIsReportedAsAFailedFlush() {
+        VolumeDevices volume = multipathVolume();
+
+        catchThrowableOfType(FlushFailedException.class, () -> pipeline(Optional.empty())
+                .disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup, deadline()));
+
+        assertThat(events(EventType.FLUSH)).singleElement().satisfies(event -> {
+            assertThat(event.subject()).isEqualTo("dm-0");
+            assertThat(event.details()).containsEntry("result", "failed").containsEntry("kind", "multipath map");
+        });
+    }
+
+    @Test
+    void aFailedPathFlushIsReportedAsFailed() {
+        VolumeDevices volume = pathsOnly("sda");
+        host.flushBuffersFailure = FakeHost.flushFailure("sda");
+
+        catchThrowableOfType(FlushFailedException.class, () -> pipeline().disconnect(volume, attached("/dev/sda"),
+                DisconnectOptions.SAFE, cleanup, deadline()));
+
+        assertThat(events(EventType.FLUSH)).singleElement().satisfies(event -> {
+            assertThat(event.subject()).isEqualTo("sda");
+            assertThat(event.details()).containsEntry("kind", "device").containsEntry("result", "failed");
+        });
+    }
+
+    @Test
+    void aFailedRemovalIsReportedAsFailedAndCarriesTheFailedLinkRemovalWithoutForce() {
+        VolumeDevices volume = pathsOnly("sda", "sdb");
+        host.removalTimesOut = true;
+        host.removeLinksFailure = FakeHost.hostFailure("cannot unlink /dev/disk/by-id/wwn-0x6001405");
+
+        OperationTimeoutException failure = catchThrowableOfType(OperationTimeoutException.class,
+                () -> pipeline().disconnect(volume, Optional.empty(), DisconnectOptions.SAFE, cleanup, deadline()));
+
+        assertThat(failure.getSuppressed()).containsExactly(host.removeLinksFailure);
+        assertThat(events(EventType.REMOVAL)).singleElement()
+                .satisfies(event -> assertThat(event.details()).containsEntry("result", "failed"));
+        assertThat(host.calls()).doesNotContain("cleanup.run");
+    }
+
+    @Test
+    void aFailedLinkRemovalAloneMarksTheRemovalFailed() {
+        VolumeDevices volume = pathsOnly("sda");
+        host.removeLinksFailure = FakeHost.hostFailure("cannot unlink /dev/disk/by-id/wwn-0x6001405");
+
+        catchThrowableOfType(BrickException.class,
+                () -> pipeline().disconnect(volume, Optional.empty(), DisconnectOptions.SAFE, cleanup, deadline()));
+
+        assertThat(events(EventType.REMOVAL)).singleElement()
+                .satisfies(event -> assertThat(event.details()).containsEntry("result", "failed"));
+    }
+
+    @Test
+    void aKeptStaleDeviceNamesTheVolumesWwid() {
+        BlockDevice stale = host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+        BlockDevice ours = host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        VolumeDevices volume = new VolumeDevices(NAME, Optional.of(VOLUME), List.of(ours), Optional.empty(), List.of(stale));
+
+        DisconnectPlan done = pipeline().disconnect(volume, Optional.empty(), FORCE, cleanup, deadline());
+
+        assertThat(done.kept()).singleElement().asString().contains("is not the volume's (" + VOLUME + ")");
+    }
 }

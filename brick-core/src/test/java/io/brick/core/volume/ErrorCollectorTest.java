@@ -47,4 +47,10 @@ class ErrorCollectorTest {
         assertThatThrownBy(() -> errors.record(interrupted)).isSameAs(interrupted);
         assertThat(errors.failed()).isFalse();
     }
+
+    @Test
+    void aTransportsCleanupCanAskWhetherTheOperationIsForced() {
+        assertThat(new ErrorCollector(true).force()).isTrue();
+        assertThat(new ErrorCollector(false).force()).isFalse();
+    }
 }

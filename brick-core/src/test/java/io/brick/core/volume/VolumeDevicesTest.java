@@ -109,4 +109,42 @@ class VolumeDevicesTest {
         assertThat(devices.rejected()).containsExactly(there);
         assertThat(devices.map()).hasValueSatisfying(map -> assertThat(map.kernelName()).isEqualTo("dm-0"));
     }
+
+    @Test
+    void paths_without_a_wwid_keep_the_map_holding_the_first_of_them() {
+        // no WWID anywhere: the first path's map is the volume's, even when a later path is in no map (yet)
+        BlockDevice first = host.addDevice("sda", "2:0:0:1", Optional.empty());
+        BlockDevice second = host.addDevice("sdb", "3:0:0:1", Optional.empty());
+        host.addMap("dm-0", VOLUME, "sda");
+
+        VolumeDevices devices = VolumeDevices.judge(NAME, List.of(second, first), Optional.empty(), host.topology());
+
+        assertThat(devices.paths()).extracting(BlockDevice::name).containsExactly("sda", "sdb");
+        assertThat(devices.map()).hasValueSatisfying(map -> assertThat(map.kernelName()).isEqualTo("dm-0"));
+    }
+
+    @Test
+    void paths_of_other_kinds_follow_the_scsi_ones_by_kind_then_address() {
+        BlockDevice late = host.addDevice("nvme0n1", new io.brick.core.model.NamespaceAddress("nvme1", 1),
+                Optional.of(VOLUME));
+        BlockDevice early = host.addDevice("nvme1n1", new io.brick.core.model.NamespaceAddress("nvme0", 1),
+                Optional.of(VOLUME));
+        BlockDevice vendor = host.addDevice("vda", new io.brick.core.model.PathAddress() {
+            @Override
+            public String kind() {
+                return "abc";
+            }
+
+            @Override
+            public String toString() {
+                return "zz9";
+            }
+        }, Optional.of(VOLUME));
+        BlockDevice scsi = host.addDevice("sdz", "9:0:0:1", Optional.of(VOLUME));
+
+        VolumeDevices devices = VolumeDevices.judge(NAME, List.of(late, early, vendor, scsi), Optional.of(VOLUME),
+                host.topology());
+
+        assertThat(devices.paths()).extracting(BlockDevice::name).containsExactly("sdz", "vda", "nvme1n1", "nvme0n1");
+    }
 }
