@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.port.ToolText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +26,11 @@ final class IscsiNodeListParser {
     /** The node records listed in {@code iscsiadm -m node}'s standard output, in order. */
     static List<PortalTarget> parse(String stdout) {
         List<PortalTarget> nodes = new ArrayList<>();
-        for (String line : IscsiadmText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             if (line.isBlank()) {
                 continue;
             }
-            String[] fields = IscsiadmText.fields(line);
+            String[] fields = ToolText.fields(line);
             Optional<TaggedPortal> portal = fields.length == 2 ? IscsiadmText.taggedPortal(fields[0]) : Optional.empty();
             if (portal.isEmpty()) {
                 log.debug("iscsiadm -m node: skipping a line that is not 'portal,tpgt target': {}", line);

@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.port.ToolText;
 import io.brick.iscsi.SessionManager.Node;
 
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ final class IscsiNodeTreeParser {
 
     /** The node records listed, in order. */
     static List<Node> parse(String stdout) {
-        List<String> lines = IscsiadmText.lines(stdout);
+        List<String> lines = ToolText.lines(stdout);
         boolean tree = lines.stream().anyMatch(line -> line.strip().startsWith("Target:"));
         return tree ? parseTree(lines) : parseFlat(stdout);
     }

@@ -2,17 +2,14 @@ package io.brick.iscsi;
 
 import io.brick.core.error.InvalidInputException;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
-import static java.util.Objects.requireNonNull;
-
 /**
- * Small pieces shared by the iscsiadm output parsers: lines, whitespace-separated fields, portals with tags and
- * iSCSI names as iscsiadm prints them. Nothing here throws on malformed text: it answers empty, and the parser
+ * Small pieces shared by the iscsiadm output parsers (lines and fields are core's {@code ToolText}): portals with
+ * tags and iSCSI names as iscsiadm prints them. Nothing here throws on malformed text: it answers empty, and the parser
  * decides what to log.
  */
 final class IscsiadmText {
@@ -22,22 +19,9 @@ final class IscsiadmText {
     static final String EMPTY_VALUE = "<empty>";
     /** How node lists print a tpgt of -1 (as an unsigned 32-bit number). */
     private static final long UNSIGNED_MINUS_ONE = 4294967295L;
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,10}");
 
     private IscsiadmText() {
-    }
-
-    /** The lines of a command's output ({@code \n} or {@code \r\n}); none for empty output. */
-    static List<String> lines(String stdout) {
-        requireNonNull(stdout, "stdout is null");
-        return stdout.lines().toList();
-    }
-
-    /** The whitespace-separated fields of a line; none for a blank line. */
-    static String[] fields(String line) {
-        String stripped = line.strip();
-        return stripped.isEmpty() ? new String[0] : WHITESPACE.split(stripped);
     }
 
     /**

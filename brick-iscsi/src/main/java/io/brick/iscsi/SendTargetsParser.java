@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.port.ToolText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,11 @@ final class SendTargetsParser {
     /** The targets the portal advertised, in the order printed. */
     static List<PortalTarget> parse(String stdout) {
         List<PortalTarget> targets = new ArrayList<>();
-        for (String line : IscsiadmText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             if (line.isBlank()) {
                 continue;
             }
-            String[] fields = IscsiadmText.fields(line);
+            String[] fields = ToolText.fields(line);
             Optional<TaggedPortal> portal = fields.length == 2 && IscsiadmText.hasIscsiNamePrefix(fields[1])
                     ? IscsiadmText.taggedPortal(fields[0]) : Optional.empty();
             if (portal.isEmpty()) {

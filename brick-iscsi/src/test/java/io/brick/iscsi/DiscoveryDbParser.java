@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.port.ToolText;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ final class DiscoveryDbParser {
         String target = null;
         TaggedPortal portal = null;
         boolean portalHasIface = false;
-        for (String raw : IscsiadmText.lines(stdout)) {
+        for (String raw : ToolText.lines(stdout)) {
             String line = raw.strip();
             if (line.isEmpty()) {
                 continue;
@@ -70,7 +71,7 @@ final class DiscoveryDbParser {
             String key = colon < 0 ? line : line.substring(0, colon).strip();
             String value = colon < 0 ? "" : line.substring(colon + 1).strip();
             boolean blockKey = key.equals("DiscoveryAddress") || key.equals("Target") || key.equals("Portal");
-            boolean sectionTitle = !blockKey && colon == line.length() - 1 && IscsiadmText.fields(key).length == 1;
+            boolean sectionTitle = !blockKey && colon == line.length() - 1 && ToolText.fields(key).length == 1;
             if (sectionTitle || blockKey) {
                 // a new section, address, target or portal ends the portal before it
                 if (current != null && portal != null && !portalHasIface) {
@@ -96,7 +97,7 @@ final class DiscoveryDbParser {
                     }
                 }
                 case "Target" -> {
-                    String[] fields = IscsiadmText.fields(value);
+                    String[] fields = ToolText.fields(value);
                     target = fields.length == 1 ? fields[0] : null;
                     if (target == null) {
                         log.debug("iscsiadm discoverydb: skipping a malformed Target line: {}", line);

@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.port.ToolText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +48,11 @@ final class IfaceParser {
     /** The ifaces in {@code iscsiadm -m iface}'s standard output, in order. */
     static List<Iface> parseList(String stdout) {
         List<Iface> ifaces = new ArrayList<>();
-        for (String line : IscsiadmText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             if (line.isBlank()) {
                 continue;
             }
-            String[] fields = IscsiadmText.fields(line);
+            String[] fields = ToolText.fields(line);
             String[] values = fields.length == 2 ? fields[1].split(",", -1) : new String[0];
             Optional<String> transport = values.length == LIST_VALUES ? IscsiadmText.value(values[0]) : Optional.empty();
             if (transport.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.port.ToolText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,7 @@ final class IscsiNodeRecordParser {
         List<Record> records = new ArrayList<>();
         Map<String, String> values = null;
         Optional<String> version = Optional.empty();
-        for (String raw : IscsiadmText.lines(stdout)) {
+        for (String raw : ToolText.lines(stdout)) {
             String line = raw.strip();
             if (line.isEmpty()) {
                 continue;
@@ -122,7 +123,7 @@ final class IscsiNodeRecordParser {
             }
             int separator = line.indexOf('=');
             String key = separator < 0 ? line : line.substring(0, separator).strip();
-            if (values == null || separator <= 0 || key.isEmpty() || IscsiadmText.fields(key).length != 1) {
+            if (values == null || separator <= 0 || key.isEmpty() || ToolText.fields(key).length != 1) {
                 if (IscsiadmText.isSecretKey(line)) {
                     log.debug("iscsiadm record: skipping a line about a password (not shown)");
                 } else {

@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.port.ToolText;
 import io.brick.core.model.Hctl;
 
 import org.slf4j.Logger;
@@ -118,12 +119,12 @@ final class IscsiSessionDetailParser {
     static List<Target> parse(String stdout) {
         List<TargetBuilder> targets = new ArrayList<>();
         TargetBuilder target = null;
-        for (String raw : IscsiadmText.lines(stdout)) {
+        for (String raw : ToolText.lines(stdout)) {
             String line = raw.strip();
             if (line.isEmpty()) {
                 continue;
             }
-            String[] fields = IscsiadmText.fields(line);
+            String[] fields = ToolText.fields(line);
             if (fields.length >= 2 && fields[0].startsWith("scsi") && fields[1].equals("Channel")) {
                 if (target == null || !target.hasSession()) {
                     log.debug("iscsiadm -m session -P 3: skipping a SCSI device line outside any session: {}", line);
@@ -148,7 +149,7 @@ final class IscsiSessionDetailParser {
             String key = line.substring(0, colon).strip();
             String value = line.substring(colon + 1).strip();
             if (key.equals("Target")) {
-                String[] nameAndType = IscsiadmText.fields(value);
+                String[] nameAndType = ToolText.fields(value);
                 if (nameAndType.length == 0) {
                     log.debug("iscsiadm -m session -P 3: skipping a Target line without a name");
                     target = null;
@@ -253,7 +254,7 @@ final class IscsiSessionDetailParser {
 
         /** {@code Host Number: 2	State: running}. */
         private void host(String value) {
-            String[] fields = IscsiadmText.fields(value);
+            String[] fields = ToolText.fields(value);
             hostNumber = fields.length == 0 ? OptionalInt.empty() : IscsiadmText.number(fields[0]);
             if (hostNumber.isEmpty()) {
                 log.debug("iscsiadm -m session -P 3: skipping a host number that is not a number: {}", value);

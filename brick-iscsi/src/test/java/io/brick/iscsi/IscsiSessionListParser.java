@@ -1,5 +1,6 @@
 package io.brick.iscsi;
 
+import io.brick.core.port.ToolText;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +53,11 @@ final class IscsiSessionListParser {
     /** The sessions listed in {@code iscsiadm -m session}'s standard output, in order. */
     static List<Session> parse(String stdout) {
         List<Session> sessions = new ArrayList<>();
-        for (String line : IscsiadmText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             if (line.isBlank()) {
                 continue;
             }
-            Optional<Session> session = session(IscsiadmText.fields(line));
+            Optional<Session> session = session(ToolText.fields(line));
             if (session.isPresent()) {
                 sessions.add(session.get());
             } else {

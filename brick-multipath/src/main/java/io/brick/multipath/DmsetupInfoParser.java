@@ -1,5 +1,6 @@
 package io.brick.multipath;
 
+import io.brick.core.port.ToolText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,11 +79,11 @@ final class DmsetupInfoParser {
     /** The devices listed, in order. */
     static List<DmDevice> parse(String stdout) {
         List<DmDevice> devices = new ArrayList<>();
-        for (String line : MultipathText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             if (line.isBlank()) {
                 continue;
             }
-            String[] fields = MultipathText.fields(line);
+            String[] fields = ToolText.fields(line);
             Optional<DmDevice> device = device(fields, true).or(() -> device(fields, false));
             if (device.isPresent()) {
                 devices.add(device.get());
@@ -99,7 +100,7 @@ final class DmsetupInfoParser {
      * holds no number (the device does not exist: {@code Device does not exist.}).
      */
     static OptionalInt openCount(String stdout) {
-        for (String line : MultipathText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             String stripped = line.strip();
             if (stripped.startsWith(OPEN_COUNT)) {
                 return number(stripped.substring(OPEN_COUNT.length()).strip());

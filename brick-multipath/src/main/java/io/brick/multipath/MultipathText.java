@@ -4,16 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-
-import static java.util.Objects.requireNonNull;
 
 /**
- * Small pieces shared by the multipath output parsers: lines, whitespace-separated fields (with where each starts),
- * {@code key=value} lists with {@code '...'} quoting, and multipath's log lines.
+ * Small pieces shared by the multipath output parsers (lines and fields are core's {@code ToolText}): fields with
+ * where each starts, {@code key=value} lists with {@code '...'} quoting, and multipath's log lines.
  */
 final class MultipathText {
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     /** What multipath and multipathd put between a log line's timestamp and its message. */
     private static final String LOG_SEPARATOR = " | ";
 
@@ -22,18 +18,6 @@ final class MultipathText {
     }
 
     private MultipathText() {
-    }
-
-    /** The lines of a command's output ({@code \n} or {@code \r\n}); none for empty output. */
-    static List<String> lines(String stdout) {
-        requireNonNull(stdout, "stdout is null");
-        return stdout.lines().toList();
-    }
-
-    /** The whitespace-separated fields of a line; none for a blank line. */
-    static String[] fields(String line) {
-        String stripped = line.strip();
-        return stripped.isEmpty() ? new String[0] : WHITESPACE.split(stripped);
     }
 
     /** The whitespace-separated fields of a line with their start offsets. */

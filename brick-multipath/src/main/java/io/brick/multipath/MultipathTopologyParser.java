@@ -1,5 +1,6 @@
 package io.brick.multipath;
 
+import io.brick.core.port.ToolText;
 import io.brick.core.error.InvalidInputException;
 import io.brick.core.model.Hctl;
 
@@ -90,7 +91,7 @@ final class MultipathTopologyParser {
 
         /** Whether the features hold {@code queue_if_no_path} (I/O queues while no path is left). */
         boolean queueIfNoPath() {
-            return features().map(features -> Arrays.asList(MultipathText.fields(features)).contains("queue_if_no_path"))
+            return features().map(features -> Arrays.asList(ToolText.fields(features)).contains("queue_if_no_path"))
                     .orElse(false);
         }
 
@@ -174,7 +175,7 @@ final class MultipathTopologyParser {
     static List<TopologyMap> parse(String stdout) {
         List<MapBuilder> maps = new ArrayList<>();
         MapBuilder map = null;
-        for (String line : MultipathText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             if (line.isBlank()) {
                 continue;
             }
@@ -219,7 +220,7 @@ final class MultipathTopologyParser {
             map.groups.add(new GroupBuilder(MultipathText.keyValues(content)));
             return;
         }
-        String[] fields = MultipathText.fields(content);
+        String[] fields = ToolText.fields(content);
         if (fields.length < PATH_FIELDS || map.groups.isEmpty()) {
             log.debug("multipath topology: skipping a line that is not a path of a path group: {}", line);
             return;

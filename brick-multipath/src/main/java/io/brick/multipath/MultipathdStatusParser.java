@@ -1,5 +1,6 @@
 package io.brick.multipath;
 
+import io.brick.core.port.ToolText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ final class MultipathdStatusParser {
     static Status parse(int exitCode, String stdout) {
         requireNonNull(stdout, "stdout is null");
         // log lines ('Oct 13 10:24:01 | ...') say nothing about the daemon: the answer is what follows them
-        String answer = MultipathText.lines(stdout).stream().filter(line -> !MultipathText.isLogLine(line))
+        String answer = ToolText.lines(stdout).stream().filter(line -> !MultipathText.isLogLine(line))
                 .collect(Collectors.joining("\n")).strip();
         if (exitCode != 0 || answer.isEmpty() || answer.toLowerCase(Locale.ROOT).startsWith(NOT_RUNNING)) {
             log.debug("multipathd show status: not running (exit code {}, answer '{}')", exitCode,
@@ -67,7 +68,7 @@ final class MultipathdStatusParser {
         OptionalInt paths = OptionalInt.empty();
         Optional<Boolean> busy = Optional.empty();
         boolean inCheckerStates = false;
-        for (String line : MultipathText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             String stripped = line.strip();
             if (stripped.isEmpty()) {
                 continue;
@@ -93,7 +94,7 @@ final class MultipathdStatusParser {
                 }
                 continue;
             }
-            String[] fields = MultipathText.fields(stripped);
+            String[] fields = ToolText.fields(stripped);
             OptionalInt count = fields.length == 2 ? count(fields[1]) : OptionalInt.empty();
             if (inCheckerStates && count.isPresent()) {
                 checkerStates.put(fields[0], count.getAsInt());

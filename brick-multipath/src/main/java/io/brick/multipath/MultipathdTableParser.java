@@ -1,5 +1,6 @@
 package io.brick.multipath;
 
+import io.brick.core.port.ToolText;
 import io.brick.core.error.HostStateException;
 import io.brick.core.error.InvalidInputException;
 import io.brick.core.json.Json;
@@ -135,7 +136,7 @@ final class MultipathdTableParser {
 
     /** The rows of a {@code show maps} / {@code show paths} table, each an ordered map from column name to value. */
     static List<Map<String, String>> parseTable(String stdout) {
-        List<String> lines = MultipathText.lines(stdout).stream().filter(line -> !line.isBlank()).toList();
+        List<String> lines = ToolText.lines(stdout).stream().filter(line -> !line.isBlank()).toList();
         if (lines.isEmpty() || (lines.size() == 1 && lines.get(0).strip().equals(EMPTY_ANSWER))) {
             return List.of();
         }
@@ -219,7 +220,7 @@ final class MultipathdTableParser {
 
     private static List<String> rawLines(String stdout) {
         List<String> lines = new ArrayList<>();
-        for (String line : MultipathText.lines(stdout)) {
+        for (String line : ToolText.lines(stdout)) {
             if (line.isBlank()) {
                 continue;
             }
