@@ -44,7 +44,7 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@link #login}: exit 0, and 15 (ISCSI_ERR_SESS_EXISTS), are success; anything else is a
  *       {@link LoginFailedException} with a reason from the exit code.</li>
  *   <li>{@link #logout} and {@link #deleteNode}: 21 (no records/sessions), and the legacy 255, are success. A logout
- *       iscsid refuses with 9 (ISCSI_ERR_INTERNAL) is tried again after a pause: iscsid answers 9 ("session in invalid
+ *       iscsid refuses with 9 (ISCSI_ERR_INTERNAL) is tried again after a pause (see {@link #REFUSED_LOGOUT}): iscsid answers 9 ("session in invalid
  *       state for logout. Try again later") while the session's connection is logging in again or being synced, as
  *       when its portal has just come back, and takes the logout once that has settled.</li>
  *   <li>{@link #discover}: {@code -o nonpersistent}, so iscsiadm prints the targets without creating, updating or
@@ -59,8 +59,12 @@ final class IscsiadmSessionManager implements SessionManager {
     private static final Logger log = LoggerFactory.getLogger(IscsiadmSessionManager.class);
     private static final String ISCSIADM = "iscsiadm";
     private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z0-9_.\\[\\]]{1,128}");
-    /** 0.5, 1, 2 and 4 s between five attempts: a reconnect in progress settles within a few seconds. */
-    static final RetryPolicy REFUSED_LOGOUT = RetryPolicy.of(5, Duration.ofMillis(500), 2.0);
+    /**
+     * 0.5, 1, 2, then 4 s between ten attempts (about 28 s in all): iscsid refuses for as long as it is reconnecting,
+     * which lasts while the portal is unreachable; the lane's soak once saw 8 s of refusals after a portal flap.
+     */
+    static final RetryPolicy REFUSED_LOGOUT = RetryPolicy.of(10, Duration.ofMillis(500), 2.0)
+            .withMaxInterval(Duration.ofSeconds(4));
 
     private final CommandRunner runner;
     private final IscsiConfig config;

@@ -321,17 +321,20 @@ class IscsiadmSessionManagerTest {
     }
 
     @Test
-    void a_logout_refused_every_time_fails_after_five_attempts_with_the_session_left() {
+    void a_logout_refused_every_time_fails_after_ten_attempts_with_the_session_left() {
         prepare(NODE1, Optional.empty());
         sessions.login(NODE1, deadline());
-        host.faults().iscsiadmFails(9, 10);
+        host.faults().iscsiadmFails(9, 20);
+        long start = host.clock().nanoTime();
 
         CommandFailedException failure = catchThrowableOfType(() -> sessions.logout(NODE1, deadline()),
                 CommandFailedException.class);
 
         assertThat(failure.exitCode()).isEqualTo(9);
-        assertThat(commands()).filteredOn(line -> line.endsWith("--logout")).hasSize(5);
+        assertThat(commands()).filteredOn(line -> line.endsWith("--logout")).hasSize(10);
         assertThat(host.oracle().leftovers().sessions()).hasSize(1);
+        // 0.5 + 1 + 2 + 6 x 4 s of pauses
+        assertThat(Duration.ofNanos(host.clock().nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(27_500));
     }
 
     @Test
