@@ -43,7 +43,10 @@ final class HostSysfsAccess implements SysfsAccess {
         return readIn(parent.get(), path.getFileName().toString());
     }
 
-    /** Resolves the directory once ({@link HostFiles#realInSys}), then reads each attribute in it as {@link #read} does. */
+    /**
+     * Resolves the directory once ({@link HostFiles#realInSys}), then reads each attribute in it as {@link #read}
+     * does.
+     */
     @Override
     public Map<String, String> readAll(String directory, List<String> names) {
         checkNames(names);
@@ -51,8 +54,9 @@ final class HostSysfsAccess implements SysfsAccess {
     }
 
     /**
-     * Resolves the directory once ({@link HostFiles#realInSys}), then each entry from there: its link read and its target's names
-     * checked one by one ({@link HostFiles#realEntryInSys}), the directories shared by the entries checked once.
+     * Resolves the directory once ({@link HostFiles#realInSys}), then each entry from there: its link read and its
+     * target's names checked one by one ({@link HostFiles#realEntryInSys}), the directories shared by the entries
+     * checked once.
      */
     @Override
     public List<Entry> entries(String directory, Predicate<String> names) {
