@@ -27,6 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,7 +46,9 @@ import static java.util.Objects.requireNonNull;
  *   {@code multipathd show paths} said, a path multipathd has failed (a LUN the target no longer reports stays
  *   {@code running} in sysfs);</li>
  *   <li>{@code map-without-active-path}: a multipath map with no path, or whose every path is unusable (a path
- *   device brick cannot read as a SCSI device, e.g. NVMe, counts as usable: the doctor does not judge it);</li>
+ *   device brick cannot read as a SCSI device, e.g. NVMe, counts as usable: the doctor does not judge it). A map
+ *   whose {@code slaves/} is empty while devices of its WWID (or multipathd) still name its paths is in a table
+ *   reload, not a ghost: it is judged by those paths;</li>
  *   <li>{@code empty-session}: an iSCSI session without any SCSI device;</li>
  *   <li>{@code dangling-link}: a link in {@code /dev/disk/by-id} or {@code /dev/disk/by-path} whose target does
  *   not exist.</li>
@@ -124,8 +128,12 @@ public final class Doctor {
                     .ifPresent(findings::add);
             findings.addAll(phantoms(device, maps));
         }
+        Map<String, List<String>> pathsByMap = new HashMap<>();
+        for (MultipathManager.PathStatus path : paths) {
+            pathsByMap.computeIfAbsent(path.map(), key -> new ArrayList<>()).add(path.device());
+        }
         for (MultipathMap map : host.multipathMaps()) {
-            mapWithoutActivePath(map, devices, failedPaths).ifPresent(findings::add);
+            mapWithoutActivePath(map, devices, failedPaths, pathsByMap).ifPresent(findings::add);
         }
         for (IscsiSession session : host.iscsiSessions()) {
             emptySession(session).ifPresent(findings::add);
@@ -197,19 +205,30 @@ public final class Doctor {
     }
 
     private Optional<Finding> mapWithoutActivePath(MultipathMap map, Map<String, BlockDevice> devices,
-                                                   Map<String, MultipathManager.PathStatus> failedPaths) {
+                                                   Map<String, MultipathManager.PathStatus> failedPaths,
+                                                   Map<String, List<String>> pathsByMap) {
         if (map.wwid().isEmpty()) {
             return Optional.empty();
         }
         String subject = map.kernelName();
         String suggestion = "if the volume is no longer wanted, flush and remove the map (multipath -f " + map.name()
                 + "); otherwise restore a path to the storage";
-        if (map.slaves().isEmpty()) {
-            return Optional.of(new Finding("map-without-active-path", subject,
-                    "multipath map " + map.name() + " (" + subject + ") has no path", suggestion));
+        List<String> slaves = map.slaves();
+        String reloading = "";
+        if (slaves.isEmpty()) {
+            slaves = pathsDuringReload(map, devices, pathsByMap);
+            if (slaves.isEmpty()) {
+                return Optional.of(new Finding("map-without-active-path", subject,
+                        "multipath map " + map.name() + " (" + subject + ") has no path", suggestion));
+            }
+            // a Trident bug removed live volumes' maps taken for ghosts at this moment (issue 18, item 6)
+            log.debug("{} ({}) lists no slave in sysfs, but {} are its paths: a table reload, not a ghost", subject,
+                    map.name(), slaves);
+            reloading = " (sysfs lists no slave for the moment, as during a table reload; its paths are "
+                    + String.join(", ", slaves) + ")";
         }
         List<String> states = new ArrayList<>();
-        for (String slave : map.slaves()) {
+        for (String slave : slaves) {
             Optional<BlockDevice> device = Optional.ofNullable(devices.get(slave)).or(() -> topology.device(slave));
             if (device.isEmpty()) {
                 return Optional.empty();
@@ -222,8 +241,26 @@ public final class Doctor {
                     : status.dmState() + " (checker " + status.checkerState() + ")"));
         }
         return Optional.of(new Finding("map-without-active-path", subject,
-                "multipath map " + map.name() + " (" + subject + ") has no usable path: " + String.join(", ", states),
+                "multipath map " + map.name() + " (" + subject + ") has no usable path: " + String.join(", ", states)
+                        + reloading,
                 suggestion));
+    }
+
+    /**
+     * The paths of a map whose {@code slaves/} is empty: while device-mapper reloads a map's table, sysfs shows no
+     * slave (and no holder in the paths) though the table still names them. Its paths are then the SCSI devices of its
+     * WWID that no other map holds, and those multipathd says are in it; none means a map that really has no path.
+     */
+    private static List<String> pathsDuringReload(MultipathMap map, Map<String, BlockDevice> devices,
+                                                  Map<String, List<String>> pathsByMap) {
+        Set<String> paths = new TreeSet<>();
+        for (BlockDevice device : devices.values()) {
+            if (device.wwid().equals(map.wwid()) && device.holders().isEmpty()) {
+                paths.add(device.name());
+            }
+        }
+        paths.addAll(pathsByMap.getOrDefault(map.name(), List.of()));
+        return List.copyOf(paths);
     }
 
     private Optional<Finding> emptySession(IscsiSession session) {

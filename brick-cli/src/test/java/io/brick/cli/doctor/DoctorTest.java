@@ -244,6 +244,36 @@ class DoctorTest {
         }
     }
 
+    /** Issue 18, item 6: a Trident bug removed live volumes' maps whose slaves were empty during a reload. */
+    @Test
+    void aMapWhoseSlavesAreEmptyDuringATableReloadIsNotAGhost() {
+        try (SimulatedHost host = RecordedLab.attach(RecordedLab.host(dir, Latencies.zero()), 2)) {
+            host.faults().mapReloads(RecordedLab.LUN1_WWID, Duration.ofSeconds(30));
+            assertThat(topology(host.hostRoot()).multipathMap("dm-0").orElseThrow().slaves()).as("reloading").isEmpty();
+            List<MultipathManager.PathStatus> paths = List.of(
+                    new MultipathManager.PathStatus("sda", "active", "ready", RecordedLab.LUN1_WWID),
+                    new MultipathManager.PathStatus("sdb", "active", "ready", RecordedLab.LUN1_WWID));
+
+            assertThat(examine(host.hostRoot())).as("sysfs alone").isEmpty();
+            assertThat(doctor(host.hostRoot()).examine(List.of(), paths)).as("with multipathd's paths").isEmpty();
+        }
+    }
+
+    @Test
+    void aMapReloadingWithEveryPathDownIsWithoutActivePathAndNamesItsPaths() {
+        try (SimulatedHost host = RecordedLab.attach(RecordedLab.host(dir, Latencies.zero()), 2)) {
+            host.faults().allPathsDown(RecordedLab.LUN1_WWID);
+            host.clock().sleep(Duration.ofMinutes(5));
+            host.faults().mapReloads(RecordedLab.LUN1_WWID, Duration.ofSeconds(30));
+
+            List<Finding> findings = examine(host.hostRoot());
+
+            assertThat(kinds(findings)).containsExactly("failed-path", "failed-path", "map-without-active-path");
+            assertThat(findings.get(2).detail()).contains("sda transport-offline", "sdb transport-offline",
+                    "table reload").doesNotContain("has no path");
+        }
+    }
+
     @Test
     void findingsComeSortedByKindThenSubject() throws IOException {
         try (SimulatedHost host = RecordedLab.attach(RecordedLab.host(dir, Latencies.zero()), 2)) {

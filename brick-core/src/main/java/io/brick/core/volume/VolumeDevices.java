@@ -111,14 +111,16 @@ public record VolumeDevices(String description, Optional<Wwid> wwid, List<BlockD
      * What a failed connect may remove of these: only the paths that appeared during it ({@code made}, by kernel
      * name), and the map only when every path it holds is one of those. A path or a map that was there before the
      * connect belongs to an attachment that already existed (the same volume attached before, its paths down and its
-     * I/O queued): a cleanup never flushes or removes it. Rejected devices stay listed (they are never removed).
+     * I/O queued): a cleanup never flushes or removes it. A map that shows no path in sysfs is never the connect's:
+     * its {@code slaves/} is empty for a moment while its table is reloaded, and it may then hold an existing
+     * attachment's paths (issue 18, item 6). Rejected devices stay listed (they are never removed).
      *
      * @param made kernel names of the devices that appeared during the connect
      */
     public VolumeDevices madeBy(Set<String> made) {
         requireNonNull(made, "made is null");
         List<BlockDevice> madePaths = paths.stream().filter(path -> made.contains(path.name())).toList();
-        Optional<MultipathMap> madeMap = map.filter(each -> made.containsAll(each.slaves()));
+        Optional<MultipathMap> madeMap = map.filter(each -> !each.slaves().isEmpty() && made.containsAll(each.slaves()));
         return new VolumeDevices(description, wwid, madePaths, madeMap, rejected);
     }
 }

@@ -37,6 +37,21 @@ class VolumeDevicesTest {
         assertThat(devices.map()).hasValueSatisfying(map -> assertThat(map.kernelName()).isEqualTo("dm-0"));
     }
 
+    /** Issue 18, item 6: a map's {@code slaves/} is empty for a moment while its table is reloaded. */
+    @Test
+    void a_map_showing_no_path_during_a_table_reload_is_found_by_its_wwid_and_never_taken_for_the_connects() {
+        BlockDevice before = host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        BlockDevice made = host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+        host.addMap("dm-0", VOLUME);
+        VolumeDevices devices = VolumeDevices.judge(NAME, List.of(before, made), Optional.empty(), host.topology());
+
+        assertThat(devices.map()).as("no holder: found by the paths' WWID").hasValueSatisfying(
+                map -> assertThat(map.kernelName()).isEqualTo("dm-0"));
+        assertThat(devices.madeBy(Set.of("sdb")).map()).as("it may hold sda, an existing attachment's").isEmpty();
+        assertThat(devices.madeBy(Set.of("sdb")).paths()).containsExactly(made);
+        assertThat(devices.madeBy(Set.of("sda", "sdb")).map()).isEmpty();
+    }
+
     @Test
     void a_failed_connect_may_remove_only_the_paths_it_made_and_a_map_of_those_alone() {
         BlockDevice before = host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));

@@ -38,5 +38,10 @@ public enum FaultKind {
      * multipathd still monitoring a path whose device was removed (a remove uevent it missed, as in the hard-reboot
      * race os-brick fixed in 2025): it lists the path until {@code multipathd del path} is run.
      */
-    MULTIPATHD_KEEPS_REMOVED_PATHS
+    MULTIPATHD_KEEPS_REMOVED_PATHS,
+    /**
+     * A multipath map's table being reloaded: for a while its {@code slaves/} and its paths' {@code holders/} are
+     * empty in sysfs, while its table (and so multipath and multipathd) still names its paths.
+     */
+    MAP_RELOAD
 }

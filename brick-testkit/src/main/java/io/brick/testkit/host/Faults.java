@@ -301,7 +301,29 @@ public final class Faults {
         return this;
     }
 
-    /** multipathd stops: no new maps, its commands fail. */
+    /**
+     * The map of that WWID reloads its table now (as multipathd does on a path event or a resize): for
+     * {@code duration} its {@code slaves/} directory and its paths' {@code holders/} are empty in sysfs, while its
+     * table still names its paths ({@code multipath -ll}, {@code multipathd show maps} and {@code show paths} list
+     * them). A map taken for a ghost then is a live volume's.
+     *
+     * @throws IllegalStateException when there is no map of that WWID
+     */
+    public Faults mapReloads(String wwid, Duration duration) {
+        requireNonNull(wwid, "wwid is null");
+        requireNonNull(duration, "duration is null");
+        if (duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("a reload lasts a while: " + duration);
+        }
+        synchronized (clock) {
+            kernel.processWrites();
+            Kernel.MapState map = kernel.mapOf(wwid).orElseThrow(() -> new IllegalStateException("no map of " + wwid));
+            kernel.oracle.fire(FaultKind.MAP_RELOAD, map.kernelName + " (" + wwid + ") for " + duration);
+            kernel.reloadMap(map, duration);
+        }
+        return this;
+    }
+
     /**
      * From now on multipathd keeps monitoring the paths whose devices are removed: {@code multipathd show paths} lists
      * them (checker faulty) until {@code multipathd del path} names them ({@link Oracle#pathsMultipathdHolds()}).
@@ -313,6 +335,7 @@ public final class Faults {
         return this;
     }
 
+    /** multipathd stops: no new maps, its commands fail. */
     public Faults multipathdDown() {
         synchronized (clock) {
             kernel.oracle.fire(FaultKind.MULTIPATHD_DOWN, "multipathd");

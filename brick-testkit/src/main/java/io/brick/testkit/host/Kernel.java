@@ -358,8 +358,37 @@ final class Kernel {
         if (map.isEmpty() || map.get().slaves.contains(deviceName) || mapHolding(deviceName).isPresent()) {
             return;
         }
-        sysfs.addMultipathPath(map.get().kernelName, deviceName);
+        if (!map.get().reloading) {
+            sysfs.addMultipathPath(map.get().kernelName, deviceName);
+        }
         map.get().slaves.add(deviceName);
+    }
+
+    /**
+     * Starts a reload of the map's table: its {@code slaves/} and its paths' {@code holders/} are empty in sysfs until
+     * {@code duration} has passed, while the table (what multipath and multipathd print) still names the paths.
+     */
+    void reloadMap(MapState map, Duration duration) {
+        if (map.reloading) {
+            return;
+        }
+        map.reloading = true;
+        sysfs.detachMultipathPaths(map.kernelName);
+        log.debug("map {} reloading its table for {}: slaves/ empty", map.kernelName, duration);
+        clock.schedule(duration, () -> endReload(map));
+    }
+
+    private void endReload(MapState map) {
+        map.reloading = false;
+        if (maps.get(map.kernelName) != map) {
+            return;
+        }
+        for (String slave : map.slaves) {
+            if (devices.containsKey(slave)) {
+                sysfs.addMultipathPath(map.kernelName, slave);
+            }
+        }
+        log.debug("map {} reloaded: slaves/ {}", map.kernelName, map.slaves);
     }
 
     Optional<MapState> mapOf(String wwid) {
@@ -1124,6 +1153,8 @@ final class Kernel {
         boolean queueIfNoPath = true;
         boolean flushFailed;
         boolean queueingDisabledByCommand;
+        /** Its table is being reloaded: sysfs shows no slave, the table still names {@link #slaves}. */
+        boolean reloading;
 
         MapState(String kernelName, String name, String wwid, List<String> slaves, long sizeBytes) {
             this.kernelName = kernelName;

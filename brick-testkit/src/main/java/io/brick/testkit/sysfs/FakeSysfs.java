@@ -758,6 +758,24 @@ public final class FakeSysfs {
         return this;
     }
 
+    /**
+     * Empties a map's {@code slaves/} and its paths' {@code holders/}, as sysfs shows a map for a moment while
+     * device-mapper reloads its table; {@link #addMultipathPath} puts each path back.
+     *
+     * @return the paths the map had in sysfs
+     * @throws IllegalStateException when the map does not exist
+     */
+    public synchronized List<String> detachMultipathPaths(String mapKernelName) {
+        DmMap map = mapNamed(requireNonNull(mapKernelName, "mapKernelName is null"))
+                .orElseThrow(() -> new IllegalStateException("no multipath map " + mapKernelName));
+        for (String slave : map.slaves) {
+            tree.delete(map.dir + "/slaves/" + slave);
+            tree.delete(disks.get(slave).blockDir + "/holders/" + map.kernelName);
+        }
+        maps.put(map.number, new DmMap(map.kernelName, map.number, map.name, map.wwid, map.uuid, map.dir, List.of()));
+        return map.slaves;
+    }
+
     /** The directory of a SCSI disk's device ({@code .../targetH:C:T/H:C:T:L}), where {@code delete}, {@code rescan} and {@code state} are. */
     public synchronized Path scsiDeviceDirectory(String kernelName) {
         return tree.resolve(disk(kernelName).deviceDir);

@@ -144,6 +144,40 @@ class SimulatedFaultsTest {
     }
 
     @Test
+    void a_map_reloading_its_table_shows_no_slave_in_sysfs_while_its_table_still_names_its_paths() throws Exception {
+        lab = new Lab(dir);
+        lab.attachRecordedWay();
+        List<String> slaves = slaves("dm-0");
+        assertThat(slaves).hasSize(2);
+
+        lab.host.faults().mapReloads(WWID, Duration.ofSeconds(3));
+
+        assertThat(slaves("dm-0")).isEmpty();
+        assertThat(holders(slaves.get(0))).isEmpty();
+        assertThat(lab.run("multipath", "-ll", WWID).stdout()).contains(slaves.get(0), slaves.get(1));
+        assertThat(lab.run("multipathd", "show", "paths", "raw", "format", "%d %m").stdout())
+                .contains(slaves.get(0) + " " + WWID, slaves.get(1) + " " + WWID);
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        assertThat(slaves("dm-0")).isEqualTo(slaves);
+        assertThat(holders(slaves.get(0))).containsExactly("dm-0");
+        assertThat(lab.host.oracle().firedByKind()).containsEntry(FaultKind.MAP_RELOAD, 1);
+    }
+
+    private List<String> slaves(String map) throws java.io.IOException {
+        return list(lab.host.root().resolve("sys/block/" + map + "/slaves"));
+    }
+
+    private List<String> holders(String device) throws java.io.IOException {
+        return list(lab.host.root().resolve("sys/block/" + device + "/holders"));
+    }
+
+    private static List<String> list(Path directory) throws java.io.IOException {
+        try (var entries = java.nio.file.Files.list(directory)) {
+            return entries.map(entry -> entry.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void all_paths_down_with_queueing_makes_a_dirty_map_unflushable_until_queueing_is_disabled() {
         lab = new Lab(dir);
         lab.attachRecordedWay();
