@@ -7,7 +7,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Reads the one-line answers of multipath's commands: {@code multipathd add path}, {@code del path},
  * {@code del map}, {@code resize map}, {@code reconfigure} ({@code ok}, {@code fail}, {@code timeout}) and
- * {@code multipath -a WWID} ({@code wwid 'WWID' added}).
+ * {@code multipath -a WWID} ({@code wwid 'WWID' added}) and {@code multipath -w WWID} ({@code wwid 'WWID' removed}).
  */
 final class MultipathdAnswers {
     /** What multipathd answered. */
@@ -39,6 +39,17 @@ final class MultipathdAnswers {
             return Answer.FAIL;
         }
         return Answer.OTHER;
+    }
+
+    /**
+     * Whether {@code multipath -w WWID} said the WWID is no longer in the wwids file: {@code wwid 'WWID' removed}, or
+     * {@code wwid 'WWID' not in wwids file} (someone removed it before).
+     */
+    static boolean wwidRemoved(String stdout, String wwid) {
+        requireNonNull(stdout, "stdout is null");
+        requireNonNull(wwid, "wwid is null");
+        String answer = stdout.strip();
+        return answer.equals("wwid '" + wwid + "' removed") || answer.equals("wwid '" + wwid + "' not in wwids file");
     }
 
     /** Whether {@code multipath -a WWID} said it added that WWID ({@code wwid 'WWID' added}). */

@@ -1,9 +1,11 @@
 package io.brick.multipath;
 
+import io.brick.core.error.BrickException;
 import io.brick.core.error.CommandFailedException;
 import io.brick.core.error.CommandTimeoutException;
 import io.brick.core.error.FlushFailedException;
 import io.brick.core.error.HostStateException;
+import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.MultipathMap;
@@ -13,6 +15,7 @@ import io.brick.core.port.CommandResult;
 import io.brick.core.port.CommandRunner;
 import io.brick.core.port.MultipathManager;
 import io.brick.core.port.TopologyProvider;
+import io.brick.core.port.WwidRecords;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.Retrier;
 import io.brick.multipath.MultipathTopologyParser.TopologyMap;
@@ -77,13 +80,21 @@ final class MultipathdMultipathManager implements MultipathManager {
     private final TopologyProvider topology;
     private final Retrier retrier;
     private final MultipathConfig config;
+    private final Optional<WwidRecords> wwidRecords;
+
+    /** Without {@link WwidRecords}: no WWID is ever recorded, so none is ever removed from the wwids file. */
+    MultipathdMultipathManager(CommandRunner runner, TopologyProvider topology, Retrier retrier, MultipathConfig config) {
+        this(runner, topology, retrier, config, Optional.empty());
+    }
 
     @Inject
-    MultipathdMultipathManager(CommandRunner runner, TopologyProvider topology, Retrier retrier, MultipathConfig config) {
+    MultipathdMultipathManager(CommandRunner runner, TopologyProvider topology, Retrier retrier, MultipathConfig config,
+                               Optional<WwidRecords> wwidRecords) {
         this.runner = requireNonNull(runner, "runner is null");
         this.topology = requireNonNull(topology, "topology is null");
         this.retrier = requireNonNull(retrier, "retrier is null");
         this.config = requireNonNull(config, "config is null");
+        this.wwidRecords = requireNonNull(wwidRecords, "wwidRecords is null");
     }
 
     /**
@@ -106,7 +117,10 @@ final class MultipathdMultipathManager implements MultipathManager {
 
     /**
      * {@code multipath -a WWID}, any exit code. Best effort: when multipath does not say it added the WWID (or cannot
-     * be run), that is logged at DEBUG and nothing is raised; the caller watches sysfs for the map.
+     * be run), that is logged at DEBUG and nothing is raised; the caller watches sysfs for the map. When it says it
+     * added it (the WWID was not in the file), brick records that ({@link WwidRecords}), so that the disconnect that
+     * leaves nothing of the volume removes it again ({@link #forgetWwid}); a WWID that was there already is not
+     * brick's and is never recorded. A record that cannot be written is a WARN: the WWID then stays in the file.
      */
     @Override
     public void addWwid(Wwid wwid, Deadline deadline) {
@@ -116,6 +130,7 @@ final class MultipathdMultipathManager implements MultipathManager {
             CommandResult result = run(command("multipath", "-a", wwid.value()), config.commandTimeout(), deadline);
             if (MultipathdAnswers.wwidAdded(result.stdout(), wwid.value())) {
                 log.debug("multipath -a: WWID {} added to the wwids file", wwid.value());
+                recordAdded(wwid);
             } else {
                 log.debug("multipath -a {} did not say it added the WWID (exit code {}): {}", wwid.value(),
                         result.exitCode(), toolMessage(result.stdout(), result.stderr()));
@@ -123,6 +138,72 @@ final class MultipathdMultipathManager implements MultipathManager {
         } catch (CommandFailedException | CommandTimeoutException e) {
             log.debug("multipath -a {} could not run: {}", wwid.value(), e.getMessage());
         }
+    }
+
+    private void recordAdded(Wwid wwid) {
+        if (wwidRecords.isEmpty()) {
+            log.debug("no WWID records installed: WWID {} stays in the wwids file after the volume is gone", wwid);
+            return;
+        }
+        try {
+            wwidRecords.get().record(wwid);
+        } catch (BrickException e) {
+            log.warn("brick added WWID {} to multipath's wwids file but could not record that, so no disconnect will "
+                    + "remove it (multipath -w {} does): {}", wwid, wwid, e.getMessage());
+        }
+    }
+
+    /**
+     * Only with brick's record of adding the WWID ({@link WwidRecords}; without one, no command runs), and only when
+     * sysfs shows neither a map nor a SCSI device of that WWID any more: {@code multipath -w WWID} (any exit code),
+     * and the record is dropped when multipath says it removed the WWID or that it was not in the file. Anything else
+     * keeps the record, for the next disconnect of the volume to try again; nothing is raised.
+     */
+    @Override
+    public void forgetWwid(Wwid wwid, Deadline deadline) {
+        requireNonNull(wwid, "wwid is null");
+        requireNonNull(deadline, "deadline is null");
+        if (wwidRecords.isEmpty()) {
+            return;
+        }
+        WwidRecords records = wwidRecords.get();
+        try {
+            if (!records.recorded(wwid)) {
+                log.debug("WWID {}: brick did not add it to the wwids file, it stays there", wwid);
+                return;
+            }
+            List<String> left = leftOf(wwid);
+            if (!left.isEmpty()) {
+                log.debug("WWID {} is still on this host ({}): it stays in the wwids file", wwid, left);
+                return;
+            }
+            CommandResult result = run(command("multipath", "-w", wwid.value()), config.commandTimeout(), deadline);
+            if (MultipathdAnswers.wwidRemoved(result.stdout(), wwid.value())) {
+                records.drop(wwid);
+                log.debug("multipath -w: WWID {} removed from the wwids file (brick had added it)", wwid);
+            } else {
+                log.debug("multipath -w {} did not say it removed the WWID (exit code {}): {}; the record is kept",
+                        wwid, result.exitCode(), toolMessage(result.stdout(), result.stderr()));
+            }
+        } catch (CommandFailedException | CommandTimeoutException e) {
+            log.debug("multipath -w {} could not run (the record is kept): {}", wwid, e.getMessage());
+        } catch (OperationTimeoutException e) {
+            log.debug("no time left to remove WWID {} from the wwids file (the record is kept)", wwid);
+        } catch (OperationInterruptedException e) {
+            throw e;
+        } catch (BrickException e) {
+            log.warn("WWID {} brick added to multipath's wwids file was not removed: {}", wwid, e.getMessage());
+        }
+    }
+
+    /** What sysfs still shows of a WWID: its maps and its SCSI devices, by kernel name. */
+    private List<String> leftOf(Wwid wwid) {
+        List<String> left = new ArrayList<>();
+        topology.multipathMaps().stream().filter(map -> map.wwid().equals(Optional.of(wwid)))
+                .forEach(map -> left.add(map.kernelName()));
+        topology.topology().devices().stream().filter(device -> device.wwid().equals(Optional.of(wwid)))
+                .forEach(device -> left.add(device.name()));
+        return left;
     }
 
     /**

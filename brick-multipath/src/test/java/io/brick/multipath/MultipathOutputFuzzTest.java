@@ -100,7 +100,8 @@ class MultipathOutputFuzzTest {
         }
         seeds.put("status", List.of(STATUS, "error receiving packet\n"));
         seeds.put("dmsetup info", List.of(DMSETUP_INFO));
-        seeds.put("answers", List.of("ok\n", "fail\n", "timeout\n", "wwid '" + RecordedLab.LUN1_WWID + "' added\n"));
+        seeds.put("answers", List.of("ok\n", "fail\n", "timeout\n", "wwid '" + RecordedLab.LUN1_WWID + "' added\n",
+                "wwid '" + RecordedLab.LUN1_WWID + "' removed\n"));
     }
 
     @AfterAll
@@ -182,6 +183,8 @@ class MultipathOutputFuzzTest {
         fuzz("MultipathdAnswers.answer", "answers", MultipathdAnswers::answer, Set.of());
         fuzz("MultipathdAnswers.wwidAdded", "answers",
                 input -> MultipathdAnswers.wwidAdded(input, RecordedLab.LUN1_WWID), Set.of());
+        fuzz("MultipathdAnswers.wwidRemoved", "answers",
+                input -> MultipathdAnswers.wwidRemoved(input, RecordedLab.LUN1_WWID), Set.of());
     }
 
     /** An unknown line between two lines of a valid output (a log line, a blank line) changes nothing. */

@@ -36,4 +36,15 @@ class MultipathdAnswersTest {
         assertThat(MultipathdAnswers.wwidAdded("", wwid)).isFalse();
         assertThat(MultipathdAnswers.wwidAdded("Oct 13 10:24:01 | " + wwid + ": failed", wwid)).isFalse();
     }
+
+    @Test
+    void readsTheWwidRemovedAnswer() {
+        String wwid = "360014053b8c2d6119a414f0b8e275d1c";
+
+        assertThat(MultipathdAnswers.wwidRemoved("wwid '" + wwid + "' removed\n", wwid)).isTrue();
+        assertThat(MultipathdAnswers.wwidRemoved("wwid '" + wwid + "' not in wwids file\n", wwid)).isTrue();
+        assertThat(MultipathdAnswers.wwidRemoved("wwid '3600other' removed\n", wwid)).isFalse();
+        assertThat(MultipathdAnswers.wwidRemoved("", wwid)).isFalse();
+        assertThat(MultipathdAnswers.wwidRemoved("Oct 13 10:24:01 | failed to remove wwid", wwid)).isFalse();
+    }
 }

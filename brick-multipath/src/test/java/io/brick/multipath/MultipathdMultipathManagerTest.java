@@ -15,6 +15,7 @@ import io.brick.core.port.CommandRunner;
 import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.port.MultipathManager;
+import io.brick.core.port.WwidRecords;
 import io.brick.core.time.Deadline;
 import io.brick.core.time.Retrier;
 import io.brick.sysfs.SysfsPlugin;
@@ -143,6 +144,42 @@ class MultipathdMultipathManagerTest {
 
         assertThat(commandsSince(before)).containsExactly("multipath -a " + WWID,
                 "multipathd add path /dev/" + map.slaves().get(0));
+    }
+
+    /** Issue 18, item 5: only a WWID multipath says it added is brick's, and only that is ever removed again. */
+    @Test
+    void aWwidMultipathAddedIsRecordedAndOneThatWasThereIsNot() {
+        WwidRecords records = brick.port(WwidRecords.class);
+        MultipathdMultipathManager recording = new MultipathdMultipathManager(host.commandRunner(), topology,
+                new Retrier(host.clock(), host.clock()), MultipathConfig.defaults(), Optional.of(records));
+        host.run("multipath", "-a", RecordedLab.LUN0_WWID);
+
+        recording.addWwid(Wwid.of(WWID), deadline());
+        recording.addWwid(Wwid.of(RecordedLab.LUN0_WWID), deadline());
+
+        assertThat(records.recorded(Wwid.of(WWID))).isTrue();
+        assertThat(records.recorded(Wwid.of(RecordedLab.LUN0_WWID))).as("in the file before: not brick's").isFalse();
+        assertThat(host.oracle().wwidsFile()).containsExactlyInAnyOrder(WWID, RecordedLab.LUN0_WWID);
+        int before = commandCount();
+
+        recording.forgetWwid(Wwid.of(RecordedLab.LUN0_WWID), deadline());
+        recording.forgetWwid(Wwid.of(WWID), deadline());
+
+        assertThat(commandsSince(before)).as("no record: nothing; the map is still there: nothing").isEmpty();
+        assertThat(records.recorded(Wwid.of(WWID))).isTrue();
+        assertThat(host.oracle().wwidsFile()).containsExactlyInAnyOrder(WWID, RecordedLab.LUN0_WWID);
+    }
+
+    @Test
+    void withoutRecordsNothingIsRecordedAndNoWwidIsEverRemoved() {
+        manager.addWwid(Wwid.of(RecordedLab.LUN0_WWID), deadline());
+        int before = commandCount();
+
+        manager.forgetWwid(Wwid.of(RecordedLab.LUN0_WWID), deadline());
+
+        assertThat(commandsSince(before)).isEmpty();
+        assertThat(host.oracle().wwidsFile()).containsExactly(RecordedLab.LUN0_WWID);
+        assertThat(brick.port(WwidRecords.class).recorded(Wwid.of(RecordedLab.LUN0_WWID))).isFalse();
     }
 
     @Test

@@ -11,11 +11,12 @@ import io.brick.core.port.HostConfiguration;
 import io.brick.core.port.ScsiScanner;
 import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
+import io.brick.core.port.WwidRecords;
 
 /**
  * brick-sysfs's bindings, all as {@link OptionalBinder} defaults so a caller's choice wins: {@link TopologyProvider},
- * {@link ScsiScanner}, {@link DeviceFlusher}, {@link ProcessLocks}, {@link HostConfiguration} and {@link SysfsAccess}
- * over the host's files.
+ * {@link ScsiScanner}, {@link DeviceFlusher}, {@link ProcessLocks}, {@link HostConfiguration}, {@link SysfsAccess} and
+ * {@link WwidRecords} over the host's files.
  *
  * <p>Needs from elsewhere: {@code CommandRunner} (brick-exec), and brick-core's {@link HostRoot}, {@link LockDirectory},
  * {@code Clock} and {@code Sleeper} (the runtime binds them; {@code Brick.builder()} sets them).
@@ -29,6 +30,7 @@ public final class SysfsModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), ProcessLocks.class).setDefault().to(FileProcessLocks.class);
         OptionalBinder.newOptionalBinder(binder(), HostConfiguration.class).setDefault().to(SysfsHostConfiguration.class);
         OptionalBinder.newOptionalBinder(binder(), SysfsAccess.class).setDefault().to(HostSysfsAccess.class);
+        OptionalBinder.newOptionalBinder(binder(), WwidRecords.class).setDefault().to(FileWwidRecords.class);
         bind(SysfsTopologyProvider.class).in(Scopes.SINGLETON);
         bind(SysfsScsiScanner.class).in(Scopes.SINGLETON);
         bind(SysfsDeviceFlusher.class).in(Scopes.SINGLETON);

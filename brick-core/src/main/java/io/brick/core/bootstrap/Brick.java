@@ -121,7 +121,8 @@ public final class Brick implements AutoCloseable {
     /**
      * One of the runtime's ports, for read-only tools such as the CLI's {@code topology} and {@code doctor}. Allowed:
      * {@link TopologyProvider}, {@link io.brick.core.port.SysfsAccess}, {@link CommandRunner},
-     * {@link MultipathManager}, {@link DeviceFlusher}, {@link ScsiScanner}, {@link LockManager}, {@link Clock},
+     * {@link MultipathManager}, {@link DeviceFlusher}, {@link ScsiScanner}, {@link io.brick.core.port.WwidRecords},
+     * {@link LockManager}, {@link Clock},
      * {@link Sleeper}, {@link HostRoot}, and a port outside brick-core that a plugin declares as an optional binding of
      * its own (brick-iscsi's session manager).
      *
@@ -200,6 +201,7 @@ public final class Brick implements AutoCloseable {
         ports.put(DeviceFlusher.class, "the brick-sysfs plugin");
         ports.put(ScsiScanner.class, "the brick-sysfs plugin");
         ports.put(HostConfiguration.class, "the brick-sysfs plugin");
+        ports.put(io.brick.core.port.WwidRecords.class, "the brick-sysfs plugin");
         ports.put(LockManager.class, "brick-core (bound by default)");
         ports.put(Clock.class, "brick-core (bound by default)");
         ports.put(Sleeper.class, "brick-core (bound by default)");

@@ -55,6 +55,7 @@ final class CoreModule extends AbstractModule {
         OptionalBinder.newOptionalBinder(binder(), ProcessLocks.class);
         OptionalBinder.newOptionalBinder(binder(), HostConfiguration.class);
         OptionalBinder.newOptionalBinder(binder(), io.brick.core.port.SysfsAccess.class);
+        OptionalBinder.newOptionalBinder(binder(), io.brick.core.port.WwidRecords.class);
 
         // core's own defaults
         OptionalBinder.newOptionalBinder(binder(), Clock.class).setDefault().toInstance(Clock.system());

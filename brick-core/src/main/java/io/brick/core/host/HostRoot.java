@@ -35,6 +35,14 @@ public record HostRoot(String sys, String dev, String etc) {
         return base.isEmpty() ? system() : new HostRoot(base + "/sys", base + "/dev", base + "/etc");
     }
 
+    /**
+     * Where brick keeps its state on this host, {@code /var/lib/brick} beside {@code etc} under the same root
+     * ({@code ROOT/var/lib/brick} for {@code ROOT/etc}).
+     */
+    public String brickState() {
+        return etc.substring(0, etc.lastIndexOf('/')) + "/var/lib/brick";
+    }
+
     /** Whether this is the running host's own root. */
     public boolean isSystem() {
         return equals(system());

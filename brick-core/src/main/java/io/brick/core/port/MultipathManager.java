@@ -22,6 +22,15 @@ public interface MultipathManager {
     /** Tells multipath the WWID may be multipathed ({@code multipath -a}, what {@code find_multipaths yes} needs). */
     void addWwid(Wwid wwid, Deadline deadline);
 
+    /**
+     * After a successful disconnect: removes the WWID from multipath's wwids file ({@code multipath -w}) when brick
+     * added it (a {@link WwidRecords} record) and nothing of the volume is left on the host (no path device and no map
+     * of that WWID), then drops the record. Never removes a WWID brick did not add. Best effort: what stops it is
+     * logged, the record is kept, and nothing is raised but an interrupt.
+     */
+    default void forgetWwid(Wwid wwid, Deadline deadline) {
+    }
+
     /** Asks multipathd to take a path ({@code multipathd add path}). */
     void addPath(DevicePath device, Deadline deadline);
 

@@ -61,6 +61,9 @@ import static java.util.Objects.requireNonNull;
  *   <li>With {@code force}, a map whose flush failed is <b>removed</b> ({@link MultipathManager#removeMap}) after its
  *   paths are gone, if it is still there under the same kernel name and WWID (os-brick's forced removal is a no-op:
  *   it passes the map's name where the kernel name is read).</li>
+ *   <li>When nothing failed, the <b>WWID brick added</b> to multipath's wwids file is removed
+ *   ({@link MultipathManager#forgetWwid}: only with brick's record of adding it, only once nothing of the volume is
+ *   left).</li>
  * </ol>
  * With {@code force} every step runs whatever failed before; the failures are chained in one
  * {@link io.brick.core.error.DisconnectFailedException}, raised unless {@code ignoreErrors}; whenever anything failed
@@ -80,6 +83,8 @@ public final class DisconnectPipeline {
     public static final Duration AVAILABILITY_LIMIT = Duration.ofSeconds(10);
     /** The most making multipathd forget the removed paths may take. */
     public static final Duration FORGET_LIMIT = Duration.ofSeconds(20);
+    /** The most removing a WWID brick added from the wwids file ({@code multipath -w}) may take. */
+    public static final Duration WWID_LIMIT = Duration.ofSeconds(10);
     /** The most the forced removal of a map that could not be flushed may take. */
     public static final Duration MAP_REMOVAL_LIMIT = Duration.ofSeconds(30);
 
@@ -246,6 +251,7 @@ public final class DisconnectPipeline {
             }
             runTransportCleanup();
             unflushedMap.ifPresent(this::removeUnflushedMap);
+            forgetWwid();
             return finish();
         }
 
@@ -434,6 +440,24 @@ public final class DisconnectPipeline {
             errors.attempt(() -> transport.addAll(cleanup.plan()));
             log.debug("{}: transport cleanup {}", volume.description(), transport);
             errors.attempt(() -> cleanup.run(errors, deadline));
+        }
+
+        /**
+         * Only after a disconnect in which nothing failed: the manager removes the WWID from the wwids file if brick
+         * added it and the volume is gone. A failed disconnect keeps the WWID (and brick's record of it) for the next.
+         */
+        private void forgetWwid() {
+            if (errors.failed() || multipath.isEmpty() || volume.wwid().isEmpty()) {
+                return;
+            }
+            try {
+                multipath.get().forgetWwid(volume.wwid().get(), deadline.sub(WWID_LIMIT));
+            } catch (OperationInterruptedException interrupted) {
+                throw interrupted;
+            } catch (BrickException failure) {
+                log.debug("{}: removing WWID {} from the wwids file failed (kept): {}", volume.description(),
+                        volume.wwid().get(), failure.getMessage());
+            }
         }
 
         private void removeUnflushedMap(MultipathMap map) {

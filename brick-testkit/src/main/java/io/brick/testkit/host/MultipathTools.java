@@ -48,15 +48,16 @@ final class MultipathTools {
             throw unexpected("one option and one operand at most");
         }
         return switch (option) {
+            // as 0.9.4: -a says "added" only when the WWID was not in the file (else nothing, exit 0); -w says
+            // "removed", or that it was not there
             case "-a" -> new Invocation(latencies.multipathOther(), () -> {
                 String wwid = operand.orElseThrow(() -> unexpected("-a needs a WWID"));
-                kernel.wwidsFile.add(wwid);
-                return Output.ok("wwid '" + wwid + "' added\n");
+                return kernel.wwidsFile.add(wwid) ? Output.ok("wwid '" + wwid + "' added\n") : Output.ok("");
             });
             case "-w" -> new Invocation(latencies.multipathOther(), () -> {
                 String wwid = operand.orElseThrow(() -> unexpected("-w needs a WWID"));
-                kernel.wwidsFile.remove(wwid);
-                return Output.ok("wwid '" + wwid + "' removed\n");
+                return kernel.wwidsFile.remove(wwid) ? Output.ok("wwid '" + wwid + "' removed\n")
+                        : Output.ok("wwid '" + wwid + "' not in wwids file\n");
             });
             case "-f" -> new Invocation(latencies.multipathFlush(),
                     () -> flush(operand.orElseThrow(() -> unexpected("-f needs a map"))));

@@ -119,6 +119,13 @@ public final class Oracle {
         }
     }
 
+    /** The WWIDs in multipath's wwids file ({@code /etc/multipath/wwids}), in the order they were added. */
+    public List<String> wwidsFile() {
+        synchronized (clock) {
+            return List.copyOf(kernel.wwidsFile);
+        }
+    }
+
     /** Every command run, in order, with its simulated start, masked argv, exit code and duration. */
     public List<CommandLogEntry> commandLog() {
         synchronized (clock) {

@@ -185,6 +185,17 @@ class SimulatedKernelTest {
     }
 
     @Test
+    void the_wwids_file_says_added_only_for_a_new_wwid_and_removed_only_for_one_it_holds() {
+        lab = new Lab(dir);
+        assertThat(lab.run("multipath", "-a", WWID).stdout()).isEqualTo("wwid '" + WWID + "' added\n");
+        assertThat(lab.run("multipath", "-a", WWID).stdout()).as("there already").isEmpty();
+        assertThat(lab.host.oracle().wwidsFile()).containsExactly(WWID);
+        assertThat(lab.run("multipath", "-w", WWID).stdout()).isEqualTo("wwid '" + WWID + "' removed\n");
+        assertThat(lab.run("multipath", "-w", WWID).stdout()).isEqualTo("wwid '" + WWID + "' not in wwids file\n");
+        assertThat(lab.host.oracle().wwidsFile()).isEmpty();
+    }
+
+    @Test
     void with_find_multipaths_no_one_path_gets_a_map_and_later_paths_join_it() {
         lab = new Lab(dir);
         lab.login(P1);

@@ -1,0 +1,22 @@
+package io.brick.core.port;
+
+import io.brick.core.model.Wwid;
+
+/**
+ * The WWIDs brick itself added to multipath's wwids file ({@code multipath -a} said {@code added}), kept on the host
+ * across processes and reboots (issue 18, item 5): brick removes a WWID from that file ({@code multipath -w}) only when
+ * it has a record of adding it, so a WWID the operator or another tool put there stays. One small file per WWID in
+ * brick's state directory ({@code /var/lib/brick/wwids} under the host root), written by the rules for root's files
+ * (DESIGN promise 8). Every method may raise a {@link io.brick.core.error.BrickException} when the directory or a record
+ * is unsafe or cannot be read or written.
+ */
+public interface WwidRecords {
+    /** Records durably that brick added this WWID (the record is on disk when this returns). */
+    void record(Wwid wwid);
+
+    /** Whether brick has a record of adding this WWID. */
+    boolean recorded(Wwid wwid);
+
+    /** Drops the record, if any. */
+    void drop(Wwid wwid);
+}
