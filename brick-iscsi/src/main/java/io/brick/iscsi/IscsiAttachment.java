@@ -282,11 +282,15 @@ final class IscsiAttachment implements Attachment {
         return new IscsiPortalWorker(context, volume, target, deadline, config, this::nodeExists, () -> stopped);
     }
 
-    /** Node records open-iscsi has, listed once per connect and only if a login is needed. */
+    /**
+     * Node records open-iscsi has, listed once per connect and only if a login is needed. A record is one per (iface,
+     * target, portal): another iface's record of the same target and portal is not the volume's (issue 18, item 3).
+     */
     private synchronized boolean nodeExists(Node node) {
         if (knownNodes.isEmpty()) {
             knownNodes = Optional.of(Set.copyOf(context.sessions().nodes(deadline)));
         }
-        return knownNodes.get().stream().anyMatch(known -> known.sameRecord(node.target(), node.portal()));
+        return knownNodes.get().stream().anyMatch(known -> known.sameRecord(node.target(), node.portal())
+                && known.iface().equals(node.iface()));
     }
 }

@@ -25,8 +25,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The iSCSI part of a disconnect, after the volume's devices are gone: a session that now carries no other LUN is
- * logged out and its node record deleted; a target without session has its node record deleted. Decided on the
- * sessions as they are when it runs, with the targets' locks held.
+ * logged out and its node record deleted; a target without session has its node record deleted. Only the sessions
+ * over the volume's iface count (every one of them, a leftover second session too: the logout of the node ends them
+ * all); another iface's session to the same portal and target is never logged out. Decided on the sessions as they
+ * are when it runs, with the targets' locks held.
  */
 final class IscsiCleanup implements TransportCleanup {
     private static final Logger log = LoggerFactory.getLogger(IscsiCleanup.class);
@@ -61,11 +63,27 @@ final class IscsiCleanup implements TransportCleanup {
                 (first, second) -> first));
     }
 
+    /**
+     * The sessions to the target that are brick's to log out: those over the volume's iface. A session of another
+     * iface to the same portal and target (issue 18, item 3) is left alone: its node record is another iface's; the
+     * volume's devices in it were removed with the others.
+     */
+    private List<IscsiSession> ours(IscsiTarget target) {
+        List<IscsiSession> toTarget = host.sessionsTo(target.portal(), target.iqn());
+        List<IscsiSession> ours = toTarget.stream().filter(session -> session.over(iface)).toList();
+        if (ours.size() < toTarget.size()) {
+            log.debug("sessions {} to {} are over another iface than {}: not brick's to log out",
+                    toTarget.stream().filter(session -> !session.over(iface)).map(IscsiSession::sessionId).toList(),
+                    target, iface);
+        }
+        return ours;
+    }
+
     @Override
     public List<String> plan() {
         List<String> steps = new ArrayList<>();
         for (IscsiTarget target : targets) {
-            List<IscsiSession> toTarget = host.sessionsTo(target.portal(), target.iqn());
+            List<IscsiSession> toTarget = ours(target);
             List<String> others = otherDevices(toTarget);
             if (toTarget.isEmpty()) {
                 steps.add("delete node " + target.portal() + " " + target.iqn() + " (no session)");
@@ -82,7 +100,7 @@ final class IscsiCleanup implements TransportCleanup {
     @Override
     public void run(ErrorCollector errors, Deadline deadline) {
         for (IscsiTarget target : targets) {
-            List<IscsiSession> toTarget = host.sessionsTo(target.portal(), target.iqn());
+            List<IscsiSession> toTarget = ours(target);
             List<String> others = otherDevices(toTarget);
             if (!others.isEmpty()) {
                 log.debug("keeping the session to {}: it carries {}", target, others);

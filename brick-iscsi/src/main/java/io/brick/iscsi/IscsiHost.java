@@ -29,12 +29,17 @@ final class IscsiHost {
         return sessions.sessions(iqn).stream().filter(session -> session.connects(portal, iqn)).toList();
     }
 
-    /** The logged-in session to that portal and target over that transport ({@code tcp}, {@code iser}), if any. */
-    Optional<IscsiSession> loggedIn(Portal portal, Iqn iqn, String transport) {
+    /**
+     * The logged-in session to that portal and target over that iface and transport ({@code tcp}, {@code iser}), if
+     * any; the lowest-numbered when there are several (a leftover). A session of another iface to the same portal and
+     * target (issue 18, item 3) is not brick's to use: its node record, and so its logout, is the other iface's.
+     */
+    Optional<IscsiSession> loggedIn(Portal portal, Iqn iqn, String iface, String transport) {
         return sessionsTo(portal, iqn).stream()
+                .filter(session -> session.over(iface))
                 .filter(session -> session.transport().equals(transport))
                 .filter(IscsiSession::loggedIn)
-                .findFirst();
+                .min(java.util.Comparator.comparingInt(IscsiSession::sessionId));
     }
 
     /**

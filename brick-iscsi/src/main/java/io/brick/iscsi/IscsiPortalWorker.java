@@ -159,7 +159,8 @@ final class IscsiPortalWorker implements Runnable {
 
     /** The session to the target, reused or logged in. */
     private IscsiSession loggedIn() {
-        Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.sessionTransport());
+        Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
+                volume.sessionTransport());
         if (existing.isPresent()) {
             log.debug("reusing session {} to {}", existing.get().sessionId(), target);
             return existing.get();
@@ -183,7 +184,7 @@ final class IscsiPortalWorker implements Runnable {
         Deadline appears = deadline.sub(SESSION_APPEARS);
         Poll poll = Poll.within(appears);
         while (true) {
-            Optional<IscsiSession> session = context.host().loggedIn(target.portal(), target.iqn(),
+            Optional<IscsiSession> session = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
                     volume.sessionTransport());
             if (session.isPresent()) {
                 login.finished(EventType.LOGIN_FINISHED, Map.of("target", target.iqn().value(),

@@ -37,6 +37,15 @@ public record IscsiSession(int sessionId, int hostNumber, Iqn targetName, int tp
         return "LOGGED_IN".equals(state);
     }
 
+    /**
+     * Whether the session is over that open-iscsi iface: its {@code ifacename} is that iface, or sysfs does not say
+     * (an older kernel writes none; the session is then taken for the iface's, as before brick read it).
+     */
+    public boolean over(String iface) {
+        requireNonNull(iface, "iface is null");
+        return ifaceName.isEmpty() || ifaceName.equals(iface);
+    }
+
     /** Whether this session is to that portal and target (portal case-insensitively, target as iSCSI compares names). */
     public boolean connects(Portal portal, Iqn target) {
         return targetName.matches(target)

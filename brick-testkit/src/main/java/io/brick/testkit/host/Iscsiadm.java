@@ -160,6 +160,20 @@ final class Iscsiadm {
                 return Output.fail(ERR_NO_OBJS_FOUND, "iscsiadm: No records found\n");
             }
             StringBuilder out = new StringBuilder();
+            if (options.single("-P").filter("1"::equals).isPresent()) {
+                // open-iscsi's print_nodes_tree: a target line once per run of its records, each portal with its iface
+                String last = null;
+                for (Kernel.NodeRecord node : kernel.nodes.values()) {
+                    if (!node.iqn().equals(last)) {
+                        out.append("Target: ").append(node.iqn()).append('\n');
+                        last = node.iqn();
+                    }
+                    out.append("\tPortal: ").append(node.portal()).append(',')
+                            .append(Integer.toUnsignedString(node.tpgt())).append('\n')
+                            .append("\t\tIface Name: ").append(node.iface()).append('\n');
+                }
+                return Output.ok(out.toString());
+            }
             for (Kernel.NodeRecord node : kernel.nodes.values()) {
                 out.append(node.portal()).append(',').append(Integer.toUnsignedString(node.tpgt())).append(' ')
                         .append(node.iqn()).append('\n');

@@ -160,6 +160,30 @@ public final class SimulatedHost implements AutoCloseable {
                 .args(java.util.List.of(argv).subList(1, argv.length)).build());
     }
 
+    /**
+     * Logs in one more session to that portal and target over that iface, whether or not one is there already: the
+     * session of a second iface an administrator set up, or a leftover (iscsid keeps a second session to a node with
+     * {@code node.session.nr_sessions 2}, or one whose record was recreated). The iface's node record is created when
+     * missing (for another iface than {@code default} and {@code iser}: one over {@code tcp}); every LUN of the target
+     * is scanned in the new session, unless that record says {@code node.session.scan manual}. Goes through no
+     * command: nothing appears in the command log.
+     *
+     * @return the new session's number ({@code sid})
+     * @throws IllegalStateException when the storage has no such target
+     */
+    public int loginSession(String portal, String iqn, String iface) {
+        requireNonNull(portal, "portal is null");
+        requireNonNull(iqn, "iqn is null");
+        requireNonNull(iface, "iface is null");
+        synchronized (clock) {
+            kernel.processWrites();
+            Target target = kernel.storage.find(iqn).orElseThrow(() -> new IllegalStateException("no target " + iqn));
+            Kernel.NodeRecord node = kernel.nodes.computeIfAbsent(Kernel.NodeRecord.key(iqn, portal, iface),
+                    key -> new Kernel.NodeRecord(iqn, portal, iface, Target.TPGT));
+            return kernel.login(node, target).sid;
+        }
+    }
+
     /** Processes pending sysfs writes and runs the events due now (for tests that do not sleep). */
     public void settle() {
         synchronized (clock) {
