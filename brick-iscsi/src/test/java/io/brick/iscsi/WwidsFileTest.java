@@ -47,8 +47,12 @@ class WwidsFileTest {
 
     /** find_multipaths yes: a volume with one path gets a map only once its WWID is in the wwids file. */
     private void start() {
+        start(true);
+    }
+
+    private void start(boolean findMultipaths) {
         SimulatedHost host = SimulatedHost.builder(dir).initiatorName(RecordedLab.INITIATOR)
-                .latencies(Latencies.realistic()).findMultipaths(true).build();
+                .latencies(Latencies.realistic()).findMultipaths(findMultipaths).build();
         host.storage().target(IQN).portal("127.0.0.1:3260").lun(0, LUN0, 64L << 20).lun(1, LUN1, 128L << 20);
         lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
     }
@@ -94,6 +98,29 @@ class WwidsFileTest {
         assertThat(lab.host.oracle().wwidsFile()).isEmpty();
         assertThat(Files.exists(record(LUN1), LinkOption.NOFOLLOW_LINKS)).isFalse();
         assertThat(lab.host.oracle().leftovers().isEmpty()).as(lab.host.oracle().leftovers().toString()).isTrue();
+    }
+
+    /**
+     * find_multipaths no (the lane's guest): multipathd makes the map at once and lists the WWID itself, no
+     * {@code multipath -a} runs; the connect still added the WWID, and the disconnect removes it.
+     */
+    @Test
+    void a_wwid_multipathd_listed_for_the_connects_map_is_the_connects_and_is_removed_with_the_volume() {
+        start(false);
+        int from = lab.commandCount();
+
+        AttachedVolume attached = lab.connector.connect(volume(1));
+
+        assertThat(wwidCommands(from)).isEmpty();
+        assertThat(lab.host.oracle().wwidsFile()).containsExactly(LUN1);
+        assertThat(Files.exists(record(LUN1))).isTrue();
+        from = lab.commandCount();
+
+        lab.connector.disconnect(volume(1), Optional.of(attached), DisconnectOptions.SAFE);
+
+        assertThat(wwidCommands(from)).containsExactly("multipath -w " + LUN1);
+        assertThat(lab.host.oracle().wwidsFile()).isEmpty();
+        assertThat(Files.exists(record(LUN1), LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
 
     @Test

@@ -117,10 +117,9 @@ final class MultipathdMultipathManager implements MultipathManager {
 
     /**
      * {@code multipath -a WWID}, any exit code. Best effort: when multipath does not say it added the WWID (or cannot
-     * be run), that is logged at DEBUG and nothing is raised; the caller watches sysfs for the map. When it says it
-     * added it (the WWID was not in the file), brick records that ({@link WwidRecords}), so that the disconnect that
-     * leaves nothing of the volume removes it again ({@link #forgetWwid}); a WWID that was there already is not
-     * brick's and is never recorded. A record that cannot be written is a WARN: the WWID then stays in the file.
+     * be run), that is logged at DEBUG and nothing is raised; the caller watches sysfs for the map. Whether the connect
+     * added the WWID is not read from the answer (0.9.4 says {@code added} when it was listed already) but from the
+     * file before the map formed ({@link #wwidListed}, {@link #wwidAdded}).
      */
     @Override
     public void addWwid(Wwid wwid, Deadline deadline) {
@@ -129,8 +128,7 @@ final class MultipathdMultipathManager implements MultipathManager {
         try {
             CommandResult result = run(command("multipath", "-a", wwid.value()), config.commandTimeout(), deadline);
             if (MultipathdAnswers.wwidAdded(result.stdout(), wwid.value())) {
-                log.debug("multipath -a: WWID {} added to the wwids file", wwid.value());
-                recordAdded(wwid);
+                log.debug("multipath -a: WWID {} is in the wwids file", wwid.value());
             } else {
                 log.debug("multipath -a {} did not say it added the WWID (exit code {}): {}", wwid.value(),
                         result.exitCode(), toolMessage(result.stdout(), result.stderr()));
@@ -138,6 +136,27 @@ final class MultipathdMultipathManager implements MultipathManager {
         } catch (CommandFailedException | CommandTimeoutException e) {
             log.debug("multipath -a {} could not run: {}", wwid.value(), e.getMessage());
         }
+    }
+
+    @Override
+    public boolean wwidListed(Wwid wwid) {
+        requireNonNull(wwid, "wwid is null");
+        if (wwidRecords.isEmpty()) {
+            return true;
+        }
+        try {
+            return wwidRecords.get().listed(wwid);
+        } catch (BrickException e) {
+            log.debug("the wwids file cannot be read ({}): WWID {} is taken for one brick did not add",
+                    e.getMessage(), wwid);
+            return true;
+        }
+    }
+
+    @Override
+    public void wwidAdded(Wwid wwid) {
+        requireNonNull(wwid, "wwid is null");
+        recordAdded(wwid);
     }
 
     private void recordAdded(Wwid wwid) {
@@ -196,14 +215,12 @@ final class MultipathdMultipathManager implements MultipathManager {
         }
     }
 
-    /** What sysfs still shows of a WWID: its maps and its SCSI devices, by kernel name. */
+    /**
+     * The map sysfs still shows of a WWID, by kernel name: one lookup by WWID, never a walk of every device (the
+     * disconnect that calls this has just removed the volume's paths and map and checked they are gone).
+     */
     private List<String> leftOf(Wwid wwid) {
-        List<String> left = new ArrayList<>();
-        topology.multipathMaps().stream().filter(map -> map.wwid().equals(Optional.of(wwid)))
-                .forEach(map -> left.add(map.kernelName()));
-        topology.topology().devices().stream().filter(device -> device.wwid().equals(Optional.of(wwid)))
-                .forEach(device -> left.add(device.name()));
-        return left;
+        return topology.multipathMapByWwid(wwid).map(map -> List.of(map.kernelName())).orElse(List.of());
     }
 
     /**

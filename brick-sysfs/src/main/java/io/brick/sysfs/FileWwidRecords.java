@@ -8,12 +8,18 @@ import jakarta.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,10 +44,28 @@ final class FileWwidRecords implements WwidRecords {
     private static final String FIX = "Remove %s (brick recreates it), or check who made it.";
 
     private final Path directory;
+    private final Path wwidsFile;
 
     @Inject
     FileWwidRecords(HostRoot root) {
         this.directory = Path.of(requireNonNull(root, "root is null").brickState(), "wwids");
+        this.wwidsFile = Path.of(root.etc(), "multipath", "wwids");
+    }
+
+    @Override
+    public boolean listed(Wwid wwid) {
+        requireNonNull(wwid, "wwid is null");
+        String line = "/" + wwid.value() + "/";
+        try (SeekableByteChannel channel = Files.newByteChannel(wwidsFile, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS);
+             BufferedReader reader = new BufferedReader(Channels.newReader(channel, StandardCharsets.UTF_8))) {
+            return reader.lines().anyMatch(each -> each.strip().equals(line));
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException | UncheckedIOException e) {
+            IOException cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
+            throw HostFiles.unreadable(wwidsFile, cause);
+        }
     }
 
     @Override

@@ -29,6 +29,41 @@ class FileWwidRecordsTest {
         return dir.resolve("var/lib/brick/wwids");
     }
 
+    /** The wwids file as multipath 0.9.4 wrote it in the lane: a header, listed WWIDs, one that -w commented out. */
+    @Test
+    void the_wwids_file_lists_a_wwid_on_its_own_line_and_not_a_commented_one() throws Exception {
+        FileWwidRecords records = records();
+        assertThat(records.listed(WWID)).as("no file").isFalse();
+        Path file = dir.resolve("etc/multipath/wwids");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                # Multipath wwids, Version : 1.0
+                # NOTE: This file is automatically maintained by multipath and multipathd.
+                # You should not need to edit this file in normal circumstances.
+                #
+                # Valid WWIDs:
+                /3600140522a629d0fdd1f6918e5947fb9/
+                #360014053b8c2d6119a414f0b8e275d1c/
+                /360014053b8c2d6119a414f0b8e275d1cX/
+                """);
+
+        assertThat(records.listed(WWID)).as("commented out, or a longer WWID").isFalse();
+        assertThat(records.listed(Wwid.of("3600140522a629d0fdd1f6918e5947fb9"))).isTrue();
+        Files.writeString(file, "/" + WWID.value() + "/\n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(records.listed(WWID)).isTrue();
+    }
+
+    @Test
+    void a_wwids_file_that_is_a_link_is_not_read() throws Exception {
+        Path file = dir.resolve("etc/multipath/wwids");
+        Files.createDirectories(file.getParent());
+        Path elsewhere = dir.resolve("elsewhere");
+        Files.writeString(elsewhere, "/" + WWID.value() + "/\n");
+        Files.createSymbolicLink(file, elsewhere);
+
+        assertThatThrownBy(() -> records().listed(WWID)).isInstanceOf(io.brick.core.error.HostStateException.class);
+    }
+
     @Test
     void a_record_is_a_private_file_in_a_private_directory_until_dropped() throws Exception {
         FileWwidRecords records = records();

@@ -187,6 +187,8 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
             established = wwid;
             BlockDevice first = verdict.accepted().get(0);
             if (multipathRunning && wwid.isPresent()) {
+                // before the map forms: multipathd lists a WWID in the wwids file when it makes its map
+                boolean listed = assembly.wwidListed(wwid.get());
                 Deadline mapDeadline = deadline.sub(config.mapWait());
                 Optional<MultipathMap> map = assembly.awaitMap(wwid.get(), () -> acceptedNames(wwid.get()),
                         config.nudgeAfter(), mapDeadline);
@@ -194,6 +196,9 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                     attachment.settle(mapDeadline);
                     MultipathMap complete = assembly.awaitPaths(map.get(), () -> acceptedNames(wwid.get()),
                             config.nudgeAfter(), mapDeadline);
+                    if (!listed) {
+                        assembly.wwidAdded(wwid.get());
+                    }
                     return new AttachedVolume(mapPath(complete, wwid.get()), wwid, wwid);
                 }
                 if (volume.enforceMultipath()) {

@@ -31,6 +31,21 @@ public interface MultipathManager {
     default void forgetWwid(Wwid wwid, Deadline deadline) {
     }
 
+    /**
+     * Whether multipath's wwids file lists the WWID now (read before a connect's map forms, to know whether the
+     * connect added it); {@code true} when that cannot be known, so brick never takes a WWID for one it added.
+     */
+    default boolean wwidListed(Wwid wwid) {
+        return true;
+    }
+
+    /**
+     * A connect's map formed for a WWID the wwids file did not list before ({@link #wwidListed}): brick records that
+     * it added it, for {@link #forgetWwid}. Best effort: a record that cannot be written is a WARN.
+     */
+    default void wwidAdded(Wwid wwid) {
+    }
+
     /** Asks multipathd to take a path ({@code multipathd add path}). */
     void addPath(DevicePath device, Deadline deadline);
 

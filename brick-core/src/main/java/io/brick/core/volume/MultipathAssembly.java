@@ -58,6 +58,16 @@ public final class MultipathAssembly {
         this.events = requireNonNull(events, "events is null");
     }
 
+    /** Whether multipath's wwids file lists the WWID now ({@code true} without a manager, or when it cannot tell). */
+    public boolean wwidListed(Wwid wwid) {
+        return multipath.map(manager -> manager.wwidListed(wwid)).orElse(true);
+    }
+
+    /** The connect's map formed for a WWID the wwids file did not list before: brick added it (issue 18, item 5). */
+    public void wwidAdded(Wwid wwid) {
+        multipath.ifPresent(manager -> manager.wwidAdded(wwid));
+    }
+
     /**
      * Whether multipathd runs on this host, as every connector asks before a multipath connect and for its connector
      * properties: {@code false} without a {@link MultipathManager}, or when multipathd does not answer (logged at

@@ -332,6 +332,35 @@ final class Kernel {
         createMap(wwid);
     }
 
+    /** Adds a WWID to multipath's wwids file (the set and {@code etc/multipath/wwids}); whether it was not there. */
+    boolean rememberWwid(String wwid) {
+        boolean added = wwidsFile.add(wwid);
+        writeWwidsFile();
+        return added;
+    }
+
+    /** Removes a WWID from the wwids file; whether it was there. */
+    boolean forgetWwid(String wwid) {
+        boolean removed = wwidsFile.remove(wwid);
+        writeWwidsFile();
+        return removed;
+    }
+
+    /** {@code etc/multipath/wwids} as multipath writes it: its header, then one {@code /WWID/} line each. */
+    private void writeWwidsFile() {
+        StringBuilder text = new StringBuilder("# Multipath wwids, Version : 1.0\n"
+                + "# NOTE: This file is automatically maintained by multipath and multipathd.\n"
+                + "# You should not need to edit this file in normal circumstances.\n#\n# Valid WWIDs:\n");
+        wwidsFile.forEach(wwid -> text.append('/').append(wwid).append("/\n"));
+        Path file = sysfs.root().resolve("etc/multipath/wwids");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the simulated wwids file " + file, e);
+        }
+    }
+
     /** Makes the map of a WWID over its current paths, now; empty when it has none. */
     Optional<MapState> createMap(String wwid) {
         List<Device> paths = devicesWith(wwid);
@@ -345,6 +374,8 @@ final class Kernel {
         map.vendor = paths.get(0).vendor;
         map.model = paths.get(0).model;
         maps.put(kernelName, map);
+        // as multipathd does when it creates a map (0.9.4, whatever find_multipaths says): the WWID is remembered
+        rememberWwid(wwid);
         log.debug("multipathd made {} ({}) over {}", kernelName, wwid, slaves);
         return Optional.of(map);
     }

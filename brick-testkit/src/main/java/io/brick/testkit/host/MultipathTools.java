@@ -48,15 +48,16 @@ final class MultipathTools {
             throw unexpected("one option and one operand at most");
         }
         return switch (option) {
-            // as 0.9.4: -a says "added" only when the WWID was not in the file (else nothing, exit 0); -w says
+            // as 0.9.4 on the lane's kernel: -a says "added" whether or not the WWID was in the file already; -w says
             // "removed", or that it was not there
             case "-a" -> new Invocation(latencies.multipathOther(), () -> {
                 String wwid = operand.orElseThrow(() -> unexpected("-a needs a WWID"));
-                return kernel.wwidsFile.add(wwid) ? Output.ok("wwid '" + wwid + "' added\n") : Output.ok("");
+                kernel.rememberWwid(wwid);
+                return Output.ok("wwid '" + wwid + "' added\n");
             });
             case "-w" -> new Invocation(latencies.multipathOther(), () -> {
                 String wwid = operand.orElseThrow(() -> unexpected("-w needs a WWID"));
-                return kernel.wwidsFile.remove(wwid) ? Output.ok("wwid '" + wwid + "' removed\n")
+                return kernel.forgetWwid(wwid) ? Output.ok("wwid '" + wwid + "' removed\n")
                         : Output.ok("wwid '" + wwid + "' not in wwids file\n");
             });
             case "-f" -> new Invocation(latencies.multipathFlush(),
