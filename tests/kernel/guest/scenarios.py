@@ -448,6 +448,38 @@ def kernel_words(lab):
 
 
 @scenario
+def wwids_file(lab):
+    """Issue 18, item 5: multipathd lists each connect's new WWID in /etc/multipath/wwids; brick records the WWID its
+    connect added (LUN 1) and removes it with the volume; a WWID the operator listed first (LUN 2) stays."""
+    luns = [Lun("wwids-file", n) for n in (1, 2)]
+    lab.target(luns)
+
+    def listed(wwid):
+        with open("/etc/multipath/wwids") as f:
+            return f"/{wwid}/" in [line.strip() for line in f]
+
+    lab.sh(["multipath", "-a", luns[1].wwid])
+    props = [props_for(lun) for lun in luns]
+    infos = [device_info(lab.brick("connect", p)) for p in props]
+    for lun, info in zip(luns, infos):
+        lab.expect_map(info["path"], lun.wwid, paths=2)
+        if not listed(lun.wwid):
+            raise Failure(f"{lun.wwid} is not in the wwids file after its connect")
+    if not os.path.exists(f"/var/lib/brick/wwids/{luns[0].wwid}"):
+        raise Failure(f"no record that brick's connect added {luns[0].wwid}")
+    if os.path.exists(f"/var/lib/brick/wwids/{luns[1].wwid}"):
+        raise Failure(f"brick recorded {luns[1].wwid} as its own, but the operator listed it first")
+    lab.brick("disconnect", props[0], device_info=infos[0])
+    if listed(luns[0].wwid):
+        raise Failure(f"{luns[0].wwid} (added by brick's connect) is still in the wwids file after its disconnect")
+    lab.brick("disconnect", props[1], device_info=infos[1])
+    if not listed(luns[1].wwid):
+        raise Failure(f"{luns[1].wwid} (the operator's) was removed from the wwids file")
+    lab.sh(["multipath", "-w", luns[1].wwid])
+    lab.assert_clean()
+
+
+@scenario
 def timings(lab):
     """Two-portal connect and disconnect, three times by brick and three times by hand (the kernel's own login,
     scan and map times in the same guest): the floor brick's numbers stand on."""
