@@ -448,6 +448,55 @@ def kernel_words(lab):
 
 
 @scenario
+def failed_session(lab):
+    """Issue 18, item 7: the target's only portal goes away and LUN 1's session is FAILED. A connect of LUN 2 on the
+    same target waits for the session to recover (the portal comes back 5 s later) without logging in over it, and
+    returns a device that reads at once; with the portal gone for good, a connect of LUN 3 fails with login-failed
+    naming the FAILED session, runs no login or logout, and leaves LUN 1's volume as it was."""
+    luns = [Lun("failed-session", n) for n in (1, 2, 3)]
+    lab.target(luns, portals=(P1,))
+    props = [props_for(lun, portals=(P1,)) for lun in luns]
+    info1 = device_info(lab.brick("connect", props[0]))
+    disk = lab.expect_map(info1["path"], luns[0].wwid, paths=1)[1][0]
+    session = re.search(r"/session(\d+)/", os.path.realpath(f"/sys/block/{disk}/device")).group(1)
+    state = f"/sys/class/iscsi_session/session{session}/state"
+
+    lab.delete_portal(P1)
+    lab.wait_for(f"session {session} to be FAILED", lambda: read(state) == "FAILED", timeout=60, interval=0.2)
+    restore = threading.Timer(5.0, lambda: lab.add_portal(P1))
+    restore.start()
+    try:
+        r = lab.brick("connect", props[1])
+    finally:
+        restore.join()
+    info2 = device_info(r)
+    lab.expect_map(info2["path"], luns[1].wwid, paths=1)
+    if read(state) != "LOGGED_IN":
+        raise Failure(f"connect returned while session {session} is {read(state)}")
+    logins = [p for p in r.doc.get("phases", []) if p["type"].startswith("LOGIN")]
+    if logins:
+        raise Failure(f"connect logged in over the existing session: {logins}")
+    if len(lab.sessions()) != 1:
+        raise Failure(f"expected the one session, saw {lab.sessions()}")
+
+    lab.delete_portal(P1)
+    lab.wait_for(f"session {session} to be FAILED again", lambda: read(state) == "FAILED", timeout=60, interval=0.2)
+    r = lab.brick("connect", props[2], expect=1)
+    error = (r.doc or {}).get("error", {})
+    if error.get("kind") != "login-failed" or "is FAILED" not in error.get("message", ""):
+        raise Failure(f"connect over a session that stays FAILED failed with {error}, expected login-failed "
+                      f"naming the FAILED session")
+    lab.log(f"connect over a FAILED session that does not recover: {error.get('message')}")
+    if luns[2].wwid in lab.disks().values():
+        raise Failure("LUN 3's device was left after its failed connect")
+    lab.add_portal(P1)
+    lab.wait_for(f"session {session} to be LOGGED_IN", lambda: read(state) == "LOGGED_IN", timeout=90, interval=0.5)
+    lab.brick("disconnect", props[1], device_info=info2)
+    lab.brick("disconnect", props[0], device_info=info1)
+    lab.assert_clean()
+
+
+@scenario
 def timings(lab):
     """Two-portal connect and disconnect, three times by brick and three times by hand (the kernel's own login,
     scan and map times in the same guest): the floor brick's numbers stand on."""
