@@ -230,14 +230,13 @@ final class IscsiPortalWorker implements Runnable {
         recovering = true;
         try {
             while (!stopped.getAsBoolean()) {
-                Optional<IscsiSession> session = context.host().loggedIn(target.portal(), target.iqn(),
-                        volume.sessionTransport());
-                if (session.isPresent()) {
-                    log.info("iSCSI session {} to {} recovered", session.get().sessionId(), target);
-                    return session;
+                // one session's files a look, not every session's: the wait may be long
+                Optional<IscsiSession> still = context.host().sessions().session(down.sessionId())
+                        .filter(session -> session.connects(target.portal(), target.iqn()));
+                if (still.isPresent() && still.get().loggedIn()) {
+                    log.info("iSCSI session {} to {} recovered", down.sessionId(), target);
+                    return still;
                 }
-                Optional<IscsiSession> still = context.host().recovering(target.portal(), target.iqn(),
-                        volume.sessionTransport());
                 if (still.isEmpty()) {
                     // gone (iscsid gave up, or it was logged out): a fresh login is the way now
                     return loggedIn();
