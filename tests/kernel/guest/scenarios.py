@@ -496,6 +496,33 @@ def failed_session(lab):
     lab.assert_clean()
 
 
+@named_only
+def probe_wwids(lab):
+    """A probe, run only when named: what multipath -a / -w print and when the wwids file gets a WWID."""
+    lun = Lun("probe-wwids", 1)
+    lab.target([lun], portals=(P1,))
+    lab.sh(["cat", "/etc/multipath/wwids"], check=False)
+    lab.sh(["multipath", "-a", lun.wwid], check=False)
+    lab.sh(["multipath", "-a", lun.wwid], check=False)
+    lab.sh(["multipath", "-w", lun.wwid], check=False)
+    lab.sh(["multipath", "-w", lun.wwid], check=False)
+    lab.sh(["cat", "/etc/multipath/wwids"], check=False)
+    props = props_for(lun, portals=(P1,))
+    lab.sh(["iscsiadm", "-m", "discovery", "-t", "st", "-p", P1], check=False)
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", P1, "--login"], check=False)
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", P1, "--rescan"], check=False)
+    lab.wait_for("the map", lambda: lun.wwid in lab.maps(), timeout=30)
+    lab.sh(["cat", "/etc/multipath/wwids"], check=False)
+    lab.sh(["multipath", "-a", lun.wwid], check=False)
+    lab.sh(["multipath", "-w", lun.wwid], check=False)
+    lab.sh(["cat", "/etc/multipath/wwids"], check=False)
+    lab.sh(["multipath", "-f", lab.maps()[lun.wwid][0]], check=False)
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", P1, "--logout"], check=False)
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", P1, "-o", "delete"], check=False)
+    lab.sh(["iscsiadm", "-m", "iface", "-I", "probe2", "-o", "new"], check=False)
+    lab.sh(["iscsiadm", "-m", "iface", "-I", "probe2", "-o", "delete"], check=False)
+
+
 @scenario
 def timings(lab):
     """Two-portal connect and disconnect, three times by brick and three times by hand (the kernel's own login,
