@@ -178,6 +178,25 @@ class Lab:
             self.usable_at_once(doc["deviceInfo"]["path"])
         return r
 
+    def wait_for_lock_held(self, prefix, timeout):
+        """Whether a process came to hold one of brick's lock files named prefix* (by /proc/locks) within timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            inodes = set()
+            for path in glob.glob(f"/run/brick/locks/{prefix}*"):
+                try:
+                    inodes.add(os.stat(path).st_ino)
+                except OSError:
+                    pass
+            with open("/proc/locks") as f:
+                for line in f:
+                    fields = line.split()
+                    device = next((x for x in fields if x.count(":") == 2), None)
+                    if device and int(device.rsplit(":", 1)[1]) in inodes:
+                        return True
+            time.sleep(0.1)
+        return False
+
     def usable_at_once(self, path):
         """Issue 18, item 1: the device a connect returned takes O_DIRECT reads of its first and last block at once,
         before anything else runs (no udev settle, no wait). Every successful connect of every scenario is checked;
