@@ -223,9 +223,9 @@ final class IscsiPortalWorker implements Runnable {
      */
     private Optional<IscsiSession> recovered(IscsiSession down) {
         Deadline wait = deadline.sub(config.deviceWait());
-        long waitMillis = wait.remaining().toMillis();
-        log.info("iSCSI session {} to {} is {}: waiting up to {} ms for the kernel to recover it", down.sessionId(),
-                target, down.state(), waitMillis);
+        long waitSeconds = Math.round(wait.remaining().toMillis() / 1000.0);
+        log.info("iSCSI session {} to {} is {}: waiting up to {} s for the kernel to recover it", down.sessionId(),
+                target, down.state(), waitSeconds);
         Poll poll = Poll.within(wait);
         recovering = true;
         try {
@@ -244,7 +244,7 @@ final class IscsiPortalWorker implements Runnable {
                 if (wait.expired()) {
                     throw new LoginFailedException("iSCSI session " + still.get().sessionId() + " to " + target
                             + " is " + still.get().state() + " (the kernel is reconnecting it) and did not recover within "
-                            + waitMillis + " ms; brick does not log in over a session that exists",
+                            + waitSeconds + " s; brick does not log in over a session that exists",
                             "transport", true, Map.of("portal", target.portal().toString(),
                             "target", target.iqn().value(), "session", Integer.toString(still.get().sessionId()),
                             "state", still.get().state()), null);

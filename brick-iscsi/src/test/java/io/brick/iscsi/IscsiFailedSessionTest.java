@@ -73,7 +73,7 @@ class IscsiFailedSessionTest {
 
         assertThatThrownBy(() -> lab.connector.connect(onePortal(1)))
                 .isInstanceOfSatisfying(LoginFailedException.class, e -> {
-                    assertThat(e.getMessage()).contains("is FAILED").contains("did not recover within 20000 ms");
+                    assertThat(e.getMessage()).contains("is FAILED").contains("did not recover within 20 s");
                     assertThat(e.evidence()).containsEntry("state", "FAILED").containsEntry("session", "1");
                 });
 
