@@ -174,7 +174,44 @@ class Lab:
         if expect is not None and r.rc != expect:
             raise Failure(f"brick {command} exited {r.rc}, expected {expect}: {r.out.strip()[:1500]}")
         r.doc = doc
+        if command == "connect" and r.rc == 0 and doc and doc.get("deviceInfo", {}).get("path"):
+            self.usable_at_once(doc["deviceInfo"]["path"])
         return r
+
+    def wait_for_lock_held(self, prefix, timeout):
+        """Whether a process came to hold one of brick's lock files named prefix* (by /proc/locks) within timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            inodes = set()
+            for path in glob.glob(f"/run/brick/locks/{prefix}*"):
+                try:
+                    inodes.add(os.stat(path).st_ino)
+                except OSError:
+                    pass
+            with open("/proc/locks") as f:
+                for line in f:
+                    fields = line.split()
+                    device = next((x for x in fields if x.count(":") == 2), None)
+                    if device and int(device.rsplit(":", 1)[1]) in inodes:
+                        return True
+            time.sleep(0.1)
+        return False
+
+    def usable_at_once(self, path):
+        """Issue 18, item 1: the device a connect returned takes O_DIRECT reads of its first and last block at once,
+        before anything else runs (no udev settle, no wait). Every successful connect of every scenario is checked;
+        the count goes to the outcomes."""
+        size = int(self.sh(["blockdev", "--getsize64", path], quiet=True).out.strip())
+        last = size // 4096 - 1
+        for block in (0, last):
+            r = self.sh(["dd", f"if={path}", "of=/dev/null", "bs=4096", "count=1", f"skip={block}", "iflag=direct"],
+                        check=False, timeout=30, quiet=True)
+            if r.rc != 0:
+                raise Failure(f"connect returned {path}, but an O_DIRECT read of its block {block} right after "
+                              f"failed (exit {r.rc}): {r.err.strip()[-300:]}")
+        self.log(f"  {path}: O_DIRECT reads of blocks 0 and {last} right after connect: ok")
+        with self.seq_lock:
+            self.outcomes["direct_reads_after_connect"] = self.outcomes.get("direct_reads_after_connect", 0) + 1
 
     def brick_any(self, command, props=None, **kwargs):
         """brick, whatever its exit code."""

@@ -480,6 +480,129 @@ def wwids_file(lab):
 
 
 @scenario
+def two_sessions_one_target(lab):
+    """Issue 18, item 3: a session of another iface (lab2) to the same portal and target already carries LUN 1.
+    brick's connect logs in over its own iface and the map holds the LUN of both sessions; the disconnect removes both
+    paths and the map and logs out only brick's session: lab2's stays, with nothing on it."""
+    lun = Lun("two-sessions", 1)
+    lab.target([lun], portals=(P1,))
+    node = ["iscsiadm", "-m", "node", "-T", TARGET, "-p", f"{P1}:3260", "-I", "lab2"]
+    lab.sh(["iscsiadm", "-m", "iface", "-I", "lab2", "-o", "new"])
+    try:
+        lab.sh(node + ["-o", "new"])
+        lab.sh(node + ["--login"])
+        lab.sh(node + ["--rescan"])
+        lab.wait_for("LUN 1 in lab2's session", lambda: lun.wwid in lab.disks().values(), timeout=30)
+        other = [disk for disk, wwid in lab.disks().items() if wwid == lun.wwid]
+        props = props_for(lun, portals=(P1,), target_portals=[f"{P1}:3260"], target_iqns=[TARGET],
+                          target_luns=[lun.number])
+        info = device_info(lab.brick("connect", props))
+        _, slaves = lab.expect_map(info["path"], lun.wwid, paths=2)
+        if not set(other) <= set(slaves):
+            raise Failure(f"the map's paths {slaves} do not hold lab2's {other}")
+        if len(lab.sessions()) != 2:
+            raise Failure(f"expected lab2's session and brick's, saw {lab.sessions()}")
+        lab.brick("disconnect", props, device_info=info)
+        if lun.wwid in lab.disks().values() or lun.wwid in lab.maps():
+            raise Failure(f"LUN 1 left after the disconnect: disks {lab.disks()}, maps {lab.maps()}")
+        if len(lab.sessions()) != 1:
+            raise Failure(f"expected lab2's session alone, saw {lab.sessions()}")
+        lab.sh(node + ["--logout"])  # fails (21) if brick had logged lab2's session out
+    finally:
+        lab.sh(node + ["-o", "delete"], check=False)
+        lab.sh(["iscsiadm", "-m", "iface", "-I", "lab2", "-o", "delete"], check=False)
+    lab.assert_clean()
+
+
+@scenario
+def failed_session(lab):
+    """Issue 18, item 7: the target's only portal goes away and LUN 1's session is FAILED. A connect of LUN 2 on the
+    same target waits for the session to recover (the portal comes back while it waits) without logging in over it, and
+    returns a device that reads at once; with the portal gone for good, a connect of LUN 3 fails with login-failed
+    naming the FAILED session, runs no login or logout, and leaves LUN 1's volume as it was."""
+    luns = [Lun("failed-session", n) for n in (1, 2, 3)]
+    lab.target(luns, portals=(P1,))
+    # the plural keys: no sendtargets discovery first (with the portal down, discovery alone would fail the connect)
+    props = [props_for(lun, portals=(P1,), target_portals=[f"{P1}:3260"], target_iqns=[TARGET],
+                       target_luns=[lun.number]) for lun in luns]
+    info1 = device_info(lab.brick("connect", props[0]))
+    disk = lab.expect_map(info1["path"], luns[0].wwid, paths=1)[1][0]
+    session = re.search(r"/session(\d+)/", os.path.realpath(f"/sys/block/{disk}/device")).group(1)
+    state = f"/sys/class/iscsi_session/session{session}/state"
+
+    lab.delete_portal(P1)
+    # FAILED once its connection is gone; FREE (seen on 6.1) while iscsid tries to log it in again
+    lab.wait_for(f"session {session} to be FAILED", lambda: read(state) in ("FAILED", "FREE"), timeout=60,
+                 interval=0.2)
+    # the portal comes back 3 s after brick's portal worker holds the portal's lock (it waits for the session
+    # under it), not at a fixed time: a JVM started on a loaded machine can take longer than that to get there
+    def restore():
+        held = lab.wait_for_lock_held(f"brick-iscsi-{P1}_3260-", timeout=60)
+        time.sleep(3.0)
+        lab.log(f"the brick process {'holds' if held else 'does not hold'} the portal's lock; portal back")
+        lab.add_portal(P1)
+    restorer = threading.Thread(target=restore)
+    restorer.start()
+    try:
+        r = lab.brick("connect", props[1])
+    finally:
+        restorer.join()
+    info2 = device_info(r)
+    lab.expect_map(info2["path"], luns[1].wwid, paths=1)
+    if read(state) != "LOGGED_IN":
+        raise Failure(f"connect returned while session {session} is {read(state)}")
+    logins = [p for p in r.doc.get("phases", []) if p["type"].startswith("LOGIN")]
+    if logins:
+        raise Failure(f"connect logged in over the existing session: {logins}")
+    if len(lab.sessions()) != 1:
+        raise Failure(f"expected the one session, saw {lab.sessions()}")
+
+    lab.delete_portal(P1)
+    lab.wait_for(f"session {session} to be FAILED again", lambda: read(state) in ("FAILED", "FREE"), timeout=60,
+                 interval=0.2)
+    r = lab.brick("connect", props[2], expect=1)
+    error = (r.doc or {}).get("error", {})
+    if error.get("kind") != "login-failed" or not re.search(r"is (FAILED|FREE)", error.get("message", "")):
+        raise Failure(f"connect over a session that stays FAILED failed with {error}, expected login-failed "
+                      f"naming the FAILED session")
+    lab.log(f"connect over a FAILED session that does not recover: {error.get('message')}")
+    if luns[2].wwid in lab.disks().values():
+        raise Failure("LUN 3's device was left after its failed connect")
+    lab.add_portal(P1)
+    lab.wait_for(f"session {session} to be LOGGED_IN", lambda: read(state) == "LOGGED_IN", timeout=90, interval=0.5)
+    lab.brick("disconnect", props[1], device_info=info2)
+    lab.brick("disconnect", props[0], device_info=info1)
+    lab.assert_clean()
+
+
+@named_only
+def probe_wwids(lab):
+    """A probe, run only when named: what multipath -a / -w print and when the wwids file gets a WWID."""
+    lun = Lun("probe-wwids", 1)
+    lab.target([lun], portals=(P1,))
+    lab.sh(["cat", "/etc/multipath/wwids"], check=False)
+    lab.sh(["multipath", "-a", lun.wwid], check=False)
+    lab.sh(["multipath", "-a", lun.wwid], check=False)
+    lab.sh(["multipath", "-w", lun.wwid], check=False)
+    lab.sh(["multipath", "-w", lun.wwid], check=False)
+    lab.sh(["cat", "/etc/multipath/wwids"], check=False)
+    props = props_for(lun, portals=(P1,))
+    lab.sh(["iscsiadm", "-m", "discovery", "-t", "st", "-p", P1], check=False)
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", P1, "--login"], check=False)
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", P1, "--rescan"], check=False)
+    lab.wait_for("the map", lambda: lun.wwid in lab.maps(), timeout=30)
+    lab.sh(["cat", "/etc/multipath/wwids"], check=False)
+    lab.sh(["multipath", "-a", lun.wwid], check=False)
+    lab.sh(["multipath", "-w", lun.wwid], check=False)
+    lab.sh(["cat", "/etc/multipath/wwids"], check=False)
+    lab.sh(["multipath", "-f", lab.maps()[lun.wwid][0]], check=False)
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", P1, "--logout"], check=False)
+    lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-p", P1, "-o", "delete"], check=False)
+    lab.sh(["iscsiadm", "-m", "iface", "-I", "probe2", "-o", "new"], check=False)
+    lab.sh(["iscsiadm", "-m", "iface", "-I", "probe2", "-o", "delete"], check=False)
+
+
+@scenario
 def timings(lab):
     """Two-portal connect and disconnect, three times by brick and three times by hand (the kernel's own login,
     scan and map times in the same guest): the floor brick's numbers stand on."""

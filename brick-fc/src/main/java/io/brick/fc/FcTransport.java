@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -72,6 +73,13 @@ final class FcTransport implements Transport<FcVolume> {
     private static final Duration FIRST_RESCAN_INTERVAL = Duration.ofSeconds(2);
     private static final Duration GRACE = Duration.ofMillis(GRACE_MILLIS);
     private static final Duration LINK_WAIT = Duration.ofSeconds(LINK_WAIT_SECONDS);
+    /**
+     * How long a connect reuses its listing of an HBA's remote ports between two looks for its devices (a rescan
+     * lists them again at once): a port's SCSI address is bound to its WWPN by the FC transport and stays while the
+     * connect waits, and a port that appears meanwhile is seen within this time. Polls come every 25 to 500 ms;
+     * listing every port of every HBA on each one was a fifth of a simulated FC connect's processor time.
+     */
+    private static final Duration PORTS_FRESH = Duration.ofSeconds(1);
 
     private final TopologyProvider topology;
     private final FcHostReader hbaReader;
@@ -172,15 +180,26 @@ final class FcTransport implements Transport<FcVolume> {
         private long start;
         private Duration nextScan = Duration.ZERO;
         private Optional<Long> firstScan = Optional.empty();
+        private final Map<Integer, List<FcRemotePort>> ports = new java.util.HashMap<>();
+        private long portsRead;
 
         FcAttachment(FcVolume volume, List<FcHba> hbas, AttachRequest request) {
             super(volume, hbas);
             this.wait = request.deadline().sub(request.config().deviceWait());
         }
 
+        /** An HBA's remote ports, listed again once {@link #PORTS_FRESH} has passed or after a rescan. */
+        private List<FcRemotePort> ports(int hostNumber) {
+            if (clock.nanoTime() - portsRead >= PORTS_FRESH.toNanos()) {
+                ports.clear();
+                portsRead = clock.nanoTime();
+            }
+            return ports.computeIfAbsent(hostNumber, hbaReader::remotePorts);
+        }
+
         @Override
         public Progress progress() {
-            List<FcPath> paths = paths(volume, hbas);
+            List<FcPath> paths = paths(volume, hbas, this::ports);
             if (before == null) {
                 before = paths.stream().map(path -> path.device().name()).collect(Collectors.toUnmodifiableSet());
                 start = clock.nanoTime();
@@ -204,6 +223,7 @@ final class FcTransport implements Transport<FcVolume> {
             // a rescan while no device of the volume's identity has appeared (a device there before is not proof)
             if (!waited && !confirmed && clock.nanoTime() - start >= nextScan.toNanos()) {
                 rescanHosts();
+                ports.clear();
                 firstScan = firstScan.or(() -> Optional.of(clock.nanoTime()));
                 Duration since = Duration.ofNanos(clock.nanoTime() - start);
                 nextScan = since.compareTo(FIRST_RESCAN_INTERVAL) < 0 ? FIRST_RESCAN_INTERVAL : since.multipliedBy(2);
@@ -317,9 +337,14 @@ final class FcTransport implements Transport<FcVolume> {
 
     /** The volume's devices on this host, HBA by HBA, target by target (see the class comment). */
     private List<FcPath> paths(FcVolume volume, List<FcHba> hbas) {
+        return paths(volume, hbas, hbaReader::remotePorts);
+    }
+
+    /** The same, with each HBA's remote ports from {@code remotePorts} (by host number). */
+    private List<FcPath> paths(FcVolume volume, List<FcHba> hbas, IntFunction<List<FcRemotePort>> remotePorts) {
         List<FcPath> paths = new ArrayList<>();
         for (FcHba hba : hbas) {
-            List<FcRemotePort> ports = hbaReader.remotePorts(hba.hostNumber());
+            List<FcRemotePort> ports = remotePorts.apply(hba.hostNumber());
             for (FcTarget target : volume.targets()) {
                 for (FcRemotePort port : ports) {
                     if (!port.portName().equals(target.wwpn()) || port.scsiTargetId() < 0) {

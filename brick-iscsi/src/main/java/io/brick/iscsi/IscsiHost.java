@@ -43,6 +43,19 @@ final class IscsiHost {
     }
 
     /**
+     * A session to that portal and target over that iface and transport that exists but is not logged in: {@code FAILED} (the
+     * kernel is reconnecting it, as after a target reboot) or {@code FREE} (iscsid is logging it in). A login over it
+     * would be refused as "session exists"; its devices cannot carry I/O until it is {@code LOGGED_IN} again.
+     */
+    Optional<IscsiSession> recovering(Portal portal, Iqn iqn, String iface, String transport) {
+        return sessionsTo(portal, iqn).stream()
+                .filter(session -> session.over(iface))
+                .filter(session -> session.transport().equals(transport))
+                .filter(session -> !session.loggedIn())
+                .findFirst();
+    }
+
+    /**
      * The devices at the targets' addresses now: each target's LUN in every session to its (portal, IQN). One read of
      * the sessions per IQN, not per portal: the portals of a multipath volume share one.
      */

@@ -35,6 +35,11 @@ import static java.util.Objects.requireNonNull;
  * create the node record if missing, set {@code node.session.scan = manual}, {@code node.startup = automatic} and CHAP
  * in one update, and log in; then scan only the LUN ({@code C T L}, or {@code - - L} while the session has no target
  * yet) and poll sysfs ({@link Poll}) for its device, rescanning at 1, 2, 4, 8 ... s within the device wait.
+ *
+ * <p>A session to the target that exists but is not logged in ({@code FAILED} after a target reboot, {@code FREE}
+ * while iscsid logs it in) is waited for, within the device wait and the connect's budget, and never logged in over
+ * (iscsiadm would answer "session exists"): its LUN is scanned and its device returned only once it is
+ * {@code LOGGED_IN} again, so no device of a session that cannot carry I/O is ever returned.
  */
 final class IscsiPortalWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(IscsiPortalWorker.class);
@@ -58,6 +63,7 @@ final class IscsiPortalWorker implements Runnable {
     private volatile Optional<UnsafePathException> unsafe = Optional.empty();
     private volatile boolean done;
     private volatile boolean loggingIn;
+    private volatile boolean recovering;
     private volatile int scans;
     /** Single path: the engine did not accept its device. */
     private volatile boolean refused;
@@ -85,9 +91,9 @@ final class IscsiPortalWorker implements Runnable {
         return loginFailure;
     }
 
-    /** In the login command now: the portal has not answered yet. */
+    /** In the login command now, or waiting for a failed session to recover: the portal has not answered yet. */
     boolean loggingIn() {
-        return loggingIn;
+        return loggingIn || recovering;
     }
 
     /** Single path: whether the engine did not accept its device. */
@@ -122,15 +128,19 @@ final class IscsiPortalWorker implements Runnable {
 
     /** Ended, found its device, scanned twice without finding it, or waiting on its login (see settle). */
     boolean settled() {
-        return done || loggingIn || device.isPresent() || scans >= 2;
+        return done || loggingIn() || device.isPresent() || scans >= 2;
     }
 
     @Override
     public void run() {
         try (LockManager.Held held = context.locks().acquire(IscsiHost.lockKey(target.portal(), target.iqn()),
                 deadline)) {
-            IscsiSession session = loggedIn();
-            device = awaitDevice(session);
+            Optional<IscsiSession> session = loggedIn();
+            if (session.isEmpty()) {
+                failure = Optional.of("stopped while its session was recovering");
+                return;
+            }
+            device = awaitDevice(session.get());
             if (device.isEmpty()) {
                 failure = Optional.of("LUN " + target.lun() + " did not appear within "
                         + config.deviceWait().toMillis() + " ms");
@@ -157,13 +167,17 @@ final class IscsiPortalWorker implements Runnable {
         log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());
     }
 
-    /** The session to the target, reused or logged in. */
-    private IscsiSession loggedIn() {
+    /** The session to the target: reused, recovered or logged in; empty when stopped while it was recovering. */
+    private Optional<IscsiSession> loggedIn() {
         Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
                 volume.sessionTransport());
         if (existing.isPresent()) {
             log.debug("reusing session {} to {}", existing.get().sessionId(), target);
-            return existing.get();
+            return existing;
+        }
+        Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport());
+        if (down.isPresent()) {
+            return recovered(down.get());
         }
         Node node = new Node(target.iqn(), target.portal(), volume.iface());
         if (!nodeExists.test(node)) {
@@ -189,10 +203,58 @@ final class IscsiPortalWorker implements Runnable {
             if (session.isPresent()) {
                 login.finished(EventType.LOGIN_FINISHED, Map.of("target", target.iqn().value(),
                         "session", Integer.toString(session.get().sessionId())));
-                return session.get();
+                return session;
+            }
+            // "session exists": one went down between our look and the login
+            down = context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport());
+            if (down.isPresent()) {
+                return recovered(down.get());
             }
             appears.check("the session to " + target + " in sysfs after a successful login", Map.of());
             context.sleeper().sleep(poll.next());
+        }
+    }
+
+    /**
+     * Waits for a session that is not logged in to be {@code LOGGED_IN} again, within the device wait and the
+     * connect's budget. Logging in again is not an option: iscsiadm refuses while the session exists, and logging it
+     * out would take away the paths of every other volume on it.
+     *
+     * @throws LoginFailedException when it does not recover in time, naming the session and its state
+     */
+    private Optional<IscsiSession> recovered(IscsiSession down) {
+        Deadline wait = deadline.sub(config.deviceWait());
+        long waitSeconds = Math.round(wait.remaining().toMillis() / 1000.0);
+        log.info("iSCSI session {} to {} is {}: waiting up to {} s for the kernel to recover it", down.sessionId(),
+                target, down.state(), waitSeconds);
+        Poll poll = Poll.within(wait);
+        recovering = true;
+        try {
+            while (!stopped.getAsBoolean()) {
+                // one session's files a look, not every session's: the wait may be long
+                Optional<IscsiSession> still = context.host().sessions().session(down.sessionId())
+                        .filter(session -> session.connects(target.portal(), target.iqn()));
+                if (still.isPresent() && still.get().loggedIn()) {
+                    log.info("iSCSI session {} to {} recovered", down.sessionId(), target);
+                    return still;
+                }
+                if (still.isEmpty()) {
+                    // gone (iscsid gave up, or it was logged out): a fresh login is the way now
+                    return loggedIn();
+                }
+                if (wait.expired()) {
+                    throw new LoginFailedException("iSCSI session " + still.get().sessionId() + " to " + target
+                            + " is " + still.get().state() + " (the kernel is reconnecting it) and did not recover within "
+                            + waitSeconds + " s; brick does not log in over a session that exists",
+                            "transport", true, Map.of("portal", target.portal().toString(),
+                            "target", target.iqn().value(), "session", Integer.toString(still.get().sessionId()),
+                            "state", still.get().state()), null);
+                }
+                context.sleeper().sleep(poll.next());
+            }
+            return Optional.empty();
+        } finally {
+            recovering = false;
         }
     }
 

@@ -135,6 +135,17 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * The portal comes back after {@code delay} of simulated time ({@link #pathUp}): a target that reboots, its
+     * sessions {@code FAILED} until then.
+     */
+    public Faults pathUpAfter(String portal, Duration delay) {
+        requireNonNull(portal, "portal is null");
+        requireNonNull(delay, "delay is null");
+        clock.schedule(delay, () -> pathUp(portal));
+        return this;
+    }
+
     /** The next flush of a map with a path on that portal sees that portal go down first. */
     public Faults pathDownDuringFlush(String portal) {
         requireNonNull(portal, "portal is null");

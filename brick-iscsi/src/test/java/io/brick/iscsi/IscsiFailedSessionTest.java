@@ -1,0 +1,115 @@
+package io.brick.iscsi;
+
+import io.brick.core.connector.ConnectorConfig;
+import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.error.LoginFailedException;
+import io.brick.core.model.AttachedVolume;
+import io.brick.core.model.Wwid;
+import io.brick.testkit.host.CommandLogEntry;
+import io.brick.testkit.host.Latencies;
+import io.brick.testkit.host.RecordedLab;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static io.brick.iscsi.SimulatedIscsi.onePortal;
+import static io.brick.iscsi.SimulatedIscsi.twoPortals;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue 18, item 7: a session in a failed state (its target rebooting: {@code FAILED}, its devices blocked) is waited
+ * for within the device wait, never logged in over (iscsiadm answers "session exists") and never logged out (other
+ * volumes use it); no device of a session that cannot carry I/O is returned.
+ */
+class IscsiFailedSessionTest {
+    private static final String P1 = RecordedLab.PORTALS.get(0);
+    private static final String P2 = RecordedLab.PORTALS.get(1);
+
+    @TempDir
+    Path dir;
+
+    private SimulatedIscsi lab;
+
+    @AfterEach
+    void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void a_connect_over_a_failed_session_waits_for_it_to_recover_and_returns_a_running_device() throws IOException {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withUseMultipath(false));
+        lab.connector.connect(onePortal(0));
+        lab.host.faults().pathDown(P1).pathUpAfter(P1, Duration.ofSeconds(5));
+        int before = lab.host.oracle().commandLog().size();
+        Duration started = lab.host.clock().elapsed();
+
+        AttachedVolume attached = lab.connector.connect(onePortal(1));
+
+        assertThat(lab.host.clock().elapsed().minus(started)).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        assertThat(attached.scsiWwn()).contains(Wwid.of(RecordedLab.LUN1_WWID));
+        assertThat(state(attached.path().name())).isEqualTo("running");
+        assertThat(commands(before)).noneMatch(line -> line.contains("--login") || line.contains("--logout"));
+    }
+
+    @Test
+    void a_failed_session_that_does_not_recover_fails_the_connect_with_its_state_and_keeps_the_other_volume() {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withUseMultipath(false).withDeviceWait(Duration.ofSeconds(20)));
+        AttachedVolume other = lab.connector.connect(onePortal(0));
+        lab.host.faults().pathDown(P1);
+        int before = lab.host.oracle().commandLog().size();
+        Duration started = lab.host.clock().elapsed();
+
+        assertThatThrownBy(() -> lab.connector.connect(onePortal(1)))
+                .isInstanceOfSatisfying(LoginFailedException.class, e -> {
+                    assertThat(e.getMessage()).contains("is FAILED").contains("did not recover within 20 s");
+                    assertThat(e.evidence()).containsEntry("state", "FAILED").containsEntry("session", "1");
+                });
+
+        assertThat(lab.host.clock().elapsed().minus(started)).isLessThan(Duration.ofSeconds(30));
+        assertThat(commands(before)).noneMatch(line -> line.contains("--login") || line.contains("--logout"));
+        assertThat(lab.host.oracle().leftovers(Wwid.of(RecordedLab.LUN1_WWID)).devices()).isEmpty();
+        assertThat(lab.host.oracle().leftovers(Wwid.of(RecordedLab.LUN0_WWID)).devices()).hasSize(1);
+
+        lab.host.faults().pathUp(P1);
+        lab.connector.disconnect(onePortal(0), Optional.of(other), DisconnectOptions.SAFE);
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as(lab.host.oracle().leftovers().toString()).isTrue();
+    }
+
+    @Test
+    void a_multipath_connect_returns_the_map_on_the_live_portal_without_waiting_for_the_failed_session() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.connector.connect(twoPortals(0));
+        lab.host.faults().pathDown(P2);
+        int before = lab.host.oracle().commandLog().size();
+        Duration started = lab.host.clock().elapsed();
+
+        AttachedVolume attached = lab.connector.connect(twoPortals(1));
+
+        // the map comes on P1 within the map wait's first look, not after the 10 s map wait a login over the
+        // failed session would have cost (login "session exists", then no logged-in session appears)
+        assertThat(lab.host.clock().elapsed().minus(started)).isLessThan(ConnectorConfig.defaults().mapWait());
+        assertThat(attached.multipathId()).contains(Wwid.of(RecordedLab.LUN1_WWID));
+        assertThat(commands(before)).noneMatch(line -> line.contains(P2) && line.contains("--login"));
+    }
+
+    private String state(String name) throws IOException {
+        return Files.readString(lab.host.root().resolve("sys/block/" + name + "/device/state")).strip();
+    }
+
+    private List<String> commands(int since) {
+        List<CommandLogEntry> log = lab.host.oracle().commandLog();
+        return log.subList(since, log.size()).stream().map(CommandLogEntry::display).toList();
+    }
+}
