@@ -3,6 +3,7 @@ package io.brick.iscsi;
 import io.brick.core.model.BlockDevice;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ final class IscsiHost {
                 .filter(session -> session.over(iface))
                 .filter(session -> session.transport().equals(transport))
                 .filter(IscsiSession::loggedIn)
-                .min(java.util.Comparator.comparingInt(IscsiSession::sessionId));
+                .min(Comparator.comparingInt(IscsiSession::sessionId));
     }
 
     /**

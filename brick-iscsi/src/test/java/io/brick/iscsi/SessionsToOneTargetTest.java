@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -94,7 +95,7 @@ class SessionsToOneTargetTest {
         try (var entries = Files.list(lab.host.root().resolve("sys/class/iscsi_session/session" + sid + "/device"))) {
             List<String> targets = entries.map(entry -> entry.getFileName().toString())
                     .filter(name -> name.startsWith("target")).toList();
-            List<String> devices = new java.util.ArrayList<>();
+            List<String> devices = new ArrayList<>();
             for (String target : targets) {
                 Path dirOfTarget = lab.host.root().resolve("sys/class/iscsi_session/session" + sid + "/device/" + target);
                 try (var luns = Files.list(dirOfTarget)) {
