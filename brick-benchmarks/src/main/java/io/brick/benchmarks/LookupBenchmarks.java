@@ -9,6 +9,7 @@ import io.brick.iscsi.IscsiSessionReader;
 import io.brick.core.model.Lun;
 import io.brick.iscsi.Portal;
 import io.brick.core.model.Topology;
+import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The lookups: {@code sessionDevice} (the disk of one session and LUN), {@code holderMap} (the map of a disk),
  * {@code wwid} (a disk's WWID), {@code volumeDevices} (every disk of one portal, IQN and LUN, as a disconnect finds
  * them: the sessions to that portal and target, then the LUN in each), {@code byIdLink} (the device a by-id link
- * names), {@code topology} (everything).
+ * names), {@code topology} (everything), {@code staleLinks} (the by-id links a removed path left, removed after a
+ * disconnect: before each call, four links to a device that is not there are made, as udev leaves them when the kernel
+ * removes a path faster than udev runs).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +62,7 @@ public class LookupBenchmarks {
 
     private Brick brick;
     private TopologyProvider topology;
+    private DeviceFlusher flusher;
     private IscsiSessionReader sessionReader;
     private NaiveHostScan naive;
     private final int[] sessions = new int[PICKS];
@@ -76,6 +80,7 @@ public class LookupBenchmarks {
         Path root = TreeCache.tree(host);
         brick = Hosts.sysfsRuntime(root);
         topology = Hosts.topology(brick);
+        flusher = brick.port(DeviceFlusher.class);
         sessionReader = new IscsiSessionReader(brick.port(SysfsAccess.class), topology);
         naive = new NaiveHostScan(root);
         SplittableRandom random = new SplittableRandom(8);
@@ -171,6 +176,51 @@ public class LookupBenchmarks {
             throw new IllegalStateException(byIdLinks[index] + " resolves to " + name + ", not " + maps[index]);
         }
         return name;
+    }
+
+    /** Four by-id links to a device that is gone, made again before every {@link #staleLinks} call. */
+    @State(Scope.Thread)
+    public static class StaleLinks {
+        /** A kernel name no benchmark tree has (the trees stop at four letters). */
+        static final String GONE = "sdzzzzz";
+        static final String WWID = "36001405ffffffffffffffffffffffff";
+        static final List<String> NAMES = List.of("scsi-" + WWID, "wwn-0x" + WWID.substring(1),
+                "scsi-SLIO-ORG_gone_ffffffff", "scsi-1LIO-ORG_gone:ffffffff");
+        Path byId;
+
+        @Setup(Level.Trial)
+        public void setUp(LookupBenchmarks benchmarks) {
+            byId = TreeCache.tree(HostShape.parse(benchmarks.shape)).resolve("dev/disk/by-id");
+        }
+
+        @Setup(Level.Invocation)
+        public void makeLinks() throws java.io.IOException {
+            for (String name : NAMES) {
+                java.nio.file.Files.deleteIfExists(byId.resolve(name));
+                java.nio.file.Files.createSymbolicLink(byId.resolve(name), Path.of("../../" + GONE));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void removeLinks() throws java.io.IOException {
+            for (String name : NAMES) {
+                java.nio.file.Files.deleteIfExists(byId.resolve(name));
+            }
+        }
+    }
+
+    /**
+     * The link cleanup of one removed path (every disconnect runs it for each path): {@code brick}: the flusher's
+     * {@code removeStaleLinks}; {@code naive}: every link listed and read.
+     */
+    @Benchmark
+    public Object staleLinks(StaleLinks links) {
+        List<String> removed = naive() ? naive.staleLinks(java.util.Set.of(StaleLinks.GONE))
+                : flusher.removeStaleLinks(List.of(StaleLinks.GONE));
+        if (removed.size() != StaleLinks.NAMES.size()) {
+            throw new IllegalStateException("removed " + removed + ", not the links " + StaleLinks.NAMES);
+        }
+        return removed;
     }
 
     @Benchmark

@@ -37,9 +37,32 @@ public final class NaiveHostScan {
     }
 
     private final Path sys;
+    private final Path byId;
 
     public NaiveHostScan(Path root) {
         this.sys = requireNonNull(root, "root is null").resolve("sys");
+        this.byId = root.resolve("dev/disk/by-id");
+    }
+
+    /**
+     * Removes the {@code /dev/disk/by-id} links that point at one of {@code gone} (kernel names): every link listed
+     * and read, as os-brick's {@code _remove_scsi_symlinks} globs and resolves them. Returns the names removed.
+     */
+    public List<String> staleLinks(java.util.Set<String> gone) {
+        List<String> removed = new ArrayList<>();
+        for (String name : list(byId)) {
+            Path link = byId.resolve(name);
+            try {
+                Path target = byId.resolve(Files.readSymbolicLink(link)).normalize();
+                if (gone.contains(target.getFileName().toString())) {
+                    Files.delete(link);
+                    removed.add(name);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return removed;
     }
 
     /** Reads the whole host. */
