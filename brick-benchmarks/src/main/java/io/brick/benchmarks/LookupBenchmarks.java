@@ -2,6 +2,7 @@ package io.brick.benchmarks;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.DevicePath;
 import io.brick.iscsi.Iqn;
 import io.brick.iscsi.IscsiSession;
@@ -39,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The lookups: {@code sessionDevice} (the disk of one session and LUN), {@code holderMap} (the map of a disk),
  * {@code wwid} (a disk's WWID), {@code volumeDevices} (every disk of one portal, IQN and LUN, as a disconnect finds
  * them: the sessions to that portal and target, then the LUN in each), {@code byIdLink} (the device a by-id link
- * names), {@code topology} (everything), {@code staleLinks} (the by-id links a removed path left, removed after a
+ * names), {@code topology} (everything), {@code linksOf} (a disk's by-id links, read before its removal),
+ * {@code staleLinks} (the by-id links a removed path left, removed after a
  * disconnect: before each call, four links to a device that is not there are made, as udev leaves them when the kernel
  * removes a path faster than udev runs).
  */
@@ -186,6 +188,8 @@ public class LookupBenchmarks {
         static final String WWID = "36001405ffffffffffffffffffffffff";
         static final List<String> NAMES = List.of("scsi-" + WWID, "wwn-0x" + WWID.substring(1),
                 "scsi-SLIO-ORG_gone_ffffffff", "scsi-1LIO-ORG_gone:ffffffff");
+        /** The gone device's links as {@code linksOf} read them while it was there ({@link #linksOf} measures that). */
+        static final DeviceLinks KNOWN = new DeviceLinks(java.util.Map.of(GONE, NAMES));
         Path byId;
 
         @Setup(Level.Trial)
@@ -210,13 +214,28 @@ public class LookupBenchmarks {
     }
 
     /**
+     * What a disconnect reads of one path's by-id links before removing it: {@code brick}: the flusher's
+     * {@code linksOf} (udev's database entry of the device); {@code naive}: every link listed and read for those that
+     * point at it.
+     */
+    @Benchmark
+    public Object linksOf() {
+        int index = pick();
+        List<String> links = naive() ? naive.linksOf(disks[index]) : flusher.linksOf(List.of(disks[index])).of(disks[index]);
+        if (links.isEmpty() && !naive()) {
+            throw new IllegalStateException(disks[index] + " has no by-id link known");
+        }
+        return links;
+    }
+
+    /**
      * The link cleanup of one removed path (every disconnect runs it for each path): {@code brick}: the flusher's
      * {@code removeStaleLinks}; {@code naive}: every link listed and read.
      */
     @Benchmark
     public Object staleLinks(StaleLinks links) {
         List<String> removed = naive() ? naive.staleLinks(java.util.Set.of(StaleLinks.GONE))
-                : flusher.removeStaleLinks(List.of(StaleLinks.GONE));
+                : flusher.removeStaleLinks(StaleLinks.KNOWN);
         if (removed.size() != StaleLinks.NAMES.size()) {
             throw new IllegalStateException("removed " + removed + ", not the links " + StaleLinks.NAMES);
         }

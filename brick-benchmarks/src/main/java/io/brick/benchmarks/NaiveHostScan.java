@@ -44,6 +44,22 @@ public final class NaiveHostScan {
         this.byId = root.resolve("dev/disk/by-id");
     }
 
+    /** The {@code /dev/disk/by-id} links that point at a disk: every link listed and read. */
+    public List<String> linksOf(String disk) {
+        List<String> links = new ArrayList<>();
+        for (String name : list(byId)) {
+            try {
+                if (byId.resolve(Files.readSymbolicLink(byId.resolve(name))).normalize().getFileName().toString()
+                        .equals(disk)) {
+                    links.add(name);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return links;
+    }
+
     /**
      * Removes the {@code /dev/disk/by-id} links that point at one of {@code gone} (kernel names): every link listed
      * and read, as os-brick's {@code _remove_scsi_symlinks} globs and resolves them. Returns the names removed.
