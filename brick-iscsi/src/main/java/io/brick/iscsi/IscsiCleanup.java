@@ -64,8 +64,9 @@ final class IscsiCleanup implements TransportCleanup {
     @Override
     public List<String> plan() {
         List<String> steps = new ArrayList<>();
+        Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
         for (IscsiTarget target : targets) {
-            List<IscsiSession> toTarget = host.sessionsTo(target.portal(), target.iqn());
+            List<IscsiSession> toTarget = byTarget.get(target);
             List<String> others = otherDevices(toTarget);
             if (toTarget.isEmpty()) {
                 steps.add("delete node " + target.portal() + " " + target.iqn() + " (no session)");
@@ -81,8 +82,10 @@ final class IscsiCleanup implements TransportCleanup {
 
     @Override
     public void run(ErrorCollector errors, Deadline deadline) {
+        // read once for every target (a logout ends only its own target's session, which no other target lists)
+        Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
         for (IscsiTarget target : targets) {
-            List<IscsiSession> toTarget = host.sessionsTo(target.portal(), target.iqn());
+            List<IscsiSession> toTarget = byTarget.get(target);
             List<String> others = otherDevices(toTarget);
             if (!others.isEmpty()) {
                 log.debug("keeping the session to {}: it carries {}", target, others);

@@ -29,6 +29,22 @@ final class IscsiHost {
         return sessions.sessions(iqn).stream().filter(session -> session.connects(portal, iqn)).toList();
     }
 
+    /**
+     * The sessions to each of the targets, as {@link #sessionsTo(Portal, Iqn)} answers for one: the sessions are read
+     * once per IQN, not per portal (the portals of a multipath volume share one), so a disconnect's cleanup reads
+     * every session's {@code targetname} once, however many portals the volume has.
+     */
+    Map<IscsiTarget, List<IscsiSession>> sessionsTo(List<IscsiTarget> targets) {
+        Map<Iqn, List<IscsiSession>> byIqn = new LinkedHashMap<>();
+        Map<IscsiTarget, List<IscsiSession>> found = new LinkedHashMap<>();
+        for (IscsiTarget target : targets) {
+            List<IscsiSession> toIqn = byIqn.computeIfAbsent(target.iqn(), this.sessions::sessions);
+            found.put(target, toIqn.stream().filter(session -> session.connects(target.portal(), target.iqn()))
+                    .toList());
+        }
+        return found;
+    }
+
     /** The logged-in session to that portal and target over that transport ({@code tcp}, {@code iser}), if any. */
     Optional<IscsiSession> loggedIn(Portal portal, Iqn iqn, String transport) {
         return sessionsTo(portal, iqn).stream()
