@@ -2,6 +2,7 @@ package io.brick.benchmarks;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.DevicePath;
 import io.brick.iscsi.Iqn;
 import io.brick.iscsi.IscsiSession;
@@ -9,6 +10,7 @@ import io.brick.iscsi.IscsiSessionReader;
 import io.brick.core.model.Lun;
 import io.brick.iscsi.Portal;
 import io.brick.core.model.Topology;
+import io.brick.core.port.DeviceFlusher;
 import io.brick.core.port.SysfsAccess;
 import io.brick.core.port.TopologyProvider;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  * <p>The lookups: {@code sessionDevice} (the disk of one session and LUN), {@code holderMap} (the map of a disk),
  * {@code wwid} (a disk's WWID), {@code volumeDevices} (every disk of one portal, IQN and LUN, as a disconnect finds
  * them: the sessions to that portal and target, then the LUN in each), {@code byIdLink} (the device a by-id link
- * names), {@code topology} (everything).
+ * names), {@code topology} (everything), {@code linksOf} (a disk's by-id links, read before its removal),
+ * {@code staleLinks} (the by-id links a removed path left, removed after a
+ * disconnect: before each call, four links to a device that is not there are made, as udev leaves them when the kernel
+ * removes a path faster than udev runs).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +64,7 @@ public class LookupBenchmarks {
 
     private Brick brick;
     private TopologyProvider topology;
+    private DeviceFlusher flusher;
     private IscsiSessionReader sessionReader;
     private NaiveHostScan naive;
     private final int[] sessions = new int[PICKS];
@@ -76,6 +82,7 @@ public class LookupBenchmarks {
         Path root = TreeCache.tree(host);
         brick = Hosts.sysfsRuntime(root);
         topology = Hosts.topology(brick);
+        flusher = brick.port(DeviceFlusher.class);
         sessionReader = new IscsiSessionReader(brick.port(SysfsAccess.class), topology);
         naive = new NaiveHostScan(root);
         SplittableRandom random = new SplittableRandom(8);
@@ -171,6 +178,68 @@ public class LookupBenchmarks {
             throw new IllegalStateException(byIdLinks[index] + " resolves to " + name + ", not " + maps[index]);
         }
         return name;
+    }
+
+    /** Four by-id links to a device that is gone, made again before every {@link #staleLinks} call. */
+    @State(Scope.Thread)
+    public static class StaleLinks {
+        /** A kernel name no benchmark tree has (the trees stop at four letters). */
+        static final String GONE = "sdzzzzz";
+        static final String WWID = "36001405ffffffffffffffffffffffff";
+        static final List<String> NAMES = List.of("scsi-" + WWID, "wwn-0x" + WWID.substring(1),
+                "scsi-SLIO-ORG_gone_ffffffff", "scsi-1LIO-ORG_gone:ffffffff");
+        /** The gone device's links as {@code linksOf} read them while it was there ({@link #linksOf} measures that). */
+        static final DeviceLinks KNOWN = new DeviceLinks(java.util.Map.of(GONE, NAMES));
+        Path byId;
+
+        @Setup(Level.Trial)
+        public void setUp(LookupBenchmarks benchmarks) {
+            byId = TreeCache.tree(HostShape.parse(benchmarks.shape)).resolve("dev/disk/by-id");
+        }
+
+        @Setup(Level.Invocation)
+        public void makeLinks() throws java.io.IOException {
+            for (String name : NAMES) {
+                java.nio.file.Files.deleteIfExists(byId.resolve(name));
+                java.nio.file.Files.createSymbolicLink(byId.resolve(name), Path.of("../../" + GONE));
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void removeLinks() throws java.io.IOException {
+            for (String name : NAMES) {
+                java.nio.file.Files.deleteIfExists(byId.resolve(name));
+            }
+        }
+    }
+
+    /**
+     * What a disconnect reads of one path's by-id links before removing it: {@code brick}: the flusher's
+     * {@code linksOf} (udev's database entry of the device); {@code naive}: every link listed and read for those that
+     * point at it.
+     */
+    @Benchmark
+    public Object linksOf() {
+        int index = pick();
+        List<String> links = naive() ? naive.linksOf(disks[index]) : flusher.linksOf(List.of(disks[index])).of(disks[index]);
+        if (links.isEmpty() && !naive()) {
+            throw new IllegalStateException(disks[index] + " has no by-id link known");
+        }
+        return links;
+    }
+
+    /**
+     * The link cleanup of one removed path (every disconnect runs it for each path): {@code brick}: the flusher's
+     * {@code removeStaleLinks}; {@code naive}: every link listed and read.
+     */
+    @Benchmark
+    public Object staleLinks(StaleLinks links) {
+        List<String> removed = naive() ? naive.staleLinks(java.util.Set.of(StaleLinks.GONE))
+                : flusher.removeStaleLinks(StaleLinks.KNOWN);
+        if (removed.size() != StaleLinks.NAMES.size()) {
+            throw new IllegalStateException("removed " + removed + ", not the links " + StaleLinks.NAMES);
+        }
+        return removed;
     }
 
     @Benchmark

@@ -37,9 +37,48 @@ public final class NaiveHostScan {
     }
 
     private final Path sys;
+    private final Path byId;
 
     public NaiveHostScan(Path root) {
         this.sys = requireNonNull(root, "root is null").resolve("sys");
+        this.byId = root.resolve("dev/disk/by-id");
+    }
+
+    /** The {@code /dev/disk/by-id} links that point at a disk: every link listed and read. */
+    public List<String> linksOf(String disk) {
+        List<String> links = new ArrayList<>();
+        for (String name : list(byId)) {
+            try {
+                if (byId.resolve(Files.readSymbolicLink(byId.resolve(name))).normalize().getFileName().toString()
+                        .equals(disk)) {
+                    links.add(name);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return links;
+    }
+
+    /**
+     * Removes the {@code /dev/disk/by-id} links that point at one of {@code gone} (kernel names): every link listed
+     * and read, as os-brick's {@code _remove_scsi_symlinks} globs and resolves them. Returns the names removed.
+     */
+    public List<String> staleLinks(java.util.Set<String> gone) {
+        List<String> removed = new ArrayList<>();
+        for (String name : list(byId)) {
+            Path link = byId.resolve(name);
+            try {
+                Path target = byId.resolve(Files.readSymbolicLink(link)).normalize();
+                if (gone.contains(target.getFileName().toString())) {
+                    Files.delete(link);
+                    removed.add(name);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return removed;
     }
 
     /** Reads the whole host. */

@@ -68,8 +68,7 @@ final class IscsiCleanup implements TransportCleanup {
      * iface to the same portal and target (issue 18, item 3) is left alone: its node record is another iface's; the
      * volume's devices in it were removed with the others.
      */
-    private List<IscsiSession> ours(IscsiTarget target) {
-        List<IscsiSession> toTarget = host.sessionsTo(target.portal(), target.iqn());
+    private List<IscsiSession> ours(IscsiTarget target, List<IscsiSession> toTarget) {
         List<IscsiSession> ours = toTarget.stream().filter(session -> session.over(iface)).toList();
         if (ours.size() < toTarget.size()) {
             log.debug("sessions {} to {} are over another iface than {}: not brick's to log out",
@@ -82,8 +81,9 @@ final class IscsiCleanup implements TransportCleanup {
     @Override
     public List<String> plan() {
         List<String> steps = new ArrayList<>();
+        Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
         for (IscsiTarget target : targets) {
-            List<IscsiSession> toTarget = ours(target);
+            List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             List<String> others = otherDevices(toTarget);
             if (toTarget.isEmpty()) {
                 steps.add("delete node " + target.portal() + " " + target.iqn() + " (no session)");
@@ -99,8 +99,10 @@ final class IscsiCleanup implements TransportCleanup {
 
     @Override
     public void run(ErrorCollector errors, Deadline deadline) {
+        // read once for every target (a logout ends only its own target's session, which no other target lists)
+        Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
         for (IscsiTarget target : targets) {
-            List<IscsiSession> toTarget = ours(target);
+            List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             List<String> others = otherDevices(toTarget);
             if (!others.isEmpty()) {
                 log.debug("keeping the session to {}: it carries {}", target, others);

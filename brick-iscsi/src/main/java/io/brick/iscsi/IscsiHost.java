@@ -31,6 +31,22 @@ final class IscsiHost {
     }
 
     /**
+     * The sessions to each of the targets, as {@link #sessionsTo(Portal, Iqn)} answers for one: the sessions are read
+     * once per IQN, not per portal (the portals of a multipath volume share one), so a disconnect's cleanup reads
+     * every session's {@code targetname} once, however many portals the volume has.
+     */
+    Map<IscsiTarget, List<IscsiSession>> sessionsTo(List<IscsiTarget> targets) {
+        Map<Iqn, List<IscsiSession>> byIqn = new LinkedHashMap<>();
+        Map<IscsiTarget, List<IscsiSession>> found = new LinkedHashMap<>();
+        for (IscsiTarget target : targets) {
+            List<IscsiSession> toIqn = byIqn.computeIfAbsent(target.iqn(), this.sessions::sessions);
+            found.put(target, toIqn.stream().filter(session -> session.connects(target.portal(), target.iqn()))
+                    .toList());
+        }
+        return found;
+    }
+
+    /**
      * The logged-in session to that portal and target over that iface and transport ({@code tcp}, {@code iser}), if
      * any; the lowest-numbered when there are several (a leftover). A session of another iface to the same portal and
      * target (issue 18, item 3) is not brick's to use: its node record, and so its logout, is the other iface's.

@@ -45,6 +45,7 @@ final class HostFiles {
 
     private final Path sys;
     private final Path dev;
+    private final Path run;
     /**
      * The real paths of {@code sys} and {@code dev}, once they exist: every confined read compares against them, and
      * resolving them again each time doubled the {@code realpath} calls of a lookup. A host's {@code /sys} and
@@ -57,6 +58,7 @@ final class HostFiles {
         requireNonNull(root, "root is null");
         this.sys = Path.of(root.sys());
         this.dev = Path.of(root.dev());
+        this.run = Path.of(root.run());
     }
 
     /** A path under the host's {@code /sys}. */
@@ -67,6 +69,11 @@ final class HostFiles {
     /** A path under the host's {@code /dev}. */
     Path dev(String first, String... more) {
         return dev.resolve(Path.of(first, more));
+    }
+
+    /** A path under the host's {@code /run} (udev's database). */
+    Path run(String first, String... more) {
+        return run.resolve(Path.of(first, more));
     }
 
     /** The real path of {@code /dev} itself, if it exists. */

@@ -9,7 +9,9 @@ import io.brick.core.error.InvalidInputException;
 import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.host.HostRoot;
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.DevicePath;
+import io.brick.core.model.Wwid;
 import io.brick.core.port.Command;
 import io.brick.core.port.CommandResult;
 import io.brick.core.port.CommandRunner;
@@ -41,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -60,6 +63,7 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
     static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
     static final Duration POLL_INTERVAL = Duration.ofMillis(25);
     static final int MAX_PARALLEL_WRITES = 8;
+    private static final Pattern DEV_NUMBER = Pattern.compile("\\d{1,10}:\\d{1,10}");
 
     private final HostFiles files;
     private final CommandRunner runner;
@@ -230,18 +234,110 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
     }
 
     /**
-     * Removes the {@code /dev/disk/by-id} links whose target is one of these devices, but only for devices the kernel
-     * no longer has: a link to a live device is never touched (its device may have come back under the same name).
+     * Each device's by-id links as udev's database lists them ({@code S:disk/by-id/...} in
+     * {@code /run/udev/data/b<major>:<minor>}, the numbers from {@code /sys/block/NAME/dev}); without an entry (no
+     * udev, or udev not done with the device), the two udev derives from the device's WWID ({@code scsi-<wwid>} and,
+     * for an NAA, {@code wwn-0x<wwid without its leading 3>}). A device not there has none. One small read per
+     * device, however many links the host has.
      */
     @Override
-    public List<String> removeStaleLinks(Collection<String> kernelNames) {
-        Set<String> gone = new HashSet<>();
+    public DeviceLinks linksOf(Collection<String> kernelNames) {
+        requireNonNull(kernelNames, "kernelNames is null");
+        Map<String, List<String>> known = new LinkedHashMap<>();
         for (String name : kernelNames) {
-            if (HostFiles.isKernelName(name) && !exists(name)) {
-                gone.add(name);
+            if (!known.containsKey(name)) {
+                known.put(name, HostFiles.isKernelName(name) ? linksOf(name) : List.of());
             }
         }
-        if (gone.isEmpty()) {
+        return new DeviceLinks(known);
+    }
+
+    private List<String> linksOf(String name) {
+        Optional<Path> block = files.realInSys(files.sys("block", name));
+        if (block.isEmpty()) {
+            return List.of();
+        }
+        Optional<String> number = devNumber(block.get());
+        if (number.isPresent()) {
+            // read, never written: a name from it is only looked up in the trusted by-id directory below
+            Path entry = files.run("udev", "data", "b" + number.get());
+            try {
+                List<String> links = UdevDatabase.byIdLinks(HostFiles.readText(entry));
+                log.debug("{}: by-id links {} (udev database {})", name, links, entry);
+                return links;
+            } catch (NoSuchFileException e) {
+                log.debug("{}: no udev database entry {}: the links udev derives from its WWID", name, entry);
+            } catch (IOException e) {
+                log.debug("{}: cannot read {} ({}): the links udev derives from its WWID", name, entry,
+                        HostFiles.reason(e));
+            }
+        }
+        return wwidLinks(name, block.get());
+    }
+
+    /** The device number {@code major:minor} of a block device directory, if it reads as one. */
+    private static Optional<String> devNumber(Path block) {
+        try {
+            String text = HostFiles.readText(block.resolve("dev")).strip();
+            return DEV_NUMBER.matcher(text).matches() ? Optional.of(text) : Optional.empty();
+        } catch (IOException e) {
+            log.debug("{}/dev not readable: {}", block, HostFiles.reason(e));
+            return Optional.empty();
+        }
+    }
+
+    /** {@code scsi-<wwid>} and {@code wwn-0x...}: what udev's rules name a disk by its WWID. */
+    private List<String> wwidLinks(String name, Path block) {
+        Optional<Wwid> wwid = files.realInSys(block.resolve("device")).flatMap(SysfsDeviceFlusher::readWwid);
+        if (wwid.isEmpty()) {
+            log.debug("{}: no udev database entry and no WWID: no by-id link known", name);
+            return List.of();
+        }
+        String value = wwid.get().value();
+        List<String> links = new ArrayList<>(2);
+        links.add("scsi-" + value);
+        if (value.startsWith("3") && value.length() > 1) {
+            links.add("wwn-0x" + value.substring(1));
+        }
+        return links.stream().filter(HostFiles::isKernelName).toList();
+    }
+
+    /** A SCSI device's WWID: {@code wwid}, else the best designator of {@code vpd_pg83}; none when neither reads. */
+    private static Optional<Wwid> readWwid(Path scsiDir) {
+        try {
+            Optional<Wwid> fromWwid = Wwid.fromSysfs(HostFiles.readText(scsiDir.resolve("wwid")));
+            if (fromWwid.isPresent()) {
+                return fromWwid;
+            }
+        } catch (IOException | InvalidInputException e) {
+            log.debug("{}/wwid not usable: {}", scsiDir, e.getMessage());
+        }
+        try {
+            return Vpd83.wwid(HostFiles.readBytes(scsiDir.resolve("vpd_pg83")));
+        } catch (IOException e) {
+            log.debug("{}/vpd_pg83 not readable: {}", scsiDir, HostFiles.reason(e));
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Removes the links read before ({@link #linksOf}) of devices the kernel no longer has, each only while it still
+     * points at one of those devices ({@code ../../sdX} in {@code /dev}): a link of a live device is never touched
+     * (its device may have come back under the same name), nor one udev has pointed at another device since. Only
+     * those names are looked at, never the whole directory.
+     */
+    @Override
+    public List<String> removeStaleLinks(DeviceLinks known) {
+        requireNonNull(known, "known is null");
+        Set<String> gone = new HashSet<>();
+        Set<String> candidates = new LinkedHashSet<>();
+        for (String name : known.kernelNames()) {
+            if (HostFiles.isKernelName(name) && !known.of(name).isEmpty() && !exists(name)) {
+                gone.add(name);
+                known.of(name).stream().filter(HostFiles::isKernelName).forEach(candidates::add);
+            }
+        }
+        if (candidates.isEmpty()) {
             return List.of();
         }
         Path byId;
@@ -258,7 +354,7 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
             return List.of();
         }
         List<String> removed = new ArrayList<>();
-        for (String linkName : HostFiles.list(byId)) {
+        for (String linkName : candidates) {
             Path link = byId.resolve(linkName);
             try {
                 if (!Files.isSymbolicLink(link)) {
@@ -268,6 +364,7 @@ final class SysfsDeviceFlusher implements DeviceFlusher {
                 Path targetName = target.getFileName();
                 if (targetName == null || !gone.contains(targetName.toString())
                         || !devReal.get().equals(byId.resolve(target).normalize().getParent())) {
+                    log.debug("kept {}: it points at {}, not at a removed device", link, target);
                     continue;
                 }
                 Files.deleteIfExists(link);

@@ -207,26 +207,48 @@ final class SysfsTopologyProvider implements TopologyProvider {
 
     // ---------------------------------------------------------------- multipath
 
+    /**
+     * The map holding a device, at the cost of one listing of its {@code holders/} (the kernel follows
+     * {@code block/NAME}, as os-brick's glob does) and of reading the map itself: the listing gives only names; the
+     * map is read where {@code block/dm-N} really leads inside {@code /sys}, its {@code dm/uuid} first (a holder that
+     * is not a multipath map costs one read), and must list the device among its {@code slaves/}, the other half of
+     * the link the kernel makes, so a name from a listing outside {@code /sys} never makes a map brick's.
+     */
     @Override
     public Optional<MultipathMap> holderMap(String kernelName) {
         if (!HostFiles.isKernelName(kernelName)) {
             return Optional.empty();
         }
-        return absentIfGone(() -> {
-            Optional<Path> block = files.realInSys(files.sys("block", kernelName));
-            if (block.isEmpty()) {
-                return Optional.empty();
-            }
-            List<String> holders = new ArrayList<>(HostFiles.list(block.get().resolve("holders")));
-            holders.sort(KernelNames.ORDER);
-            for (String holder : holders) {
-                Optional<MultipathMap> map = multipathMap(holder).filter(found -> found.wwid().isPresent());
-                if (map.isPresent()) {
-                    return map;
-                }
-            }
+        List<String> holders = new ArrayList<>(HostFiles.list(files.sys("block", kernelName, "holders")));
+        if (holders.isEmpty()) {
             return Optional.empty();
-        });
+        }
+        holders.sort(KernelNames.ORDER);
+        for (String holder : holders) {
+            Optional<MultipathMap> map = absentIfGone(() -> files.realInSys(files.sys("block", holder))
+                    .flatMap(block -> readMultipathMap(holder, block)))
+                    .filter(found -> found.slaves().contains(kernelName));
+            if (map.isPresent()) {
+                return map;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A device-mapper device that is a multipath map ({@code dm/uuid} {@code mpath-<wwid>}); empty for any other. */
+    private Optional<MultipathMap> readMultipathMap(String kernelName, Path block) {
+        String uuid;
+        try {
+            uuid = HostFiles.readText(block.resolve("dm").resolve("uuid")).strip();
+        } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+            return Optional.empty(); // not a device-mapper device (or gone)
+        } catch (IOException e) {
+            if (!HostFiles.isDirectory(block)) {
+                throw new Gone(block);
+            }
+            throw HostFiles.unreadable(block.resolve("dm").resolve("uuid"), e);
+        }
+        return mpathWwid(kernelName, uuid).isEmpty() ? Optional.empty() : readMap(kernelName, block, Optional.of(uuid));
     }
 
     @Override
@@ -235,28 +257,33 @@ final class SysfsTopologyProvider implements TopologyProvider {
             return Optional.empty();
         }
         return absentIfGone(() -> files.realInSys(files.sys("block", kernelName))
-                .flatMap(block -> readMap(kernelName, block)));
+                .flatMap(block -> readMap(kernelName, block, Optional.empty())));
     }
 
-    private Optional<MultipathMap> readMap(String kernelName, Path block) {
+    private Optional<MultipathMap> readMap(String kernelName, Path block, Optional<String> knownUuid) {
         Path dm = block.resolve("dm");
-        if (!HostFiles.isDirectory(dm)) {
+        if (knownUuid.isEmpty() && !HostFiles.isDirectory(dm)) {
             return Optional.empty();
         }
         String name = required(dm, "name").strip();
-        String uuid = optional(dm, "uuid").map(String::strip).orElse("");
-        Optional<Wwid> wwid = Optional.empty();
-        if (uuid.startsWith(MPATH_UUID_PREFIX) && uuid.length() > MPATH_UUID_PREFIX.length()) {
-            try {
-                wwid = Optional.of(Wwid.of(uuid.substring(MPATH_UUID_PREFIX.length())));
-            } catch (InvalidInputException e) {
-                log.debug("{} has uuid '{}', not a multipath WWID", kernelName, uuid);
-            }
-        }
+        String uuid = knownUuid.isPresent() ? knownUuid.get() : optional(dm, "uuid").map(String::strip).orElse("");
+        Optional<Wwid> wwid = mpathWwid(kernelName, uuid);
         List<String> slaves = new ArrayList<>(HostFiles.list(block.resolve("slaves")));
         slaves.sort(KernelNames.ORDER);
         long sizeBytes = requiredLong(block, "size") * SECTOR;
         return Optional.of(new MultipathMap(kernelName, name, wwid, slaves, sizeBytes));
+    }
+
+    /** The WWID of a multipath map's uuid ({@code mpath-<wwid>}); none for any other uuid. */
+    private static Optional<Wwid> mpathWwid(String kernelName, String uuid) {
+        if (uuid.startsWith(MPATH_UUID_PREFIX) && uuid.length() > MPATH_UUID_PREFIX.length()) {
+            try {
+                return Optional.of(Wwid.of(uuid.substring(MPATH_UUID_PREFIX.length())));
+            } catch (InvalidInputException e) {
+                log.debug("{} has uuid '{}', not a multipath WWID", kernelName, uuid);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

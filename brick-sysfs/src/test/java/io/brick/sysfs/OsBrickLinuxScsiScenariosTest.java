@@ -4,6 +4,7 @@ import io.brick.testkit.snapshot.RecordedFixture;
 import io.brick.core.error.HostStateException;
 import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Hctl;
 import io.brick.core.model.Lun;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
 
@@ -193,7 +195,9 @@ class OsBrickLinuxScsiScenariosTest {
         Files.createSymbolicLink(byId.resolve("scsi-wwid3"), Path.of("../../sdc"));
         Files.delete(fixture.sys("block/sdb"));
 
-        List<String> removed = flusher().removeStaleLinks(List.of("sdb", "sdc", "sdd"));
+        // the links each device had, as read before its removal (sdd had none)
+        List<String> removed = flusher().removeStaleLinks(new DeviceLinks(Map.of("sdb", List.of("scsi-wwid2"),
+                "sdc", List.of("scsi-wwid3"), "sdd", List.of())));
 
         assertThat(removed).containsExactly("scsi-wwid2", "scsi-wwid3");
         assertThat(byId.resolve("scsi-wwid1")).isSymbolicLink();
@@ -206,7 +210,7 @@ class OsBrickLinuxScsiScenariosTest {
     void test_remove_scsi_symlinks_no_links() {
         List<String> before = HostFiles.list(fixture.dev("disk/by-id"));
 
-        assertThat(flusher().removeStaleLinks(List.of("sdd", "sde"))).isEmpty();
+        assertThat(flusher().removeStaleLinks(flusher().linksOf(List.of("sdd", "sde")))).isEmpty();
         assertThat(HostFiles.list(fixture.dev("disk/by-id"))).isEqualTo(before);
     }
 
@@ -218,7 +222,8 @@ class OsBrickLinuxScsiScenariosTest {
         Files.createSymbolicLink(byId.resolve("scsi-wwid2"), Path.of("../../sda"));
         Files.delete(fixture.sys("block/sda"));
 
-        List<String> removed = flusher().removeStaleLinks(List.of("sda"));
+        List<String> removed = flusher().removeStaleLinks(new DeviceLinks(Map.of("sda",
+                List.of("scsi-wwid1", "scsi-wwid2"))));
 
         assertThat(removed).contains("scsi-wwid2").doesNotContain("scsi-wwid1");
         assertThat(Files.isSymbolicLink(loop)).isTrue();

@@ -7,6 +7,7 @@ import io.brick.core.error.DeviceNotFoundException;
 import io.brick.core.error.FlushFailedException;
 import io.brick.core.error.HostStateException;
 import io.brick.core.error.OperationTimeoutException;
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.DevicePath;
 import io.brick.core.port.Command;
 import io.brick.core.port.CommandResult;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -219,25 +221,119 @@ class SysfsDeviceFlusherTest {
         }
     }
 
+    private static final String WWID = "360014053b8c2d6119a414f0b8e275d1c";
+    private static final String T10 = "scsi-1LIO-ORG_lun1:3b8c2d61-19a4-14f0-b8e2-75d1c0000001";
+    private static final String SERIAL = "scsi-SLIO-ORG_lun1_3b8c2d61-19a4-14f0-b8e2-75d1c0000001";
+
+    /** Writes udev's database entry of a device ({@code run/udev/data/b<major>:<minor>}), as udev does. */
+    private void udevEntry(String number, String text) throws IOException {
+        Path data = Path.of(fixture.host().run(), "udev", "data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("b" + number), text);
+    }
+
+    /** sda's entry as the recorded host's udev wrote it: every link it claims, won or not. */
+    private void sdaEntry() throws IOException {
+        udevEntry("8:0", "S:disk/by-id/" + SERIAL + "\nS:disk/by-id/scsi-" + WWID + "\nS:disk/by-id/wwn-0x"
+                + WWID.substring(1) + "\nS:disk/by-id/" + T10 + "\nS:disk/by-path/ip-127.0.0.1:3260-iscsi-"
+                + "iqn.2003-01.org.linux-iscsi.labvm:target1-lun-1\nL:0\nI:22395882\nE:ID_SERIAL=" + WWID
+                + "\nE:ID_WWN=0x60014053b8c2d611\nG:systemd\nQ:systemd\nV:1\n");
+    }
+
     @Test
-    void stale_links_of_removed_devices_are_removed_and_links_of_live_devices_kept() throws IOException {
+    void the_links_udev_lists_for_a_device_are_its_by_id_links() throws IOException {
+        sdaEntry();
+
+        assertThat(flusher().linksOf(List.of("sda", "sdq")).links()).containsExactly(
+                Map.entry("sda", List.of(SERIAL, "scsi-" + WWID, "wwn-0x" + WWID.substring(1), T10)),
+                Map.entry("sdq", List.of()));
+    }
+
+    @Test
+    void stale_links_of_removed_devices_are_removed_and_links_to_another_device_kept() throws IOException {
+        sdaEntry();
         Path byId = fixture.dev("disk/by-id");
-        assertThat(byId.resolve("scsi-SLIO-ORG_lun1_3b8c2d61-19a4-14f0-b8e2-75d1c0000001")).isSymbolicLink();
+        DeviceLinks known = flusher().linksOf(List.of("sda", "sdb", "dm-0"));
         Files.delete(fixture.sys("block/sda"));
 
-        List<String> removed = flusher().removeStaleLinks(List.of("sda", "sdb", "dm-0"));
+        List<String> removed = flusher().removeStaleLinks(known);
 
-        assertThat(removed).containsExactly("scsi-1LIO-ORG_lun1:3b8c2d61-19a4-14f0-b8e2-75d1c0000001",
-                "scsi-SLIO-ORG_lun1_3b8c2d61-19a4-14f0-b8e2-75d1c0000001");
-        assertThat(byId.resolve("scsi-SLIO-ORG_lun1_3b8c2d61-19a4-14f0-b8e2-75d1c0000001")).doesNotExist();
-        assertThat(byId.resolve("dm-uuid-mpath-360014053b8c2d6119a414f0b8e275d1c")).isSymbolicLink();
-        assertThat(byId.resolve("scsi-360014053b8c2d6119a414f0b8e275d1c")).isSymbolicLink();
+        // scsi-<wwid> and wwn-0x... are sda's too, but point at the map: kept
+        assertThat(removed).containsExactly(T10, SERIAL);
+        assertThat(byId.resolve(SERIAL)).doesNotExist();
+        assertThat(byId.resolve("dm-uuid-mpath-" + WWID)).isSymbolicLink();
+        assertThat(byId.resolve("scsi-" + WWID)).isSymbolicLink();
+        assertThat(byId.resolve("wwn-0x" + WWID.substring(1))).isSymbolicLink();
         assertThat(runner.commands).isEmpty();
     }
 
     @Test
-    void no_link_is_removed_while_its_device_is_still_there() {
-        assertThat(flusher().removeStaleLinks(List.of("sda", "sdb", "dm-0"))).isEmpty();
+    void a_link_udev_gave_another_device_since_is_kept() throws IOException {
+        sdaEntry();
+        Path byId = fixture.dev("disk/by-id");
+        DeviceLinks known = flusher().linksOf(List.of("sda"));
+        Files.delete(fixture.sys("block/sda"));
+        // udev moved the serial link to the other path before brick got there
+        Files.delete(byId.resolve(SERIAL));
+        Files.createSymbolicLink(byId.resolve(SERIAL), Path.of("../../sdb"));
+
+        assertThat(flusher().removeStaleLinks(known)).containsExactly(T10);
+        assertThat(Files.readSymbolicLink(byId.resolve(SERIAL))).isEqualTo(Path.of("../../sdb"));
+    }
+
+    @Test
+    void without_a_udev_entry_only_the_links_named_after_the_wwid_are_looked_at() throws IOException {
+        Path byId = fixture.dev("disk/by-id");
+        // no map: udev points scsi-<wwid> at the first path
+        Files.delete(byId.resolve("scsi-" + WWID));
+        Files.createSymbolicLink(byId.resolve("scsi-" + WWID), Path.of("../../sda"));
+        DeviceLinks known = flusher().linksOf(List.of("sda"));
+        Files.delete(fixture.sys("block/sda"));
+
+        assertThat(known.of("sda")).containsExactly("scsi-" + WWID, "wwn-0x" + WWID.substring(1));
+        assertThat(flusher().removeStaleLinks(known)).containsExactly("scsi-" + WWID);
+        // the links udev derives from the serial are not derived here, and by-id is never listed
+        assertThat(byId.resolve(T10)).isSymbolicLink();
+        assertThat(byId.resolve(SERIAL)).isSymbolicLink();
+        assertThat(byId.resolve("wwn-0x" + WWID.substring(1))).isSymbolicLink();
+    }
+
+    @Test
+    void malformed_udev_lines_are_ignored() throws IOException {
+        Path byId = fixture.dev("disk/by-id");
+        Files.createSymbolicLink(byId.resolve("scsi-mine"), Path.of("../../sda"));
+        Files.createSymbolicLink(byId.resolve("scsi-elsewhere"), dir.resolve("sda").toAbsolutePath());
+        udevEntry("8:0", String.join("\n", "S:disk/by-id/../../sda", "S:/dev/disk/by-id/" + T10, "S:disk/by-id/",
+                "S:", "S disk/by-id/" + SERIAL, "S: disk/by-id/" + SERIAL, "Sdisk/by-id/" + SERIAL,
+                "E:ID_SERIAL=" + WWID, "\u0000\u00ff garbage", "S:disk/by-id/scsi-elsewhere", "S:disk/by-id/scsi-mine",
+                "S:disk/by-id/scsi-mine", ""));
+        DeviceLinks known = flusher().linksOf(List.of("sda"));
+        Files.delete(fixture.sys("block/sda"));
+
+        assertThat(known.of("sda")).containsExactly("scsi-elsewhere", "scsi-mine");
+        // scsi-elsewhere ends in sda but outside /dev: kept
+        assertThat(flusher().removeStaleLinks(known)).containsExactly("scsi-mine");
+        assertThat(Files.isSymbolicLink(byId.resolve("scsi-elsewhere"))).isTrue();
+        assertThat(byId.resolve(T10)).isSymbolicLink();
+        assertThat(byId.resolve(SERIAL)).isSymbolicLink();
+    }
+
+    @Test
+    void no_link_is_removed_while_its_device_is_still_there() throws IOException {
+        sdaEntry();
+        DeviceLinks known = flusher().linksOf(List.of("sda", "sdb", "dm-0"));
+
+        assertThat(flusher().removeStaleLinks(known)).isEmpty();
         assertThat(fixture.dev("disk/by-id").toFile().list()).hasSize(6);
+    }
+
+    @Test
+    void a_name_the_kernel_gave_a_new_device_keeps_its_links() throws IOException {
+        sdaEntry();
+        DeviceLinks known = flusher().linksOf(List.of("sda"));
+        // sda removed, and the name given to the next disk at once: /sys/block/sda is there again
+
+        assertThat(flusher().removeStaleLinks(known)).isEmpty();
+        assertThat(fixture.dev("disk/by-id").resolve(SERIAL)).isSymbolicLink();
     }
 }

@@ -73,6 +73,23 @@ class SysfsTopologyProviderTest {
     }
 
     @Test
+    void a_holder_whose_map_does_not_list_the_device_among_its_slaves_is_not_its_map() throws IOException {
+        Files.delete(fixture.sys("devices/virtual/block/dm-0/slaves/sda"));
+
+        assertThat(provider.holderMap("sda")).isEmpty();
+        assertThat(provider.holderMap("sdb")).map(MultipathMap::kernelName).contains("dm-0");
+    }
+
+    @Test
+    void a_holder_listed_outside_sys_gives_no_map_that_does_not_hold_the_device() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("outside/sdz/holders"));
+        Files.createSymbolicLink(outside.resolve("dm-0"), Path.of("/nonexistent"));
+        Files.createSymbolicLink(fixture.sys("block/sdz"), dir.resolve("outside/sdz"));
+
+        assertThat(provider.holderMap("sdz")).as("dm-0 holds sda and sdb, not sdz").isEmpty();
+    }
+
+    @Test
     void a_dm_device_that_is_not_a_multipath_map_has_no_wwid_and_is_not_listed() throws IOException {
         Files.writeString(fixture.sys("devices/virtual/block/dm-0/dm/uuid"), "LVM-abcdef\n");
 

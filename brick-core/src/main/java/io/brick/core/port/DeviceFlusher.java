@@ -1,5 +1,6 @@
 package io.brick.core.port;
 
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.DevicePath;
 import io.brick.core.time.Deadline;
 
@@ -25,11 +26,19 @@ public interface DeviceFlusher {
     void removeDevices(Collection<String> kernelNames, Deadline deadline);
 
     /**
-     * Removes the links in {@code /dev/disk/by-id} that still point at these (removed) devices, as os-brick does so
-     * the next connect does not read a stale WWID from them. Missing links are not an error; returns the names of the
-     * links removed.
+     * The {@code /dev/disk/by-id} links of these devices, read while they exist (before {@link #removeDevices}), for
+     * {@link #removeStaleLinks} to remove after: what it costs does not grow with the links on the host. A device
+     * that is not there, or whose links cannot be told, has none.
      */
-    java.util.List<String> removeStaleLinks(Collection<String> kernelNames);
+    DeviceLinks linksOf(Collection<String> kernelNames);
+
+    /**
+     * Removes those of the links read before ({@link #linksOf}) that still point at their (removed) devices, as
+     * os-brick does so the next connect does not read a stale WWID from them: a link of a device the kernel still
+     * has, or one that now points at another device, is kept. Missing links are not an error; returns the names of
+     * the links removed.
+     */
+    java.util.List<String> removeStaleLinks(DeviceLinks links);
 
     /** Makes the kernel re-read a device's size ({@code 1} into {@code device/rescan}). */
     void rescan(String kernelName);

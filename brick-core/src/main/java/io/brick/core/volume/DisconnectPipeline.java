@@ -12,6 +12,7 @@ import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.PathAddress;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.port.DeviceFlusher;
@@ -54,7 +55,7 @@ import static java.util.Objects.requireNonNull;
  *   the map (os-brick's {@code requires_flush}: the path used is always flushed).</li>
  *   <li><b>Remove every path device</b> of the volume at once and wait until all are gone
  *   ({@link DeviceFlusher#removeDevices}); then, whether that worked or not, remove the {@code /dev/disk/by-id} links
- *   left pointing at them.</li>
+ *   left pointing at them: those each path had before its removal ({@link DeviceFlusher#linksOf}).</li>
  *   <li><b>Make multipathd forget</b> the removed paths ({@link MultipathManager#forgetPaths}), when multipath is
  *   available (known when there was a map; asked otherwise).</li>
  *   <li><b>The transport's cleanup</b> ({@link TransportCleanup#run}): sessions no other LUN uses.</li>
@@ -316,21 +317,33 @@ public final class DisconnectPipeline {
         private void removePaths(List<String> names) {
             log.debug("{}: removing {}", volume.description(), names);
             long start = clock.nanoTime();
+            BrickException linkFailure = null;
+            // each path's links, read while it exists: after the removal only they are looked at, never all of by-id
+            DeviceLinks known;
+            try {
+                known = flusher.linksOf(names);
+            } catch (OperationInterruptedException interrupted) {
+                throw interrupted;
+            } catch (BrickException failure) {
+                known = DeviceLinks.unknown(names);
+                linkFailure = failure;
+            }
             BrickException removalFailure = null;
             try {
                 removeByKind(names, deadline.sub(REMOVAL_LIMIT));
             } catch (OperationInterruptedException interrupted) {
-                removeStaleLinksAfterInterrupt(names);
+                removeStaleLinksAfterInterrupt(known);
                 throw interrupted;
             } catch (BrickException failure) {
                 removalFailure = failure;
             }
             List<String> links = List.of();
-            BrickException linkFailure = null;
-            try {
-                links = flusher.removeStaleLinks(names);
-            } catch (BrickException failure) {
-                linkFailure = failure;
+            if (linkFailure == null) {
+                try {
+                    links = flusher.removeStaleLinks(known);
+                } catch (BrickException failure) {
+                    linkFailure = failure;
+                }
             }
             Map<String, String> details = new LinkedHashMap<>();
             details.put("devices", String.join(",", names));
@@ -392,10 +405,11 @@ public final class DisconnectPipeline {
             }
         }
 
-        private void removeStaleLinksAfterInterrupt(List<String> names) {
+        private void removeStaleLinksAfterInterrupt(DeviceLinks known) {
+            List<String> names = known.kernelNames();
             try {
                 log.debug("{}: interrupted while removing {}; stale links removed: {}", volume.description(), names,
-                        flusher.removeStaleLinks(names));
+                        flusher.removeStaleLinks(known));
             } catch (BrickException failure) {
                 log.debug("{}: removing the stale links of {} failed: {}", volume.description(), names, failure.getMessage());
             }

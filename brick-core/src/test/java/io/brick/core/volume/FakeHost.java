@@ -5,6 +5,7 @@ import io.brick.core.error.FlushFailedException;
 import io.brick.core.error.HostStateException;
 import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.DeviceState;
 import io.brick.core.model.Hctl;
@@ -294,14 +295,28 @@ final class FakeHost {
         }
 
         @Override
-        public List<String> removeStaleLinks(Collection<String> kernelNames) {
-            record("removeStaleLinks " + String.join(",", kernelNames), null);
+        public DeviceLinks linksOf(Collection<String> kernelNames) {
+            Map<String, List<String>> known = new LinkedHashMap<>();
+            for (String name : kernelNames) {
+                known.put(name, devices.containsKey(name) ? links.getOrDefault(name, List.of()) : List.of());
+            }
+            return new DeviceLinks(known);
+        }
+
+        @Override
+        public List<String> removeStaleLinks(DeviceLinks known) {
+            record("removeStaleLinks " + String.join(",", known.kernelNames()), null);
             fail(removeLinksFailure);
             List<String> removed = new ArrayList<>();
-            for (String name : kernelNames) {
+            for (String name : known.kernelNames()) {
                 if (!devices.containsKey(name)) {
-                    removed.addAll(links.getOrDefault(name, List.of()));
-                    links.remove(name);
+                    List<String> left = new ArrayList<>(links.getOrDefault(name, List.of()));
+                    for (String link : known.of(name)) {
+                        if (left.remove(link)) {
+                            removed.add(link);
+                        }
+                    }
+                    links.put(name, List.copyOf(left));
                 }
             }
             return removed;

@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Builds a kernel-shaped host tree in a directory: {@code <dir>/sys}, {@code <dir>/dev} and {@code <dir>/etc}, in
- * exactly the layout a Linux 6.1 kernel, udev and multipath-tools give them (the recordings in
+ * Builds a kernel-shaped host tree in a directory: {@code <dir>/sys}, {@code <dir>/dev}, {@code <dir>/etc} and
+ * {@code <dir>/run/udev/data}, in exactly the layout a Linux 6.1 kernel, udev and multipath-tools give them (the recordings in
  * {@code shared/fixtures} are the reference), so that brick's production sysfs adapter, pointed at
  * {@link #hostRoot()}, cannot tell it from a real host for anything it reads.
  *
@@ -52,7 +52,9 @@ import static java.util.Objects.requireNonNull;
  *     {@code /sys/bus/scsi/devices/H:C:T:L}, {@code /sys/bus/scsi/drivers/sd/H:C:T:L}, ...), the node
  *     {@code /dev/sdX} (an empty file) and the udev links ({@code /dev/disk/by-path/ip-...-iscsi-...-lun-L} or
  *     {@code pci-...-fc-0x...-lun-L}, {@code /dev/disk/by-id/scsi-1...}, {@code scsi-S...}, {@code scsi-<wwid>},
- *     {@code wwn-0x...});</li>
+ *     {@code wwn-0x...}), and udev's database entry {@code /run/udev/data/b<major>:<minor>} listing those links
+ *     ({@code S:disk/by-id/...}) and its properties ({@code E:ID_SERIAL=...}); the recordings have no {@code /run},
+ *     and the recorded-tree comparisons look only at what they recorded;</li>
  *     <li>{@link #multipathMap}: {@code /sys/devices/virtual/block/dm-N} ({@code dm/name}, {@code dm/uuid},
  *     {@code dm/suspended}, {@code size}, {@code dev}, {@code slaves/sdX}) with {@code holders/dm-N} in each path
  *     device, {@code /dev/dm-N}, {@code /dev/mapper/<name>}, and the by-id links udev gives a map:
@@ -110,6 +112,7 @@ public final class FakeSysfs {
     private static final String DEV = "dev/";
     private static final String BY_ID = DEV + "disk/by-id/";
     private static final String BY_PATH = DEV + "disk/by-path/";
+    private static final String UDEV_DATA = "run/udev/data/";
     private static final Pattern DISK_NAME = Pattern.compile("sd[a-z]{1,4}");
     private static final Pattern DM_NAME = Pattern.compile("dm-(\\d{1,6})");
     private static final Pattern WWN = Pattern.compile("(0x)?[0-9a-fA-F]{16}");
@@ -190,6 +193,7 @@ public final class FakeSysfs {
             tree.mkdirs(DEV + each);
         }
         tree.mkdirs("etc");
+        tree.mkdirs(UDEV_DATA);
         FakeSysfs sysfs = new FakeSysfs(tree);
         sysfs.initiatorName(DEFAULT_INITIATOR);
         return sysfs;
@@ -200,7 +204,7 @@ public final class FakeSysfs {
         return tree.root();
     }
 
-    /** The host root to give brick's adapters: {@code <dir>/sys}, {@code <dir>/dev}, {@code <dir>/etc}. */
+    /** The host root to give brick's adapters: {@code <dir>/sys}, {@code <dir>/dev}, {@code <dir>/etc}, {@code <dir>/run}. */
     public HostRoot hostRoot() {
         return HostRoot.under(tree.root().toString());
     }
@@ -623,7 +627,46 @@ public final class FakeSysfs {
         List<String> links = diskLinks(added);
         links.forEach(link -> diskLinkClaims.computeIfAbsent(link, key -> new TreeSet<>(DISK_ORDER)).add(kernelName));
         refreshUdevLinks(links);
+        tree.write(udevEntry(major, minor), udevDatabase(added, links, spec.rev, seq));
         return this;
+    }
+
+    /** udev's database entry of a block device: {@code run/udev/data/b<major>:<minor>}. */
+    private static String udevEntry(int major, int minor) {
+        return UDEV_DATA + "b" + major + ":" + minor;
+    }
+
+    /**
+     * What udev's database holds of a disk, as {@code udevadm} writes it: the links it claims ({@code S:}, relative
+     * to {@code /dev}, whether or not it won them: a map's {@code scsi-<wwid>} still is among its paths'), the link
+     * priority, the time it was initialized, the properties its rules set ({@code E:ID_SERIAL=...}) and its tags.
+     */
+    private static String udevDatabase(Disk disk, List<String> byIdLinks, String rev, long seq) {
+        StringBuilder text = new StringBuilder();
+        byIdLinks.forEach(link -> text.append("S:disk/by-id/").append(link).append('\n'));
+        text.append("S:disk/by-path/").append(disk.byPath).append('\n');
+        text.append("L:0\n");
+        text.append("I:").append(1_000_000L + seq * 1_000L).append('\n');
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("ID_SCSI", "1");
+        properties.put("ID_VENDOR", udevString(disk.vendor));
+        properties.put("ID_MODEL", udevString(disk.model));
+        properties.put("ID_REVISION", rev);
+        properties.put("ID_TYPE", "disk");
+        properties.put("ID_SERIAL", disk.wwid);
+        properties.put("ID_SERIAL_SHORT", disk.wwid.substring(1));
+        if (disk.wwid.startsWith("3")) {
+            String naa = disk.wwid.substring(1);
+            properties.put("ID_WWN", "0x" + naa.substring(0, Math.min(16, naa.length())));
+            properties.put("ID_WWN_WITH_EXTENSION", "0x" + naa);
+        }
+        properties.put("ID_SCSI_SERIAL", disk.serial);
+        properties.put("ID_BUS", "scsi");
+        properties.put("ID_PATH", disk.byPath);
+        properties.put("ID_PATH_TAG", disk.byPath.replaceAll("[^A-Za-z0-9-]", "_"));
+        properties.forEach((key, value) -> text.append("E:").append(key).append('=').append(value).append('\n'));
+        text.append("G:systemd\nQ:systemd\nV:1\n");
+        return text.toString();
     }
 
     /** Sets a SCSI device's state ({@code device/state}): {@code offline}, {@code blocked}, ... */
@@ -683,6 +726,7 @@ public final class FakeSysfs {
         List<String> links = diskLinks(disk);
         links.forEach(link -> unclaim(diskLinkClaims, link, kernelName));
         refreshUdevLinks(links);
+        tree.delete(udevEntry(sdMajor(index), (index % 16) * 16));
         return this;
     }
 

@@ -68,6 +68,41 @@ class FakeSysfsTest {
     }
 
     @Test
+    void eachDiskHasUdevsDatabaseEntryListingItsLinksUntilItIsRemoved() throws IOException {
+        twoPaths();
+        Path sda = dir.resolve("run/udev/data/b8:0");
+        Path sdb = dir.resolve("run/udev/data/b8:16");
+
+        assertThat(text("sys/block/sda/dev").strip()).isEqualTo("8:0");
+        // every by-id link it claims, as udev lists them (scsi-<wwid> and wwn- point at the map, still listed)
+        assertThat(Files.readAllLines(sda).stream().filter(line -> line.startsWith("S:")).toList()).containsExactly(
+                "S:disk/by-id/scsi-" + WWID, "S:disk/by-id/wwn-0x" + WWID.substring(1),
+                "S:disk/by-id/scsi-1LIO-ORG_lun1:3b8c2d61-19a4-14f0-b8e2-75d1c0000001",
+                "S:disk/by-id/scsi-SLIO-ORG_lun1_3b8c2d61-19a4-14f0-b8e2-75d1c0000001",
+                "S:disk/by-path/ip-127.0.0.1:3260-iscsi-" + IQN + "-lun-1");
+        for (String line : Files.readAllLines(sda).stream().filter(line -> line.startsWith("S:")).toList()) {
+            assertThat(Files.isSymbolicLink(dir.resolve("dev").resolve(line.substring(2)))).as(line).isTrue();
+        }
+        assertThat(Files.readAllLines(sda)).contains("E:ID_SERIAL=" + WWID, "E:ID_WWN=0x60014053b8c2d611",
+                "E:ID_WWN_WITH_EXTENSION=0x" + WWID.substring(1),
+                "E:ID_PATH_TAG=ip-127_0_0_1_3260-iscsi-iqn_2003-01_org_linux-iscsi_labvm_target1-lun-1", "V:1");
+        assertThat(sdb).exists();
+
+        twoPathsIn(dir.resolve("again")).removeMultipathMap("dm-0").removeScsiDevice("sda");
+        assertThat(dir.resolve("again/run/udev/data/b8:0")).doesNotExist();
+        assertThat(dir.resolve("again/run/udev/data/b8:16")).exists();
+    }
+
+    private static FakeSysfs twoPathsIn(Path root) {
+        return FakeSysfs.create(root)
+                .iscsiSession(2, 1, s -> s.target(IQN).portal("127.0.0.1", 3260))
+                .iscsiSession(3, 2, s -> s.target(IQN).portal("127.0.0.2", 3260))
+                .scsiDevice("2:0:0:1", "sda", d -> d.wwid(WWID).sizeBytes(128L << 20))
+                .scsiDevice("3:0:0:1", "sdb", d -> d.wwid(WWID).sizeBytes(128L << 20))
+                .multipathMap("dm-0", m -> m.wwid(WWID).slaves("sda", "sdb"));
+    }
+
+    @Test
     void aRemovedDisksSgIndexAndNameGoToTheNextDisk() {
         FakeSysfs sysfs = twoPaths().removeMultipathMap("dm-0").removeScsiDevice("sda");
 
