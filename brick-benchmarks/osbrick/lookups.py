@@ -113,9 +113,11 @@ def calls(scsi, connector, unlinked):
 
 
 def measure_one(picks, call, rounds):
-    """brick's rule: warm up for a second (one pass at least), size a round
-    to last MIN_ROUND_NS, median over the rounds of the time per call."""
+    """brick's rule: warm up (a second, one pass at least: nothing to
+    compile here), size a round to last MIN_ROUND_NS, median over the rounds
+    of the time per call, wall-clock and the thread's CPU time."""
     clock = time.perf_counter_ns
+    cpu = time.thread_time_ns
     start = clock()
     passes = 0
     timed = 0
@@ -129,18 +131,27 @@ def measure_one(picks, call, rounds):
             break
     pass_ns = max(1, timed // passes)
     per_round = max(1, -(-MIN_ROUND_NS // pass_ns))
+    calls = per_round * len(picks)
     per_call = []
+    cpu_per_call = []
     for _ in range(rounds):
-        total = 0
+        wall_total = 0
+        cpu_total = 0
         for _ in range(per_round):
             for pick in picks:
+                cpu_before = cpu()
                 before = clock()
                 call(pick)
-                total += clock() - before
-        per_call.append(total / (per_round * len(picks)))
+                after = clock()
+                cpu_total += cpu() - cpu_before
+                wall_total += after - before
+        per_call.append(wall_total / calls)
+        cpu_per_call.append(cpu_total / calls)
     return {'median_ns': statistics.median(per_call),
-            'calls_per_round': per_round * len(picks),
-            'rounds_ns': per_call}
+            'cpu_median_ns': statistics.median(cpu_per_call),
+            'calls_per_round': calls,
+            'rounds_ns': per_call,
+            'cpu_rounds_ns': cpu_per_call}
 
 
 def measure(sample_file, out_file, rounds):
@@ -170,8 +181,11 @@ def measure(sample_file, out_file, rounds):
     results = {}
     for key, (call, _) in lookups.items():
         results[key] = measure_one(picks, call, rounds)
-        print('os-brick %-14s %12.1f us/call' %
-              (key, results[key]['median_ns'] / 1000), flush=True)
+        print('os-brick %-14s %12.1f us/call, CPU %12.1f us/call '
+              '(%d calls a round)' %
+              (key, results[key]['median_ns'] / 1000,
+               results[key]['cpu_median_ns'] / 1000,
+               results[key]['calls_per_round']), flush=True)
     import os_brick.version
     with open(out_file, 'w') as f:
         json.dump({'side': 'os-brick',
@@ -191,10 +205,15 @@ def duration(ns):
     return '%.0f ns' % ns
 
 
+def ratio(theirs, ours):
+    return '%.2g ×' % (theirs / ours) if theirs < ours else '%.1f ×' % (theirs / ours)
+
+
 def table(out_dir, shapes):
     lines = ['| what a connect or disconnect asks | host | os-brick 6.1 '
-             '(function) | os-brick | brick | os-brick / brick |',
-             '| --- | --- | --- | ---: | ---: | ---: |']
+             '(function) | os-brick | brick | os-brick / brick '
+             '| os-brick CPU | brick CPU | os-brick / brick, CPU |',
+             '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |']
     for shape in shapes:
         with open(os.path.join(out_dir, shape + '.sample.json')) as f:
             sample = json.load(f)
@@ -208,9 +227,12 @@ def table(out_dir, shapes):
         for key, what, function, brick_key in ROWS:
             theirs = osbrick[key]['median_ns']
             ours = brick[brick_key]['median_ns']
-            lines.append('| %s | %s | `%s` | %s | %s | %.1f × |' % (
+            theirs_cpu = osbrick[key]['cpu_median_ns']
+            ours_cpu = brick[brick_key]['cpu_median_ns']
+            lines.append('| %s | %s | `%s` | %s | %s | %s | %s | %s | %s |' % (
                 what, host, function, duration(theirs), duration(ours),
-                theirs / ours))
+                ratio(theirs, ours), duration(theirs_cpu), duration(ours_cpu),
+                ratio(theirs_cpu, ours_cpu)))
     print('\n'.join(lines))
 
 

@@ -12,7 +12,8 @@
 #
 # Environment: SHAPES (default "2x2x256 512x2x16 128x2x256": targets x portals x LUNs per target), SAMPLE (volumes
 # per shape, 8), ROUNDS (5), SEED (17), TREES (where trees are kept between runs, /tmp/brick-side-by-side: a
-# 65,536-disk tree is about 2 M inodes), SKIP_BUILD=1 to use the jar as it is.
+# 65,536-disk tree is about 2 M inodes), JAVA_OPTS (e.g. -Dbrick.sbs.warmup.ms=10000, brick's warm-up per lookup),
+# SKIP_BUILD=1 to use the jar as it is.
 set -eu
 
 cd "$(dirname "$0")/../.."
@@ -47,7 +48,8 @@ HERE=$(pwd)/brick-benchmarks/osbrick
 } | tee "$OUT/run.txt"
 
 for shape in $SHAPES; do
-    java -Dbrick.bench.dir="$TREES" -cp "$JAR" io.brick.benchmarks.SideBySide "$shape" "$OUT" "$SAMPLE" "$ROUNDS" \
+    # shellcheck disable=SC2086
+    java ${JAVA_OPTS:-} -Dbrick.bench.dir="$TREES" -cp "$JAR" io.brick.benchmarks.SideBySide "$shape" "$OUT" "$SAMPLE" "$ROUNDS" \
         "$SEED" | tee "$OUT/$shape.brick.txt"
     tree=$(tail -n 1 "$OUT/$shape.brick.txt")
     unshare -m --propagation private sh -c '

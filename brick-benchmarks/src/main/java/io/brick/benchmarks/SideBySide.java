@@ -15,11 +15,12 @@ import io.brick.iscsi.Portal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ import static java.util.Objects.requireNonNull;
  * disconnect finds them) and {@code staleLinks} (the by-id links of the volume's removed disks, as every disconnect
  * removes them; the disks' {@code /sys/block} entries are taken away before the call and everything is put back
  * after it, outside the timing). A round runs the sample enough times to last {@link #MIN_ROUND_NANOS}; the result is
- * the median over the rounds of the time per call.
+ * the median over the rounds of the time per call, wall-clock and the thread's CPU time.
  *
  * <pre>java -cp brick-benchmarks/target/benchmarks.jar io.brick.benchmarks.SideBySide SHAPE OUT_DIR [SAMPLE [ROUNDS [SEED]]]</pre>
  * Trees go to {@code -Dbrick.bench.dir} (see {@link TreeCache}). Writes {@code OUT_DIR/SHAPE.sample.json} and
@@ -59,7 +60,8 @@ public final class SideBySide {
             "staleLinks");
     /** A round lasts at least this long (short lookups run the sample several times per round). */
     static final long MIN_ROUND_NANOS = 50_000_000L;
-    private static final long WARMUP_NANOS = 1_000_000_000L;
+    /** Warm-up per lookup (the JIT compiles brick's code; the Python side, interpreted, warms for a second). */
+    private static final long WARMUP_NANOS = Long.getLong("brick.sbs.warmup.ms", 10_000L) * 1_000_000L;
 
     /**
      * One sampled volume: a (target, LUN) and one of its portals, with what the tree holds for it.
@@ -89,18 +91,49 @@ public final class SideBySide {
         }
     }
 
-    /** A lookup's time per call, the median of its rounds. */
-    public record Timing(String lookup, double medianNanos, List<Double> roundNanos, long callsPerRound) {
+    /**
+     * A lookup's time per call, the median of its rounds: wall-clock, and the calling thread's CPU time (which the
+     * other jobs on a loaded machine do not inflate).
+     */
+    public record Timing(String lookup, double medianNanos, List<Double> roundNanos, double cpuMedianNanos,
+                         List<Double> cpuRoundNanos, long callsPerRound) {
         public Timing {
             requireNonNull(lookup, "lookup is null");
             roundNanos = List.copyOf(roundNanos);
+            cpuRoundNanos = List.copyOf(cpuRoundNanos);
         }
     }
 
-    /** One timed call on one pick: returns the nanoseconds of the part that is measured. */
+    /** Adds up the wall-clock and thread CPU time between each {@link #start} and {@link #stop}. */
+    static final class Stopwatch {
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private long wall;
+        private long cpu;
+        private long wallStart;
+        private long cpuStart;
+
+        void start() {
+            cpuStart = threads.getCurrentThreadCpuTime();
+            wallStart = System.nanoTime();
+        }
+
+        void stop() {
+            long wallEnd = System.nanoTime();
+            long cpuEnd = threads.getCurrentThreadCpuTime();
+            wall += wallEnd - wallStart;
+            cpu += cpuEnd - cpuStart;
+        }
+
+        void reset() {
+            wall = 0;
+            cpu = 0;
+        }
+    }
+
+    /** One call on one pick, timed between {@code watch.start()} and {@code watch.stop()}. */
     @FunctionalInterface
     interface Call {
-        long timed(Pick pick);
+        void run(Pick pick, Stopwatch watch);
     }
 
     private SideBySide() {
@@ -204,11 +237,12 @@ public final class SideBySide {
             Timing timing = timings.get(index);
             json.append("    ").append(quote(timing.lookup())).append(": {\"median_ns\": ")
                     .append(String.format(Locale.ROOT, "%.1f", timing.medianNanos()))
+                    .append(", \"cpu_median_ns\": ")
+                    .append(String.format(Locale.ROOT, "%.1f", timing.cpuMedianNanos()))
                     .append(", \"calls_per_round\": ").append(timing.callsPerRound())
-                    .append(", \"rounds_ns\": [")
-                    .append(timing.roundNanos().stream().map(each -> String.format(Locale.ROOT, "%.1f", each))
-                            .collect(Collectors.joining(", ")))
-                    .append("]}").append(index + 1 < timings.size() ? ",\n" : "\n");
+                    .append(", \"rounds_ns\": ").append(numbers(timing.roundNanos()))
+                    .append(", \"cpu_rounds_ns\": ").append(numbers(timing.cpuRoundNanos()))
+                    .append('}').append(index + 1 < timings.size() ? ",\n" : "\n");
         }
         json.append("  }\n}\n");
         return json.toString();
@@ -252,33 +286,35 @@ public final class SideBySide {
     }
 
     /**
-     * Times {@code call} over the sample: warms up for a second (at least one pass), sizes a round to last at least
+     * Times {@code call} over the sample: warms up for {@code -Dbrick.sbs.warmup.ms} (10 s; at least one pass), sizes a round to last at least
      * {@link #MIN_ROUND_NANOS}, then runs {@code rounds} rounds.
      */
     static Timing measure(String lookup, List<Pick> picks, Call call, int rounds) {
+        Stopwatch watch = new Stopwatch();
         long warmupStart = System.nanoTime();
-        long passNanos;
         int passes = 0;
-        long timedInWarmup = 0;
         do {
             for (Pick pick : picks) {
-                timedInWarmup += call.timed(pick);
+                call.run(pick, watch);
             }
             passes++;
         } while (System.nanoTime() - warmupStart < WARMUP_NANOS);
-        passNanos = Math.max(1, timedInWarmup / passes);
+        long passNanos = Math.max(1, watch.wall / passes);
         long passesPerRound = Math.max(1, (MIN_ROUND_NANOS + passNanos - 1) / passNanos);
+        long calls = passesPerRound * picks.size();
         List<Double> perCall = new ArrayList<>();
+        List<Double> cpuPerCall = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            long total = 0;
+            watch.reset();
             for (long pass = 0; pass < passesPerRound; pass++) {
                 for (Pick pick : picks) {
-                    total += call.timed(pick);
+                    call.run(pick, watch);
                 }
             }
-            perCall.add((double) total / (passesPerRound * picks.size()));
+            perCall.add((double) watch.wall / calls);
+            cpuPerCall.add((double) watch.cpu / calls);
         }
-        return new Timing(lookup, median(perCall), perCall, passesPerRound * picks.size());
+        return new Timing(lookup, median(perCall), perCall, median(cpuPerCall), cpuPerCall, calls);
     }
 
     /** brick's lookups over the tree at {@code root}. */
@@ -335,9 +371,9 @@ public final class SideBySide {
         /**
          * The link cleanup of a disconnect of the volume: its disks' {@code /sys/block} entries are taken away (as the
          * kernel does once they are deleted), {@link DeviceFlusher#removeStaleLinks} is timed, then the links it
-         * removed and the entries are put back. Returns the timed nanoseconds; {@code removed} gets what it removed.
+         * removed and the entries are put back. {@code removed} gets what it removed.
          */
-        long staleLinks(Pick pick, List<String> removed) {
+        void staleLinks(Pick pick, List<String> removed, Stopwatch watch) {
             Map<Path, Path> entries = new LinkedHashMap<>();
             Map<Path, Path> links = new LinkedHashMap<>();
             try {
@@ -352,11 +388,10 @@ public final class SideBySide {
                 for (Path entry : entries.keySet()) {
                     Files.delete(entry);
                 }
-                long start = System.nanoTime();
+                watch.start();
                 List<String> names = flusher.removeStaleLinks(pick.disks());
-                long nanos = System.nanoTime() - start;
+                watch.stop();
                 removed.addAll(names);
-                return nanos;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
@@ -385,7 +420,7 @@ public final class SideBySide {
                 expect(pick, "holderMap", holderMap(pick), pick.map());
                 expect(pick, "volumeDevices", volumeDevices(pick), pick.disks());
                 List<String> removed = new ArrayList<>();
-                staleLinks(pick, removed);
+                staleLinks(pick, removed, new Stopwatch());
                 removed.sort(null);
                 List<String> expected = expectedStaleLinks(pick, linksOf);
                 if (expected.isEmpty()) {
@@ -407,20 +442,19 @@ public final class SideBySide {
             timings.add(SideBySide.measure("wwid", picks, timed(this::wwid), rounds));
             timings.add(SideBySide.measure("holderMap", picks, timed(this::holderMap), rounds));
             timings.add(SideBySide.measure("volumeDevices", picks, timed(this::volumeDevices), rounds));
-            timings.add(SideBySide.measure("staleLinks", picks, pick -> staleLinks(pick, new ArrayList<>()),
+            timings.add(SideBySide.measure("staleLinks", picks, (pick, watch) -> staleLinks(pick, new ArrayList<>(), watch),
                     rounds));
             return timings;
         }
 
         private static Call timed(java.util.function.Function<Pick, Object> lookup) {
-            return pick -> {
-                long start = System.nanoTime();
+            return (pick, watch) -> {
+                watch.start();
                 Object answer = lookup.apply(pick);
-                long nanos = System.nanoTime() - start;
+                watch.stop();
                 if (answer == null) {
                     throw new IllegalStateException("no answer");
                 }
-                return nanos;
             };
         }
 
@@ -456,9 +490,9 @@ public final class SideBySide {
             Files.writeString(out.resolve(shape + ".sample.json"), sampleJson(shape, seed, picks, brick.linksOf()));
             List<Timing> timings = brick.measure(picks, rounds);
             for (Timing timing : timings) {
-                System.out.printf(Locale.ROOT, "brick %-14s %12.1f us/call (rounds %s)%n", timing.lookup(),
-                        timing.medianNanos() / 1000, Arrays.toString(timing.roundNanos().stream()
-                                .mapToDouble(each -> Math.round(each / 100) / 10.0).toArray()));
+                System.out.printf(Locale.ROOT, "brick %-14s %12.1f us/call, CPU %12.1f us/call (%d calls a round)%n",
+                        timing.lookup(), timing.medianNanos() / 1000, timing.cpuMedianNanos() / 1000,
+                        timing.callsPerRound());
             }
             Files.writeString(out.resolve(shape + ".brick.json"), timingsJson(shape, sample, timings));
         }
@@ -482,6 +516,11 @@ public final class SideBySide {
             }
         }
         return quoted.append('"').toString();
+    }
+
+    private static String numbers(List<Double> values) {
+        return values.stream().map(each -> String.format(Locale.ROOT, "%.1f", each))
+                .collect(Collectors.joining(", ", "[", "]"));
     }
 
     private static String quoteAll(List<String> texts) {

@@ -48,7 +48,7 @@ class SideBySideTest {
             brick.check(picks);
             SideBySide.Pick pick = picks.get(0);
             List<String> removed = new ArrayList<>();
-            brick.staleLinks(pick, removed);
+            brick.staleLinks(pick, removed, new SideBySide.Stopwatch());
             assertThat(removed).isNotEmpty().containsExactlyInAnyOrderElementsOf(
                     SideBySide.expectedStaleLinks(pick, brick.linksOf()));
         }
