@@ -72,6 +72,7 @@ def stubbed_os_brick(sample):
     rootwrap.execute = execute
     rootwrap.execute_root = execute
     rootwrap.unlink_root = unlink_root
+    rootwrap.link_root = lambda *args, **kwargs: execute('ln', *args)
     scsi = linuxscsi.LinuxSCSI(None, execute=execute)
     connector = iscsi.ISCSIConnector(None, execute=execute,
                                      use_multipath=True)
