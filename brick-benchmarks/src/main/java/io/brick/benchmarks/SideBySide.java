@@ -2,6 +2,7 @@ package io.brick.benchmarks;
 
 import io.brick.core.bootstrap.Brick;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.Lun;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Wwid;
@@ -385,11 +386,15 @@ public final class SideBySide {
                         links.put(path, Files.readSymbolicLink(path));
                     }
                 }
+                // a disconnect reads each path's links while it is there, and looks only at those once it is gone
+                watch.start();
+                DeviceLinks known = flusher.linksOf(pick.disks());
+                watch.stop();
                 for (Path entry : entries.keySet()) {
                     Files.delete(entry);
                 }
                 watch.start();
-                List<String> names = flusher.removeStaleLinks(pick.disks());
+                List<String> names = flusher.removeStaleLinks(known);
                 watch.stop();
                 removed.addAll(names);
             } catch (IOException e) {
