@@ -282,11 +282,15 @@ final class IscsiAttachment implements Attachment {
         return new IscsiPortalWorker(context, volume, target, deadline, config, this::nodeExists, () -> stopped);
     }
 
-    /** Node records open-iscsi has, listed once per connect and only if a login is needed. */
+    /**
+     * Node records open-iscsi has, listed once per connect and only if a login is needed. A record is per iface: the
+     * {@code default} (tcp) record of a portal and target is not the {@code iser} one, whose update would find no record.
+     */
     private synchronized boolean nodeExists(Node node) {
         if (knownNodes.isEmpty()) {
             knownNodes = Optional.of(Set.copyOf(context.sessions().nodes(deadline)));
         }
-        return knownNodes.get().stream().anyMatch(known -> known.sameRecord(node.target(), node.portal()));
+        return knownNodes.get().stream().anyMatch(known -> known.sameRecord(node.target(), node.portal())
+                && known.iface().equals(node.iface()));
     }
 }

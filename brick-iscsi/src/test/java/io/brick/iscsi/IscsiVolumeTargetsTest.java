@@ -1,10 +1,12 @@
 package io.brick.iscsi;
 
+import io.brick.core.connector.Connector;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
+import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
 import io.brick.testkit.host.Latencies;
@@ -28,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Which targets are a volume's: a single-path connect moves on from a target whose device is not the volume's; a
  * path listing names only the targets whose session shows the LUN; a disconnect of a discovered volume finds its
- * sessions to the same IQN and, by WWID, to other IQNs, and no session whose device is another volume's.
+ * sessions to the same IQN and, by WWID, to other IQNs, and no session whose device is another volume's; an iSER
+ * connect never reuses a tcp session.
  */
 class IscsiVolumeTargetsTest {
     private static final String REUSED = "360014053b8c2d6229a414f0b8e275d1c";
@@ -153,6 +156,25 @@ class IscsiVolumeTargetsTest {
         assertThat(lab.host.oracle().leftovers().sessions()).as("target2's session carries it").hasSize(1);
         lab.connector.disconnect(otherTarget(), Optional.of(other), DisconnectOptions.SAFE);
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+    }
+
+    @Test
+    void an_iser_connect_logs_in_over_iser_though_a_tcp_session_to_the_same_portal_and_target_is_up() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.connector.connect(firstPortal(0));
+        Connector iser = lab.brick.connector(Protocol.ISER);
+        int commands = lab.commandCount();
+
+        iser.connect(firstPortal(1));
+
+        assertThat(lab.commandsSince(commands)).as("a login through the iser iface")
+                .anyMatch(command -> command.argv().contains("--login") && command.argv().contains("iser"));
+        assertThat(lab.host.oracle().leftovers().sessions()).as("a tcp and an iser session").hasSize(2);
+    }
+
+    private static ConnectionProperties firstPortal(int lun) {
+        return ConnectionProperties.parseJson("""
+                {"target_portals": ["127.0.0.1:3260"], "target_iqns": ["%s"], "target_luns": [%d]}""".formatted(IQN, lun));
     }
 
     private static List<String> names(TopologyProvider topology, String wwid) {
