@@ -1,0 +1,140 @@
+package io.brick.iscsi;
+
+import io.brick.core.connector.ConnectorConfig;
+import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.error.BrickException;
+import io.brick.core.error.IdentityMismatchException;
+import io.brick.core.event.BrickEvent;
+import io.brick.core.event.EventType;
+import io.brick.core.lock.ProcessLocks;
+import io.brick.core.model.AttachedVolume;
+import io.brick.core.model.ConnectionProperties;
+import io.brick.core.model.Wwid;
+import io.brick.core.port.TopologyProvider;
+import io.brick.testkit.host.Latencies;
+import io.brick.testkit.host.RecordedLab;
+import io.brick.testkit.host.SimulatedHost;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.brick.iscsi.SimulatedIscsi.IQN;
+import static io.brick.iscsi.SimulatedIscsi.LUN1;
+import static io.brick.iscsi.SimulatedIscsi.twoPortals;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * What each operation tells its caller and its listeners: the end of every connect and disconnect, failed or not; a
+ * stale device rejected; a map that did not form; and a dry run refused as the disconnect would be.
+ */
+class IscsiOperationOutcomesTest {
+    private static final String REUSED = "360014053b8c2d6229a414f0b8e275d1c";
+
+    @TempDir
+    Path dir;
+
+    private SimulatedIscsi lab;
+
+    @AfterEach
+    void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private List<BrickEvent> ofType(EventType type) {
+        return lab.events.stream().filter(event -> event.type() == type).toList();
+    }
+
+    @Test
+    void every_connect_and_disconnect_ends_with_its_own_event_whether_it_succeeded_or_failed() {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(5)));
+        AttachedVolume lun0 = lab.connector.connect(twoPortals(0));
+        AttachedVolume lun1 = lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+
+        BrickException missing = catchThrowableOfType(BrickException.class, () -> lab.connector.connect(twoPortals(7)));
+        assertThatThrownBy(() -> lab.connector.disconnect(twoPortals(0), Optional.of(lun1), DisconnectOptions.SAFE))
+                .isInstanceOf(IdentityMismatchException.class);
+        lab.connector.disconnect(twoPortals(0), Optional.of(lun0), DisconnectOptions.SAFE);
+
+        assertThat(missing).isNotNull();
+        assertThat(ofType(EventType.OPERATION_FINISHED)).extracting(BrickEvent::details).containsExactly(
+                Map.of("path", lun0.path().path()), Map.of("path", lun1.path().path()), Map.of("operation", "disconnect"));
+        assertThat(ofType(EventType.OPERATION_FAILED)).hasSize(2).satisfiesExactly(
+                connect -> assertThat(connect.details()).containsEntry("error", missing.kind())
+                        .doesNotContainKey("operation"),
+                disconnect -> assertThat(disconnect.details()).containsEntry("operation", "disconnect")
+                        .containsEntry("error", "identity-mismatch"));
+    }
+
+    @Test
+    void a_rejected_stale_device_is_reported_with_its_address_and_its_wwid() {
+        SimulatedHost host = RecordedLab.host(dir, Latencies.realistic());
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
+        ConnectionProperties firstPortal = ConnectionProperties.parseJson("""
+                {"target_portals": ["127.0.0.1:3260"], "target_iqns": ["%s"], "target_luns": [1]}""".formatted(IQN));
+        lab.connector.connect(firstPortal);
+        lab.host.clock().sleep(Duration.ofSeconds(2));
+        lab.host.storage().target(IQN).reuseLun(1, REUSED, 128L << 20);
+        String stale = names(lab.brick.port(TopologyProvider.class), LUN1).get(0);
+
+        lab.connector.connect(twoPortals(1));
+
+        assertThat(ofType(EventType.DEVICE_REJECTED)).singleElement().satisfies(rejected -> {
+            assertThat(rejected.subject()).isEqualTo(stale);
+            assertThat(rejected.details()).containsEntry("wwid", LUN1).containsKey("hctl");
+            assertThat(rejected.details().get("hctl")).matches("\\d+:0:0:1");
+        });
+    }
+
+    @Test
+    void a_map_that_does_not_form_is_a_warning_and_the_single_path_is_returned() {
+        AtomicReference<SimulatedIscsi> holder = new AtomicReference<>();
+        AtomicBoolean armed = new AtomicBoolean(true);
+        ProcessLocks stopsMultipathd = (key, deadline) -> {
+            if (armed.compareAndSet(true, false)) {
+                holder.get().host.faults().multipathdDown();
+            }
+            return () -> { };
+        };
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), ConnectorConfig.defaults(),
+                stopsMultipathd);
+        holder.set(lab);
+
+        AttachedVolume attached = lab.connector.connect(twoPortals(1));
+
+        assertThat(attached.multipathId()).isEmpty();
+        assertThat(attached.path().path()).doesNotContain("dm-").doesNotContain("mapper");
+        assertThat(ofType(EventType.WARNING)).singleElement().satisfies(warning ->
+                assertThat(warning.details().get("message")).contains("no multipath map formed"));
+    }
+
+    @Test
+    void a_dry_run_whose_properties_and_device_info_name_two_volumes_is_refused_as_the_disconnect_is() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.connector.connect(twoPortals(0));
+        AttachedVolume lun1 = lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+
+        assertThatThrownBy(() -> lab.connector.planDisconnect(twoPortals(0), Optional.of(lun1)))
+                .isInstanceOf(IdentityMismatchException.class);
+    }
+
+    private static List<String> names(TopologyProvider topology, String wwid) {
+        return topology.topology().devices().stream()
+                .filter(device -> device.wwid().equals(Optional.of(Wwid.of(wwid))))
+                .map(device -> device.name()).toList();
+    }
+}
