@@ -3,7 +3,10 @@ package io.brick.iscsi;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
+import io.brick.core.error.DeviceNotFoundException;
+import io.brick.core.error.HostStateException;
 import io.brick.core.error.IdentityMismatchException;
+import io.brick.core.error.LoginFailedException;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventType;
 import io.brick.core.lock.ProcessLocks;
@@ -11,6 +14,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
+import io.brick.testkit.host.Faults;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
@@ -35,7 +39,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * What each operation tells its caller and its listeners: the end of every connect and disconnect, failed or not; a
- * stale device rejected; a map that did not form; and a dry run refused as the disconnect would be.
+ * stale device rejected; a map that did not form; a connect that found nothing, with what each portal gave; and a dry
+ * run refused as the disconnect would be.
  */
 class IscsiOperationOutcomesTest {
     private static final String REUSED = "360014053b8c2d6229a414f0b8e275d1c";
@@ -130,6 +135,127 @@ class IscsiOperationOutcomesTest {
 
         assertThatThrownBy(() -> lab.connector.planDisconnect(twoPortals(0), Optional.of(lun1)))
                 .isInstanceOf(IdentityMismatchException.class);
+    }
+
+    @Test
+    void a_connect_that_finds_only_another_volumes_devices_reports_each_as_rejected_before_it_fails() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        lab.host.storage().target(IQN).reuseLun(1, REUSED, 128L << 20);
+        List<String> stale = names(lab.brick.port(TopologyProvider.class), LUN1);
+        assertThat(stale).hasSize(2);
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(twoPortals(1).asMap());
+        data.put("scsi_wwn", REUSED);
+
+        assertThatThrownBy(() -> lab.connector.connect(ConnectionProperties.of(data)))
+                .isInstanceOf(IdentityMismatchException.class);
+
+        assertThat(ofType(EventType.DEVICE_REJECTED)).extracting(BrickEvent::subject)
+                .containsExactlyInAnyOrderElementsOf(stale);
+    }
+
+    @Test
+    void a_lun_that_appears_on_no_portal_is_reported_with_what_each_portal_gave() {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(5)));
+
+        DeviceNotFoundException missing = catchThrowableOfType(DeviceNotFoundException.class,
+                () -> lab.connector.connect(twoPortals(7)));
+
+        assertThat(missing).isNotNull();
+        assertThat(missing.getMessage()).contains("no device of", "appeared on any portal",
+                "127.0.0.1:3260 " + IQN + " lun 7: LUN 7 did not appear within 5000 ms",
+                "127.0.0.2:3260 " + IQN + " lun 7: LUN 7 did not appear within 5000 ms");
+        assertThat(missing.evidence()).containsKeys("volume").containsEntry("portals",
+                missing.getMessage().substring(missing.getMessage().indexOf("127.0.0.1:3260")));
+    }
+
+    @Test
+    void logins_refused_on_every_portal_for_two_reasons_are_one_login_failure_of_reason_other() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.host.faults().loginRefused("127.0.0.1:3260", Faults.Reason.AUTH)
+                .loginRefused("127.0.0.2:3260", Faults.Reason.TARGET_GONE);
+
+        LoginFailedException failure = catchThrowableOfType(LoginFailedException.class,
+                () -> lab.connector.connect(twoPortals(1)));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.reason()).isEqualTo("other");
+        assertThat(failure.retriable()).as("neither a refused secret nor a gone target passes by itself").isFalse();
+        assertThat(failure.evidence()).containsEntry("reason", "other").doesNotContainKey("portal")
+                .containsKey("volume");
+        assertThat(failure.evidence().get("portals")).contains("127.0.0.1:3260", "127.0.0.2:3260");
+        assertThat(failure.getMessage()).startsWith("login failed on every portal of").contains("(other)");
+    }
+
+    @Test
+    void logins_refused_on_every_portal_for_one_reason_keep_that_reason() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.host.faults().loginRefused("127.0.0.1:3260", Faults.Reason.AUTH)
+                .loginRefused("127.0.0.2:3260", Faults.Reason.AUTH);
+
+        LoginFailedException failure = catchThrowableOfType(LoginFailedException.class,
+                () -> lab.connector.connect(twoPortals(1)));
+
+        assertThat(failure.reason()).isEqualTo("auth");
+        assertThat(failure.evidence()).containsEntry("reason", "auth");
+    }
+
+    @Test
+    void enforced_multipath_with_multipathd_running_returns_the_map() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+
+        AttachedVolume attached = lab.connector.connect(enforced(twoPortals(1)));
+
+        assertThat(attached.multipathId()).contains(Wwid.of(LUN1));
+        assertThat(attached.path().path()).startsWith("/dev/dm-");
+    }
+
+    @Test
+    void enforced_multipath_without_multipathd_is_refused_before_any_login() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.host.faults().multipathdDown();
+
+        assertThatThrownBy(() -> lab.connector.connect(enforced(twoPortals(1))))
+                .isInstanceOf(HostStateException.class).hasMessageContaining("multipathd is not running");
+
+        assertThat(lab.host.oracle().commandLog()).noneMatch(command -> command.argv().contains("--login"));
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+    }
+
+    @Test
+    void the_connector_properties_name_the_host_and_say_multipath_is_used() throws java.io.IOException {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        Path hostname = Path.of(lab.host.hostRoot().etc(), "hostname");
+        java.nio.file.Files.writeString(hostname, "compute-7\n");
+
+        Map<String, Object> properties = lab.connector.connectorProperties();
+
+        assertThat(properties).containsEntry("host", "compute-7").containsEntry("multipath", true);
+    }
+
+    @Test
+    void closing_brick_ends_the_iscsi_portal_threads() throws InterruptedException {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.connector.connect(twoPortals(1));
+        List<Thread> portals = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("brick-iscsi-portal-")).toList();
+        assertThat(portals).as("the connect's portal workers, idle in their pool").isNotEmpty();
+
+        lab.brick.close();
+
+        // an idle pooled thread would otherwise live on for a minute: bounded joins, not a measure of time
+        for (Thread thread : portals) {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        }
+        assertThat(portals).noneMatch(Thread::isAlive);
+    }
+
+    private static ConnectionProperties enforced(ConnectionProperties properties) {
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(properties.asMap());
+        data.put("enforce_multipath", true);
+        return ConnectionProperties.of(data);
     }
 
     private static List<String> names(TopologyProvider topology, String wwid) {
