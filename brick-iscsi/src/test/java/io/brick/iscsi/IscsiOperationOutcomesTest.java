@@ -2,6 +2,7 @@ package io.brick.iscsi;
 
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
 import io.brick.core.error.HostStateException;
@@ -12,6 +13,7 @@ import io.brick.core.event.EventType;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
+import io.brick.core.model.DevicePath;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
 import io.brick.testkit.host.Faults;
@@ -257,6 +259,46 @@ class IscsiOperationOutcomesTest {
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(properties.asMap());
         data.put("enforce_multipath", true);
         return ConnectionProperties.of(data);
+    }
+
+    @Test
+    void a_dry_run_given_the_by_path_link_of_the_path_used_flushes_that_path_only() throws java.io.IOException {
+        // multipathd stops once the connect has begun: no map, two path devices, the first path returned
+        AtomicReference<SimulatedIscsi> holder = new AtomicReference<>();
+        AtomicBoolean armed = new AtomicBoolean(true);
+        ProcessLocks stopsMultipathd = (key, deadline) -> {
+            if (armed.compareAndSet(true, false)) {
+                holder.get().host.faults().multipathdDown();
+            }
+            return () -> { };
+        };
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), ConnectorConfig.defaults(),
+                stopsMultipathd);
+        holder.set(lab);
+        AttachedVolume attached = lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        assertThat(names(lab.brick.port(TopologyProvider.class), LUN1)).hasSize(2);
+        String used = attached.path().name();
+        Path byPath = Path.of(lab.host.hostRoot().dev(), "disk", "by-path");
+        String link;
+        try (var links = java.nio.file.Files.list(byPath)) {
+            link = links.filter(each -> each.getFileName().toString().endsWith("-lun-1"))
+                    .filter(each -> resolvesTo(each, used))
+                    .map(each -> "/dev/disk/by-path/" + each.getFileName()).findFirst().orElseThrow();
+        }
+
+        DisconnectPlan plan = lab.connector.planDisconnect(twoPortals(1), Optional.of(
+                new AttachedVolume(DevicePath.of(link), attached.scsiWwn(), Optional.empty())));
+
+        assertThat(plan.flush()).singleElement().asString().contains(used);
+    }
+
+    private static boolean resolvesTo(Path link, String name) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(link).getFileName().toString().equals(name);
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static List<String> names(TopologyProvider topology, String wwid) {
