@@ -80,11 +80,15 @@ class IscsiFailedConnectCleanupTest {
                 stopsMultipathdAtTheFirstLogin(holder, armed));
         holder.set(lab);
 
+        Duration start = lab.host.clock().elapsed();
         BrickException failure = catchThrowableOfType(BrickException.class,
                 () -> lab.connector.connect(portals(1, 7, true)));
+        Duration took = lab.host.clock().elapsed().minus(start);
 
         assertThat(failure).as("multipathd stopped: no map, and multipath is enforced").isNotNull();
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+        // simulated time: a worker that never heard of the stop would be waited for until its 200 s device wait ended
+        assertThat(took).as("failed after %s", took).isLessThan(Duration.ofSeconds(100));
     }
 
     @Test
