@@ -172,6 +172,21 @@ class IscsiVolumeTargetsTest {
         assertThat(lab.host.oracle().leftovers().sessions()).as("a tcp and an iser session").hasSize(2);
     }
 
+    @Test
+    void a_single_path_target_that_gives_no_device_is_logged_out_before_the_next_target_is_tried() {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withUseMultipath(false).withDeviceWait(Duration.ofSeconds(5)));
+        ConnectionProperties missingThenThere = ConnectionProperties.parseJson("""
+                {"target_portals": ["127.0.0.1:3260", "127.0.0.2:3260"], "target_iqns": ["%s", "%s"],
+                 "target_luns": [7, 1]}""".formatted(IQN, IQN));
+
+        AttachedVolume attached = lab.connector.connect(missingThenThere);
+
+        assertThat(attached.scsiWwn()).contains(Wwid.of(LUN1));
+        assertThat(lab.host.oracle().leftovers().sessions()).as("portal 1's session carried nothing: logged out")
+                .singleElement().asString().contains("127.0.0.2:3260");
+    }
+
     private static ConnectionProperties firstPortal(int lun) {
         return ConnectionProperties.parseJson("""
                 {"target_portals": ["127.0.0.1:3260"], "target_iqns": ["%s"], "target_luns": [%d]}""".formatted(IQN, lun));
