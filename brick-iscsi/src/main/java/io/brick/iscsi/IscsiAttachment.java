@@ -284,7 +284,8 @@ final class IscsiAttachment implements Attachment {
 
     /**
      * Node records open-iscsi has, listed once per connect and only if a login is needed. A record is one per (iface,
-     * target, portal): another iface's record of the same target and portal is not the volume's (issue 18, item 3).
+     * target, portal): another iface's record of the same target and portal is not the volume's (issue 18, item 3),
+     * and the {@code default} (tcp) record is not the {@code iser} one, whose update would find no record.
      */
     private synchronized boolean nodeExists(Node node) {
         if (knownNodes.isEmpty()) {

@@ -108,11 +108,6 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
         this.host = requireNonNull(host, "host is null");
     }
 
-    /** The transport this engine runs (for tests and diagnostics). */
-    Transport<V> transport() {
-        return transport;
-    }
-
     @Override
     public Set<Protocol> protocols() {
         return transport.protocols();
