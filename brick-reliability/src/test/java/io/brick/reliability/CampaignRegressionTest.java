@@ -63,6 +63,25 @@ class CampaignRegressionTest {
     }
 
     /**
+     * Seed 9289 (session 8's 10,000-sequence run), a real leftover: an HBA's link comes back while a volume is attached
+     * over the other fabric; the kernel scans the returning port on its own, and the path it makes appears while the
+     * disconnect runs (after the disconnect found the volume's paths, before it returned: its last command, issue 18's
+     * {@code multipath -w}, gave the kernel the time). The disconnect now looks at the volume's addresses again before
+     * it returns and removes such a path in a second pass.
+     */
+    @Test
+    void a_path_the_kernel_makes_while_a_disconnect_runs_is_removed_by_it() {
+        SequenceResult result = new SequenceRunner(dir).run(new Scenario(9289L, Topology.FC_TWO_FABRICS, true, List.of(
+                Step.fault(new Fault(Fault.Type.HBA_LINK_DOWN, 0, 0L)),
+                Step.connect(0),
+                Step.fault(new Fault(Fault.Type.HBA_LINK_UP, 0, 0L)),
+                Step.extend(0),
+                Step.disconnect(0))));
+
+        assertThat(result.violations()).isEmpty();
+    }
+
+    /**
      * Seed 10734, a false positive of the checker: an HBA's link comes back, so its remote ports log in again and the
      * kernel scans them for every LUN; a disconnect of a volume that is not attached finds nothing and returns, and
      * the kernel's scan makes the volume's devices afterwards. Leftovers are now judged at the disconnect's return
