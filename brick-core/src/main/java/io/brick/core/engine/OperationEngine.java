@@ -378,12 +378,17 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                         deadline);
                 // a path the kernel made by itself while the disconnect ran (an FC port back from a link down, which
                 // the kernel scans on its own: the campaign's seed 9289) is the volume's too: a second pass removes
-                // it; brick's own scans of these addresses wait for the locks held here
-                VolumeDevices late = VolumeDevices.judge(volume.description(), located.devices(), wwid, topology);
-                if (!late.isEmpty()) {
-                    log.info("{}: {} appeared while it was disconnected: removing it as well", volume.description(),
-                            late.paths().stream().map(BlockDevice::name).toList());
-                    pipeline.disconnect(late, Optional.empty(), options, located.cleanup(late), deadline);
+                // it; brick's own scans of these addresses wait for the locks held here. Only a device of the WWID
+                // the first pass judged is taken: a reused address's new device is another volume's
+                Optional<Wwid> judged = devices.wwid().or(() -> wwid);
+                if (judged.isPresent()) {
+                    VolumeDevices late = VolumeDevices.judge(volume.description(), located.devices(), judged,
+                            topology);
+                    if (!late.isEmpty()) {
+                        log.info("{}: {} appeared while it was disconnected: removing it as well",
+                                volume.description(), late.paths().stream().map(BlockDevice::name).toList());
+                        pipeline.disconnect(late, Optional.empty(), options, located.cleanup(late), deadline);
+                    }
                 }
             }
             operation.finished(EventType.OPERATION_FINISHED, Map.of("operation", "disconnect"));
