@@ -1,0 +1,381 @@
+package io.brick.csi;
+
+import csi.v1.GetPluginInfoRequest;
+import csi.v1.GetPluginInfoResponse;
+import csi.v1.NodeGetCapabilitiesRequest;
+import csi.v1.NodeGetInfoRequest;
+import csi.v1.NodePublishVolumeRequest;
+import csi.v1.NodeServiceCapability;
+import csi.v1.NodeStageVolumeRequest;
+import csi.v1.NodeUnpublishVolumeRequest;
+import csi.v1.NodeUnstageVolumeRequest;
+import csi.v1.ProbeRequest;
+import io.brick.core.model.DevicePath;
+import io.brick.core.model.Wwid;
+import io.brick.testkit.host.RecordedLab;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static io.brick.csi.CsiLab.LUN1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Identity and Node services through a real gRPC client on a Unix socket, over the simulated host. The tests share
+ * one lab (see {@link CsiLab#start}); each leaves the host clean, and what one leaves staged is unstaged after it.
+ */
+class CsiNodeServiceTest {
+    @TempDir
+    static Path dir;
+
+    private static CsiLab lab;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lab = CsiLab.start(dir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @AfterEach
+    void leaveTheHostClean() throws Exception {
+        lab.cleanUp();
+        assertThat(lab.mounter.mounts()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+        assertThat(lab.host.oracle().dataLossEvents()).isEmpty();
+        assertThat(lab.host.oracle().wrongDeviceEvents()).isEmpty();
+    }
+
+    @Test
+    void probe_is_ready_and_the_plugin_names_itself_with_the_initiator_in_its_manifest() throws Exception {
+        GetPluginInfoResponse info = lab.identity.getPluginInfo(GetPluginInfoRequest.getDefaultInstance());
+
+        assertThat(lab.identity.probe(ProbeRequest.getDefaultInstance()).getReady().getValue()).isTrue();
+        assertThat(info.getName()).isEqualTo("io.brick.csi");
+        assertThat(info.getVendorVersion()).isNotBlank().doesNotContain("${");
+        assertThat(info.getManifestMap()).containsEntry("brick.io/iscsi.initiator", RecordedLab.INITIATOR);
+    }
+
+    @Test
+    void the_node_reports_its_id_and_the_four_capabilities() throws Exception {
+        List<NodeServiceCapability.RPC.Type> types = lab.node.nodeGetCapabilities(
+                NodeGetCapabilitiesRequest.getDefaultInstance()).getCapabilitiesList().stream()
+                .map(capability -> capability.getRpc().getType()).toList();
+
+        assertThat(lab.node.nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()).getNodeId()).isEqualTo(CsiLab.NODE);
+        assertThat(types).containsExactlyInAnyOrder(NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME,
+                NodeServiceCapability.RPC.Type.EXPAND_VOLUME, NodeServiceCapability.RPC.Type.GET_VOLUME_STATS,
+                NodeServiceCapability.RPC.Type.VOLUME_CONDITION);
+    }
+
+    @Test
+    void a_block_volume_is_staged_through_brick_and_unstaged_with_nothing_left() throws Exception {
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+
+        List<Path> files = lab.stateFiles();
+        assertThat(files).hasSize(1);
+        StagedVolume staged = StagedVolume.parseJson(Files.readString(files.get(0)));
+        assertThat(staged.device()).isPresent();
+        assertThat(staged.device().get().path()).isEqualTo(DevicePath.of("/dev/dm-0"));
+        assertThat(staged.device().get().scsiWwn()).contains(Wwid.of(LUN1));
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("the volume is attached").isFalse();
+
+        lab.node.nodeUnstageVolume(lab.unstage("vol-1"));
+
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+    }
+
+    @Test
+    void a_second_stage_with_the_same_arguments_is_ok_and_logs_in_nowhere_again() throws Exception {
+        long before = lab.logins();
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+        long logins = lab.logins();
+
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+
+        assertThat(logins - before).as("one login per portal").isEqualTo(2);
+        assertThat(lab.logins()).isEqualTo(logins);
+        assertThat(lab.stateFiles()).hasSize(1);
+    }
+
+    @Test
+    void a_stage_of_a_staged_volume_with_other_arguments_is_already_exists() throws Exception {
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+
+        assertThat(code(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-1", 0).build())))
+                .isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(code(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1)
+                .setStagingTargetPath(lab.stagingPath("elsewhere").toString()).build())))
+                .isEqualTo(Status.Code.ALREADY_EXISTS);
+    }
+
+    @Test
+    void unstage_of_a_volume_never_staged_and_a_second_unstage_are_ok() throws Exception {
+        lab.node.nodeUnstageVolume(lab.unstage("never-staged"));
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+        lab.node.nodeUnstageVolume(lab.unstage("vol-1"));
+        int commands = lab.host.oracle().commandLog().size();
+        lab.node.nodeUnstageVolume(lab.unstage("vol-1"));
+
+        assertThat(lab.host.oracle().commandLog()).as("the second unstage runs nothing").hasSize(commands);
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
+    void missing_fields_are_invalid_argument_and_nothing_runs() throws Exception {
+        int commands = lab.host.oracle().commandLog().size();
+
+        assertThat(failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).setVolumeId("").build())))
+                .satisfies(status -> assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .satisfies(status -> assertThat(status.getDescription()).contains("volume_id"));
+        assertThat(failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).setStagingTargetPath("").build())))
+                .satisfies(status -> assertThat(status.getDescription()).contains("staging_target_path"));
+        assertThat(failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).clearVolumeCapability().build())))
+                .satisfies(status -> assertThat(status.getDescription()).contains("volume_capability"));
+        assertThat(failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).clearPublishContext().build())))
+                .satisfies(status -> assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .satisfies(status -> assertThat(status.getDescription()).contains("brick.io/connection-info"));
+        assertThat(code(() -> lab.node.nodeUnstageVolume(NodeUnstageVolumeRequest.newBuilder()
+                .setStagingTargetPath("/x").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(code(() -> lab.node.nodeUnstageVolume(NodeUnstageVolumeRequest.newBuilder()
+                .setVolumeId("vol-1").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(code(() -> lab.node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId("vol-1").setStagingTargetPath("/x").setVolumeCapability(CsiLab.block()).build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(code(() -> lab.node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder()
+                .setVolumeId("vol-1").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+        assertThat(lab.host.oracle().commandLog()).as("no command since the runtime was built").hasSize(commands);
+        assertThat(lab.stateFiles()).isEmpty();
+    }
+
+    @Test
+    void bare_data_needs_the_protocol_key_and_an_unknown_protocol_is_invalid_argument() throws Exception {
+        String data = "{\"target_portal\": \"127.0.0.1:3260\", \"target_iqn\": \"" + CsiLab.IQN + "\", \"target_lun\": 1}";
+
+        Status noProtocol = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).clearPublishContext()
+                .putVolumeContext(VolumeSource.CONNECTION_INFO_KEY, data).build()));
+        Status unknown = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).clearPublishContext()
+                .putVolumeContext(VolumeSource.CONNECTION_INFO_KEY, data)
+                .putVolumeContext(VolumeSource.PROTOCOL_KEY, "nvmeof").build()));
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).clearPublishContext()
+                .putVolumeContext(VolumeSource.CONNECTION_INFO_KEY, data)
+                .putVolumeContext(VolumeSource.PROTOCOL_KEY, "iscsi").build());
+
+        assertThat(noProtocol.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(noProtocol.getDescription()).contains("volume_context[brick.io/protocol]");
+        assertThat(unknown.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(unknown.getDescription()).startsWith("unsupported-protocol:").contains("NVMEOF");
+        assertThat(lab.stateFiles()).hasSize(1);
+    }
+
+    @Test
+    void a_block_volume_is_published_on_a_file_at_the_target_and_unpublished_idempotently() throws Exception {
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+        Path target = Files.createDirectories(dir.resolve("pods/pod-a/volumeDevices")).resolve("vol-1");
+        NodePublishVolumeRequest publish = NodePublishVolumeRequest.newBuilder().setVolumeId("vol-1")
+                .setStagingTargetPath(lab.stagingPath("vol-1").toString()).setTargetPath(target.toString())
+                .setVolumeCapability(CsiLab.block()).build();
+
+        lab.node.nodePublishVolume(publish);
+        lab.node.nodePublishVolume(publish);
+
+        assertThat(Files.isRegularFile(target)).isTrue();
+        assertThat(lab.mounter.mountAt(target)).contains(new InMemoryMounter.Mount("/dev/dm-0", "bind", List.of(), false));
+        assertThat(code(() -> lab.node.nodePublishVolume(publish.toBuilder().setReadonly(true).build())))
+                .isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(code(() -> lab.node.nodeUnstageVolume(lab.unstage("vol-1"))))
+                .as("unstage under a publication").isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+        NodeUnpublishVolumeRequest unpublish = NodeUnpublishVolumeRequest.newBuilder().setVolumeId("vol-1")
+                .setTargetPath(target.toString()).build();
+        lab.node.nodeUnpublishVolume(unpublish);
+        lab.node.nodeUnpublishVolume(unpublish);
+        lab.node.nodeUnstageVolume(lab.unstage("vol-1"));
+
+        assertThat(target).doesNotExist();
+        assertThat(lab.mounter.mounts()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
+    void publish_of_a_volume_not_staged_is_failed_precondition() throws Exception {
+        Path target = Files.createDirectories(dir.resolve("pods")).resolve("vol-9");
+
+        assertThat(code(() -> lab.node.nodePublishVolume(NodePublishVolumeRequest.newBuilder().setVolumeId("vol-9")
+                .setStagingTargetPath(lab.stagingPath("vol-9").toString()).setTargetPath(target.toString())
+                .setVolumeCapability(CsiLab.block()).build()))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void a_failed_flush_leaves_the_volume_staged_and_says_why_and_a_later_unstage_finishes() throws Exception {
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+        DevicePath map = DevicePath.of("/dev/dm-0");
+        lab.host.write(map).open(map);
+
+        Status status = failure(() -> lab.node.nodeUnstageVolume(lab.unstage("vol-1")));
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
+        assertThat(status.getDescription()).startsWith("flush-failed:").contains("dm-0");
+        assertThat(lab.stateFiles()).as("still staged").hasSize(1);
+        assertThat(lab.host.oracle().dataLossEvents()).isEmpty();
+
+        lab.host.close(map);
+        lab.node.nodeUnstageVolume(lab.unstage("vol-1"));
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_restarted_plugin_unstages_what_the_last_one_staged() throws Exception {
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+
+        // a second plugin over the same state directory, as after a restart (the first one stays up: the lab is shared)
+        Path socket = dir.resolve("restarted.sock");
+        try (CsiServer restarted = lab.driver().serve(new CsiEndpoint(socket))) {
+            io.grpc.ManagedChannel channel = lab.channel(socket);
+            try {
+                csi.v1.NodeGrpc.newBlockingStub(channel).nodeUnstageVolume(lab.unstage("vol-1"));
+            } finally {
+                channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_stage_an_earlier_run_began_is_finished_by_the_retry_with_one_login_per_portal() throws Exception {
+        VolumeSource source = VolumeSource.from(Map.of(VolumeSource.CONNECTION_INFO_KEY, CsiLab.connectionInfo(1)), Map.of());
+        long before = lab.logins();
+        // the plugin was killed after writing its intent and connecting, before it wrote the device
+        StateStore.open(lab.stateDir).write(StagedVolume.staging("vol-1", lab.stagingPath("vol-1").toString(), source,
+                StagedVolume.Access.BLOCK));
+        lab.brick.connector(source.protocol()).connect(source.properties());
+
+        lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
+
+        StagedVolume staged = StateStore.open(lab.stateDir).read("vol-1").orElseThrow();
+        assertThat(staged.staged()).isTrue();
+        assertThat(lab.logins() - before).as("the sessions of the first run are reused").isEqualTo(2);
+        lab.node.nodeUnstageVolume(lab.unstage("vol-1"));
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+    }
+
+    @Test
+    void a_second_rpc_on_a_volume_while_one_runs_is_aborted_and_another_volume_goes_on_in_parallel() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        // the first connect stops inside its first inter-process lock until the test lets it go
+        lab.processLocks.set((key, deadline) -> {
+            if (key.contains(CsiLab.IQN) && armed.compareAndSet(true, false)) {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return () -> { };
+        });
+        ExecutorService calls = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> first = calls.submit(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-c", 1).build()));
+            assertThat(inside.await(30, TimeUnit.SECONDS)).as("the first stage reached its lock").isTrue();
+
+            Status second = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-c", 1).build()));
+            Status unstage = failure(() -> lab.node.nodeUnstageVolume(lab.unstage("vol-c")));
+            // another volume (another target: no lock in common) is staged while the first still waits
+            lab.node.nodeStageVolume(lab.stageBlock("vol-d", 0).clearPublishContext()
+                    .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, CsiLab.otherConnectionInfo()).build());
+            boolean firstStillRunning = !first.isDone();
+            release.countDown();
+            first.get(60, TimeUnit.SECONDS);
+
+            assertThat(second.getCode()).isEqualTo(Status.Code.ABORTED);
+            assertThat(second.getDescription()).contains("vol-c").contains("NodeStageVolume");
+            assertThat(unstage.getCode()).isEqualTo(Status.Code.ABORTED);
+            assertThat(firstStillRunning).as("vol-d was staged while vol-c's stage ran").isTrue();
+            assertThat(lab.stateFiles()).hasSize(2);
+            lab.node.nodeStageVolume(lab.stageBlock("vol-c", 1).build());
+        } finally {
+            release.countDown();
+            calls.shutdownNow();
+        }
+    }
+
+    @Test
+    void a_chap_password_is_in_no_error_message_and_not_at_rest_in_the_state_file() throws Exception {
+        String wrong = "Wrong-Pa55word-91c2";
+        String stageSecret = "node-stage-secret-5e1d";
+
+        Status failed = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-chap", 0).clearPublishContext()
+                .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, CsiLab.chapConnectionInfo(wrong))
+                .putSecrets("password", stageSecret).build()));
+        lab.node.nodeStageVolume(lab.stageBlock("vol-chap", 0).clearPublishContext()
+                .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, CsiLab.chapConnectionInfo(CsiLab.CHAP_PASSWORD))
+                .putSecrets("password", stageSecret).build());
+        String state = Files.readString(lab.stateFiles().get(0));
+        // a rotated password is the same stage (secrets are not compared); another staging path is not
+        lab.node.nodeStageVolume(lab.stageBlock("vol-chap", 0).clearPublishContext()
+                .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, CsiLab.chapConnectionInfo("Other-Pa55word-0b7e"))
+                .build());
+        Status busy = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-chap", 0).clearPublishContext()
+                .setStagingTargetPath(lab.stagingPath("elsewhere").toString())
+                .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, CsiLab.chapConnectionInfo("Other-Pa55word-0b7e"))
+                .build()));
+
+        assertThat(failed.getCode()).isEqualTo(Status.Code.INTERNAL);
+        assertThat(failed.getDescription()).startsWith("login-failed:").doesNotContain(wrong).doesNotContain(stageSecret);
+        assertThat(busy.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(busy.getDescription()).doesNotContain("Other-Pa55word-0b7e").doesNotContain(CsiLab.CHAP_PASSWORD);
+        assertThat(state).contains(CsiLab.CHAP_USER).doesNotContain(CsiLab.CHAP_PASSWORD);
+        lab.node.nodeUnstageVolume(lab.unstage("vol-chap"));
+        assertThat(lab.stateFiles()).isEmpty();
+    }
+
+    static Status.Code code(ThrowingCall call) {
+        return failure(call).getCode();
+    }
+
+    static Status failure(ThrowingCall call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return e.getStatus();
+        } catch (Exception e) {
+            throw new AssertionError("expected a gRPC status, got " + e, e);
+        }
+        throw new AssertionError("the call succeeded");
+    }
+
+    /** A client call that may throw. */
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+}
