@@ -61,7 +61,8 @@ final class ErrorStatus {
     /** {@code kind: message [key=value, ...] (retriable)}. */
     static String describe(BrickException error) {
         StringBuilder text = new StringBuilder(error.kind()).append(": ").append(error.getMessage());
-        if (!error.evidence().isEmpty()) {
+        // invalid input's evidence (key, reason) is its message already
+        if (!error.evidence().isEmpty() && !(error instanceof InvalidInputException)) {
             text.append(" [").append(error.evidence().entrySet().stream()
                     .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", ")))
                     .append(']');
