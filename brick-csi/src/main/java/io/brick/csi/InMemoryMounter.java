@@ -46,6 +46,20 @@ public final class InMemoryMounter implements Mounter {
         return this;
     }
 
+    /**
+     * Forgets every device's content and the devices formatted (a test sharing one mounter between scenarios, where
+     * the simulated host reuses device names once volumes are gone).
+     *
+     * @throws IllegalStateException when something is still mounted
+     */
+    public synchronized void reset() {
+        if (!mounts.isEmpty()) {
+            throw new IllegalStateException("still mounted: " + mounts.keySet());
+        }
+        contents.clear();
+        formatted.clear();
+    }
+
     /** What is mounted at {@code target}, if anything. */
     public synchronized Optional<Mount> mountAt(Path target) {
         return Optional.ofNullable(mounts.get(key(target)));

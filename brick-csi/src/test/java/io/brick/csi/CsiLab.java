@@ -134,6 +134,13 @@ final class CsiLab implements AutoCloseable {
                 .formatted(CHAP_PORTAL, CHAP_IQN, CHAP_USER, password);
     }
 
+    static VolumeCapability mount(String fsType, String... flags) {
+        return VolumeCapability.newBuilder().setMount(VolumeCapability.MountVolume.newBuilder().setFsType(fsType)
+                        .addAllMountFlags(List.of(flags)))
+                .setAccessMode(VolumeCapability.AccessMode.newBuilder()
+                        .setMode(VolumeCapability.AccessMode.Mode.SINGLE_NODE_WRITER)).build();
+    }
+
     /** A block stage of LUN {@code lun} as volume {@code volumeId}, its connection_info in publish_context. */
     NodeStageVolumeRequest.Builder stageBlock(String volumeId, int lun) throws Exception {
         return NodeStageVolumeRequest.newBuilder().setVolumeId(volumeId)
@@ -185,6 +192,7 @@ final class CsiLab implements AutoCloseable {
             store.delete(volume.volumeId());
         }
         processLocks.set(ProcessLocks.none());
+        mounter.reset();
         return left;
     }
 

@@ -221,6 +221,61 @@ class CsiNodeServiceTest {
     }
 
     @Test
+    void a_mount_volume_gets_a_file_system_only_once_is_mounted_at_staging_and_bound_at_the_target() throws Exception {
+        Path staging = lab.stagingPath("vol-m");
+        NodeStageVolumeRequest stage = lab.stageBlock("vol-m", 1).setVolumeCapability(CsiLab.mount("", "noatime")).build();
+        Path target = Files.createDirectories(dir.resolve("pods/pod-m/volumes")).resolve("vol-m");
+        NodePublishVolumeRequest publish = NodePublishVolumeRequest.newBuilder().setVolumeId("vol-m")
+                .setStagingTargetPath(staging.toString()).setTargetPath(target.toString())
+                .setVolumeCapability(CsiLab.mount("", "noatime")).setReadonly(true).build();
+
+        lab.node.nodeStageVolume(stage);
+        lab.node.nodeStageVolume(stage);
+        lab.node.nodePublishVolume(publish);
+
+        assertThat(lab.mounter.formatted()).as("ext4 by default, made once").containsExactly("/dev/dm-0");
+        assertThat(lab.mounter.mountAt(staging))
+                .contains(new InMemoryMounter.Mount("/dev/dm-0", "ext4", List.of("noatime"), false));
+        assertThat(Files.isDirectory(target)).isTrue();
+        assertThat(lab.mounter.mountAt(target))
+                .contains(new InMemoryMounter.Mount(staging.toString(), "bind", List.of(), true));
+        assertThat(code(() -> lab.node.nodePublishVolume(publish.toBuilder().setVolumeCapability(CsiLab.block()).build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+
+        lab.node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId("vol-m")
+                .setTargetPath(target.toString()).build());
+        lab.node.nodeUnstageVolume(lab.unstage("vol-m"));
+
+        assertThat(target).doesNotExist();
+        assertThat(lab.mounter.mounts()).isEmpty();
+        assertThat(lab.stateFiles()).isEmpty();
+    }
+
+    @Test
+    void a_device_holding_a_partition_table_or_another_file_system_is_never_formatted() throws Exception {
+        lab.mounter.holds("/dev/dm-0", new Mounter.Content("gpt", true));
+
+        Status table = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-p", 1)
+                .setVolumeCapability(CsiLab.mount("ext4")).build()));
+
+        assertThat(table.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(table.getDescription()).contains("gpt partition table").contains("never formats");
+        assertThat(lab.mounter.formatted()).isEmpty();
+        assertThat(lab.mounter.mounts()).isEmpty();
+        lab.node.nodeUnstageVolume(lab.unstage("vol-p"));
+
+        lab.mounter.reset();
+        lab.mounter.holds("/dev/dm-0", new Mounter.Content("xfs", false));
+        Status other = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-x", 1)
+                .setVolumeCapability(CsiLab.mount("ext4")).build()));
+
+        assertThat(other.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(other.getDescription()).contains("holds a xfs file system, not the ext4");
+        assertThat(lab.mounter.formatted()).isEmpty();
+        assertThat(lab.stateFiles()).as("connected, left staged for the unstage").hasSize(1);
+    }
+
+    @Test
     void publish_of_a_volume_not_staged_is_failed_precondition() throws Exception {
         Path target = Files.createDirectories(dir.resolve("pods")).resolve("vol-9");
 

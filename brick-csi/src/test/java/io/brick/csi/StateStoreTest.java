@@ -83,6 +83,6 @@ class StateStoreTest {
 
         assertThatThrownBy(() -> StateStore.open(link)).isInstanceOf(UnsafePathException.class);
         assertThatThrownBy(() -> StateStore.open(open)).isInstanceOf(UnsafePathException.class)
-                .hasMessageContaining("others may write");
+                .hasMessageContaining("writable by group or others");
     }
 }
