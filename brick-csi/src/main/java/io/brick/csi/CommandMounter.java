@@ -115,6 +115,34 @@ final class CommandMounter implements Mounter {
         run(Command.builder("mkfs." + type).args(mkfsArguments(type)).arg(device).timeout(FORMAT_TIMEOUT).build());
     }
 
+    @Override
+    public void resize(String device, String fsType, Path mountPoint) {
+        Command command = switch (fsType) {
+            // ext file systems grow online by device, xfs by its mount point
+            case "ext4", "ext3" -> Command.builder("resize2fs").arg(device).timeout(FORMAT_TIMEOUT).build();
+            case "xfs" -> Command.builder("xfs_growfs").arg(mountPoint.toString()).timeout(FORMAT_TIMEOUT).build();
+            default -> throw new IllegalArgumentException("brick-csi grows ext3, ext4 and xfs, not " + fsType);
+        };
+        run(command);
+    }
+
+    @Override
+    public Usage usage(Path mountPoint) {
+        // statfs through stat(1): fundamental block size, blocks, free blocks, blocks available, inodes, free inodes
+        String out = run(Command.builder("stat").args("--file-system", "--format=%S %b %f %a %c %d", mountPoint.toString())
+                .timeout(MOUNT_TIMEOUT).build()).stdout().strip();
+        String[] fields = out.split("\\s+");
+        if (fields.length != 6) {
+            throw new IllegalStateException("stat --file-system printed '" + out + "' for " + mountPoint);
+        }
+        long blockSize = Long.parseLong(fields[0]);
+        long blocks = Long.parseLong(fields[1]);
+        long free = Long.parseLong(fields[2]);
+        long available = Long.parseLong(fields[3]);
+        return new Usage(blocks * blockSize, available * blockSize, (blocks - free) * blockSize,
+                Long.parseLong(fields[4]), Long.parseLong(fields[5]));
+    }
+
     private static List<String> mkfsArguments(String type) {
         // quiet: mke2fs and mkfs.xfs both take -q
         return type.startsWith("ext") || type.equals("xfs") ? List.of("-q") : List.of();

@@ -23,6 +23,8 @@ public final class InMemoryMounter implements Mounter {
     private final Map<Path, Mount> mounts = new LinkedHashMap<>();
     private final Map<String, Content> contents = new HashMap<>();
     private final List<String> formatted = new ArrayList<>();
+    private final List<String> resized = new ArrayList<>();
+    private final Map<Path, Usage> usages = new HashMap<>();
 
     /**
      * One mount.
@@ -58,6 +60,19 @@ public final class InMemoryMounter implements Mounter {
         }
         contents.clear();
         formatted.clear();
+        resized.clear();
+        usages.clear();
+    }
+
+    /** The usage {@link #usage} reports for the file system mounted there. */
+    public synchronized InMemoryMounter usage(Path mountPoint, Usage usage) {
+        usages.put(key(mountPoint), requireNonNull(usage, "usage is null"));
+        return this;
+    }
+
+    /** The devices {@link #resize} grew, in order. */
+    public synchronized List<String> resized() {
+        return List.copyOf(resized);
     }
 
     /** What is mounted at {@code target}, if anything. */
@@ -116,6 +131,24 @@ public final class InMemoryMounter implements Mounter {
         }
         contents.put(device, new Content(fsType, false));
         formatted.add(device);
+    }
+
+    @Override
+    public synchronized void resize(String device, String fsType, Path mountPoint) {
+        Mount mount = mounts.get(key(mountPoint));
+        if (mount == null || !mount.source().equals(device) || !mount.fsType().equals(fsType)) {
+            throw new IllegalStateException("resize: " + device + " (" + fsType + ") is not mounted at " + mountPoint);
+        }
+        resized.add(device);
+    }
+
+    /** The usage given with {@link #usage(Path, Usage)}; an empty file system of 1 GiB when none was. */
+    @Override
+    public synchronized Usage usage(Path mountPoint) {
+        if (!mounts.containsKey(key(mountPoint))) {
+            throw new IllegalStateException("statfs: nothing is mounted at " + mountPoint);
+        }
+        return usages.getOrDefault(key(mountPoint), new Usage(1L << 30, 1L << 30, 0, 65_536, 65_536));
     }
 
     private void add(Path target, Mount mount) {

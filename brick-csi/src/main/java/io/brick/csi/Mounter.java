@@ -34,6 +34,24 @@ public interface Mounter {
     /** Makes a file system of {@code fsType} on the device; never called on a device that holds anything. */
     void format(String device, String fsType);
 
+    /** Grows the file system {@code fsType} on {@code device}, mounted at {@code mountPoint}, to the device's size. */
+    void resize(String device, String fsType, Path mountPoint);
+
+    /** The usage of the file system mounted at {@code mountPoint}, as statfs reports it. */
+    Usage usage(Path mountPoint);
+
+    /**
+     * A mounted file system's usage.
+     *
+     * @param totalBytes its size
+     * @param availableBytes what an unprivileged writer may still use
+     * @param usedBytes what is in use
+     * @param totalInodes its inodes
+     * @param freeInodes the inodes free
+     */
+    record Usage(long totalBytes, long availableBytes, long usedBytes, long totalInodes, long freeInodes) {
+    }
+
     /**
      * What blkid found on a device.
      *

@@ -19,6 +19,8 @@ import csi.v1.NodeUnpublishVolumeResponse;
 import csi.v1.NodeUnstageVolumeRequest;
 import csi.v1.NodeUnstageVolumeResponse;
 import csi.v1.VolumeCapability;
+import csi.v1.VolumeCondition;
+import csi.v1.VolumeUsage;
 import io.brick.core.error.BrickException;
 import io.brick.core.time.Clock;
 import io.grpc.Status;
@@ -113,15 +115,47 @@ final class NodeService extends NodeGrpc.NodeImplBase {
         });
     }
 
+    /** Read-only, so it does not hold the volume: the kubelet's periodic stats never make a stage ABORTED. */
     @Override
     public void nodeGetVolumeStats(NodeGetVolumeStatsRequest request,
                                    StreamObserver<NodeGetVolumeStatsResponse> responses) {
-        responses.onError(Status.UNIMPLEMENTED.withDescription("NodeGetVolumeStats is not implemented yet").asRuntimeException());
+        String volumeId = request.getVolumeId();
+        try {
+            if (volumeId.isEmpty()) {
+                throw CsiError.missing("volume_id");
+            }
+            NodeVolumes.Stats stats = volumes.stats(volumeId, requiredPath(request.getVolumePath(), "volume_path"));
+            NodeGetVolumeStatsResponse.Builder response = NodeGetVolumeStatsResponse.newBuilder()
+                    .setVolumeCondition(VolumeCondition.newBuilder().setAbnormal(stats.abnormal())
+                            .setMessage(stats.condition()));
+            if (stats.usage().isPresent()) {
+                Mounter.Usage usage = stats.usage().get();
+                response.addUsage(VolumeUsage.newBuilder().setUnit(VolumeUsage.Unit.BYTES).setTotal(usage.totalBytes())
+                        .setAvailable(usage.availableBytes()).setUsed(usage.usedBytes()));
+                response.addUsage(VolumeUsage.newBuilder().setUnit(VolumeUsage.Unit.INODES).setTotal(usage.totalInodes())
+                        .setAvailable(usage.freeInodes()).setUsed(usage.totalInodes() - usage.freeInodes()));
+            } else {
+                response.addUsage(VolumeUsage.newBuilder().setUnit(VolumeUsage.Unit.BYTES).setTotal(stats.sizeBytes()));
+            }
+            if (stats.abnormal()) {
+                log.warn("volume {}: {}", volumeId, stats.condition());
+            }
+            responses.onNext(response.build());
+            responses.onCompleted();
+        } catch (RuntimeException e) {
+            responses.onError(ErrorStatus.of(e, List.of()).asRuntimeException());
+        }
     }
 
     @Override
     public void nodeExpandVolume(NodeExpandVolumeRequest request, StreamObserver<NodeExpandVolumeResponse> responses) {
-        responses.onError(Status.UNIMPLEMENTED.withDescription("NodeExpandVolume is not implemented yet").asRuntimeException());
+        String volumeId = request.getVolumeId();
+        run("NodeExpandVolume", volumeId, List.copyOf(request.getSecretsMap().values()), responses, () -> {
+            requiredPath(request.getVolumePath(), "volume_path");
+            long size = volumes.expand(volumeId, request.getCapacityRange().getRequiredBytes());
+            return new Done<>(NodeExpandVolumeResponse.newBuilder().setCapacityBytes(size).build(),
+                    "extended to " + size + " bytes");
+        });
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.brick.core.bootstrap.Brick;
 import io.brick.core.connector.Connector;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.model.AttachedVolume;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.MultipathMap;
+import io.brick.core.port.TopologyProvider;
 import io.grpc.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +18,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -171,9 +176,80 @@ final class NodeVolumes {
         return mounted;
     }
 
-    /** The staged volume, if any (for stats and expand). */
-    Optional<StagedVolume> find(String volumeId) {
-        return store.read(volumeId);
+    /**
+     * NodeExpandVolume: brick's extend (rescan the paths, resize the map), then grow a mount volume's file system.
+     *
+     * @param requiredBytes the size the CO asks for; 0 when it names none
+     * @return the device's size after the extend
+     */
+    long expand(String volumeId, long requiredBytes) {
+        StagedVolume volume = staged(volumeId);
+        long size = brick.connector(volume.protocol()).extend(volume.properties());
+        if (requiredBytes > 0 && size < requiredBytes) {
+            throw new CsiError(Status.Code.OUT_OF_RANGE, "volume " + volumeId + " is " + size
+                    + " bytes after the rescan, less than the " + requiredBytes + " asked for: the storage has not grown it");
+        }
+        if (!volume.access().block()) {
+            mounter.resize(volume.device().orElseThrow().path().path(), volume.access().fsType(),
+                    Path.of(volume.stagingPath()));
+        }
+        return size;
+    }
+
+    /**
+     * What NodeGetVolumeStats reports.
+     *
+     * @param sizeBytes the device's size
+     * @param usage the file system's usage (a mount volume)
+     * @param abnormal whether something is wrong with the volume's paths
+     * @param condition what is wrong, or that all is well
+     */
+    record Stats(long sizeBytes, Optional<Mounter.Usage> usage, boolean abnormal, String condition) {
+    }
+
+    /**
+     * NodeGetVolumeStats: the size (block) or the file system's usage (mount), and the condition of the volume's paths
+     * as the kernel shows them: abnormal when its device is gone, a path is not running, or its map has no path.
+     */
+    Stats stats(String volumeId, Path volumePath) {
+        StagedVolume volume = staged(volumeId);
+        if (!volume.stagingPath().equals(volumePath.toString()) && !volume.publications().containsKey(volumePath.toString())) {
+            throw new CsiError(Status.Code.NOT_FOUND, "volume " + volumeId + " is neither staged nor published at "
+                    + volumePath);
+        }
+        TopologyProvider topology = brick.port(TopologyProvider.class);
+        AttachedVolume device = volume.device().orElseThrow();
+        Optional<MultipathMap> map = device.multipathId().flatMap(topology::multipathMapByWwid)
+                .or(() -> topology.multipathMap(device.path().name()));
+        long size;
+        List<String> problems = new ArrayList<>();
+        if (map.isPresent()) {
+            size = map.get().sizeBytes();
+            if (map.get().slaves().isEmpty()) {
+                problems.add("map " + map.get().kernelName() + " has no path");
+            }
+            for (String slave : map.get().slaves()) {
+                topology.device(slave).filter(path -> !path.state().usable()).ifPresent(path ->
+                        problems.add("path " + slave + " is " + path.state().kernelName()));
+            }
+        } else {
+            Optional<BlockDevice> single = topology.device(device.path().name());
+            size = single.map(BlockDevice::sizeBytes).orElse(0L);
+            if (single.isEmpty()) {
+                problems.add((device.multipath() ? "map " : "device ") + device.path() + " is gone");
+            } else if (!single.get().state().usable()) {
+                problems.add("device " + device.path() + " is " + single.get().state().kernelName());
+            }
+        }
+        Optional<Mounter.Usage> usage = volume.access().block() || problems.stream().anyMatch(p -> p.endsWith("gone"))
+                ? Optional.empty() : Optional.of(mounter.usage(volumePath));
+        String condition = problems.isEmpty() ? "every path of " + device.path() + " is running" : String.join("; ", problems);
+        return new Stats(size, usage, !problems.isEmpty(), condition);
+    }
+
+    private StagedVolume staged(String volumeId) {
+        return store.read(volumeId).filter(StagedVolume::staged).orElseThrow(() -> new CsiError(Status.Code.NOT_FOUND,
+                "volume " + volumeId + " is not staged on this node"));
     }
 
     private void mountIfNeeded(StagedVolume volume) {

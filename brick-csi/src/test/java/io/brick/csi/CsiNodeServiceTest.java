@@ -1,6 +1,11 @@
 package io.brick.csi;
 
+import csi.v1.CapacityRange;
 import csi.v1.GetPluginInfoRequest;
+import csi.v1.NodeExpandVolumeRequest;
+import csi.v1.NodeGetVolumeStatsRequest;
+import csi.v1.NodeGetVolumeStatsResponse;
+import csi.v1.VolumeUsage;
 import csi.v1.GetPluginInfoResponse;
 import csi.v1.NodeGetCapabilitiesRequest;
 import csi.v1.NodeGetInfoRequest;
@@ -273,6 +278,57 @@ class CsiNodeServiceTest {
         assertThat(other.getDescription()).contains("holds a xfs file system, not the ext4");
         assertThat(lab.mounter.formatted()).isEmpty();
         assertThat(lab.stateFiles()).as("connected, left staged for the unstage").hasSize(1);
+    }
+
+    @Test
+    void block_stats_give_the_size_and_turn_abnormal_when_a_path_goes_down() throws Exception {
+        lab.node.nodeStageVolume(lab.stageBlock("vol-s", 1).build());
+        NodeGetVolumeStatsRequest stats = NodeGetVolumeStatsRequest.newBuilder().setVolumeId("vol-s")
+                .setVolumePath(lab.stagingPath("vol-s").toString()).build();
+
+        NodeGetVolumeStatsResponse healthy = lab.node.nodeGetVolumeStats(stats);
+        lab.host.faults().pathDown("127.0.0.2:3260");
+        lab.host.settle();
+        NodeGetVolumeStatsResponse degraded = lab.node.nodeGetVolumeStats(stats);
+        lab.host.faults().pathUp("127.0.0.2:3260");
+        lab.host.settle();
+
+        assertThat(healthy.getUsageList()).containsExactly(VolumeUsage.newBuilder().setUnit(VolumeUsage.Unit.BYTES)
+                .setTotal(128L << 20).build());
+        assertThat(healthy.getVolumeCondition().getAbnormal()).as(healthy.getVolumeCondition().getMessage()).isFalse();
+        assertThat(degraded.getVolumeCondition().getAbnormal()).isTrue();
+        // the kernel blocks a path whose portal stopped answering, then takes it transport-offline
+        assertThat(degraded.getVolumeCondition().getMessage()).matches("path sd[a-z]+ is (blocked|transport-offline)");
+        assertThat(code(() -> lab.node.nodeGetVolumeStats(stats.toBuilder().setVolumeId("vol-unknown").build())))
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(code(() -> lab.node.nodeGetVolumeStats(stats.toBuilder().setVolumePath("/elsewhere").build())))
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(code(() -> lab.node.nodeGetVolumeStats(stats.toBuilder().clearVolumePath().build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void expand_rescans_to_the_new_size_and_grows_a_mount_volume_s_file_system() throws Exception {
+        Path staging = lab.stagingPath("vol-e");
+        lab.node.nodeStageVolume(lab.stageBlock("vol-e", 1).setVolumeCapability(CsiLab.mount("xfs")).build());
+        lab.mounter.usage(staging, new Mounter.Usage(100, 60, 40, 10, 7));
+        NodeExpandVolumeRequest expand = NodeExpandVolumeRequest.newBuilder().setVolumeId("vol-e")
+                .setVolumePath(staging.toString())
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(256L << 20)).build();
+
+        Status notGrown = failure(() -> lab.node.nodeExpandVolume(expand));
+        lab.host.storage().target(CsiLab.IQN).resizeLun(1, 256L << 20);
+        long size = lab.node.nodeExpandVolume(expand).getCapacityBytes();
+        NodeGetVolumeStatsResponse stats = lab.node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder()
+                .setVolumeId("vol-e").setVolumePath(staging.toString()).build());
+
+        assertThat(notGrown.getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
+        assertThat(size).isEqualTo(256L << 20);
+        assertThat(lab.mounter.resized()).containsExactly("/dev/dm-0");
+        assertThat(stats.getUsageList()).containsExactly(
+                VolumeUsage.newBuilder().setUnit(VolumeUsage.Unit.BYTES).setTotal(100).setAvailable(60).setUsed(40).build(),
+                VolumeUsage.newBuilder().setUnit(VolumeUsage.Unit.INODES).setTotal(10).setAvailable(7).setUsed(3).build());
+        lab.host.storage().target(CsiLab.IQN).resizeLun(1, 128L << 20);
     }
 
     @Test
