@@ -205,9 +205,14 @@ final class NodeService extends NodeGrpc.NodeImplBase {
             done = work.get();
         } catch (RuntimeException e) {
             Status status = ErrorStatus.of(e, secrets);
-            if (e instanceof CsiError || e instanceof BrickException) {
-                // expected conditions: the reason, no stack trace
-                log.info("{} {} failed after {} ms: {}: {}", rpc, volumeId, millis(start), status.getCode(),
+            if (e instanceof CsiError) {
+                // the spec's refusals: the CO retries or gives up, nothing for an operator
+                log.info("{} {} refused after {} ms: {}: {}", rpc, volumeId, millis(start), status.getCode(),
+                        status.getDescription());
+            } else if (e instanceof BrickException) {
+                // an expected condition of the host or the storage that an operator may have to act on: the reason,
+                // no stack trace
+                log.warn("{} {} failed after {} ms: {}: {}", rpc, volumeId, millis(start), status.getCode(),
                         status.getDescription());
             } else {
                 log.warn("{} {} failed after {} ms: {}", rpc, volumeId, millis(start),

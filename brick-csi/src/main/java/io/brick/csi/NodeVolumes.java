@@ -222,6 +222,7 @@ final class NodeVolumes {
         Optional<MultipathMap> map = device.multipathId().flatMap(topology::multipathMapByWwid)
                 .or(() -> topology.multipathMap(device.path().name()));
         long size;
+        boolean gone = false;
         List<String> problems = new ArrayList<>();
         if (map.isPresent()) {
             size = map.get().sizeBytes();
@@ -236,12 +237,14 @@ final class NodeVolumes {
             Optional<BlockDevice> single = topology.device(device.path().name());
             size = single.map(BlockDevice::sizeBytes).orElse(0L);
             if (single.isEmpty()) {
+                gone = true;
                 problems.add((device.multipath() ? "map " : "device ") + device.path() + " is gone");
             } else if (!single.get().state().usable()) {
                 problems.add("device " + device.path() + " is " + single.get().state().kernelName());
             }
         }
-        Optional<Mounter.Usage> usage = volume.access().block() || problems.stream().anyMatch(p -> p.endsWith("gone"))
+        // statfs on a file system whose device is gone may hang: no usage then
+        Optional<Mounter.Usage> usage = volume.access().block() || gone
                 ? Optional.empty() : Optional.of(mounter.usage(volumePath));
         String condition = problems.isEmpty() ? "every path of " + device.path() + " is running" : String.join("; ", problems);
         return new Stats(size, usage, !problems.isEmpty(), condition);

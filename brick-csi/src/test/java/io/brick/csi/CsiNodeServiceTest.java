@@ -441,6 +441,30 @@ class CsiNodeServiceTest {
     }
 
     @Test
+    void two_luns_of_one_target_are_staged_and_unstaged_in_parallel_sharing_its_sessions_safely() throws Exception {
+        long before = lab.logins();
+        ExecutorService calls = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> a = calls.submit(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-a", 0).build()));
+            Future<?> b = calls.submit(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-b", 1).build()));
+            a.get(60, TimeUnit.SECONDS);
+            b.get(60, TimeUnit.SECONDS);
+            assertThat(lab.stateFiles()).hasSize(2);
+            assertThat(lab.logins() - before).as("one session per portal, shared by both LUNs").isEqualTo(2);
+
+            Future<?> unstageA = calls.submit(() -> lab.node.nodeUnstageVolume(lab.unstage("vol-a")));
+            Future<?> unstageB = calls.submit(() -> lab.node.nodeUnstageVolume(lab.unstage("vol-b")));
+            unstageA.get(60, TimeUnit.SECONDS);
+            unstageB.get(60, TimeUnit.SECONDS);
+        } finally {
+            calls.shutdownNow();
+        }
+
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().sessionInUseEvents()).as("no logout under a LUN in use").isEmpty();
+    }
+
+    @Test
     void a_chap_password_is_in_no_error_message_and_not_at_rest_in_the_state_file() throws Exception {
         String wrong = "Wrong-Pa55word-91c2";
         String stageSecret = "node-stage-secret-5e1d";
