@@ -494,6 +494,37 @@ class CsiNodeServiceTest {
         assertThat(lab.stateFiles()).isEmpty();
     }
 
+    @Test
+    void a_state_file_whose_devices_are_gone_is_unstaged_and_forgotten() throws Exception {
+        lab.node.nodeStageVolume(lab.stageBlock("vol-g", 1).build());
+        StagedVolume staged = StateStore.open(lab.stateDir).read("vol-g").orElseThrow();
+        // an operator detached the volume behind the plugin's back
+        lab.brick.connector(staged.protocol()).disconnect(staged.properties(), staged.device(),
+                io.brick.core.connector.DisconnectOptions.SAFE);
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+
+        NodeGetVolumeStatsResponse stats = lab.node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder()
+                .setVolumeId("vol-g").setVolumePath(lab.stagingPath("vol-g").toString()).build());
+        lab.node.nodeUnstageVolume(lab.unstage("vol-g"));
+
+        assertThat(stats.getVolumeCondition().getAbnormal()).isTrue();
+        assertThat(stats.getVolumeCondition().getMessage()).isEqualTo("map /dev/dm-0 is gone");
+        assertThat(lab.stateFiles()).isEmpty();
+    }
+
+    @Test
+    void an_unstage_of_a_stage_an_earlier_run_left_unfinished_disconnects_what_it_made() throws Exception {
+        VolumeSource source = VolumeSource.from(Map.of(VolumeSource.CONNECTION_INFO_KEY, CsiLab.connectionInfo(1)), Map.of());
+        StateStore.open(lab.stateDir).write(StagedVolume.staging("vol-u", lab.stagingPath("vol-u").toString(), source,
+                StagedVolume.Access.BLOCK));
+        lab.brick.connector(source.protocol()).connect(source.properties());
+
+        lab.node.nodeUnstageVolume(lab.unstage("vol-u"));
+
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+    }
+
     static Status.Code code(ThrowingCall call) {
         return failure(call).getCode();
     }
