@@ -465,10 +465,36 @@ class CsiNodeServiceTest {
     }
 
     @Test
-    void a_chap_password_is_in_no_error_message_and_not_at_rest_in_the_state_file() throws Exception {
+    void a_chap_password_is_in_no_error_message_no_log_line_and_not_at_rest_in_the_state_file() throws Exception {
         String wrong = "Wrong-Pa55word-91c2";
         String stageSecret = "node-stage-secret-5e1d";
+        // every logger at DEBUG while the CHAP volume is staged, refused and unstaged
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        ch.qos.logback.classic.Level level = root.getLevel();
+        root.addAppender(logs);
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            chapScenario(wrong, stageSecret);
+            org.slf4j.LoggerFactory.getLogger(CsiNodeServiceTest.class).debug("planted {}", "Planted-Pa55-0000");
+        } finally {
+            root.setLevel(level);
+            root.detachAppender(logs);
+        }
 
+        List<String> lines = logs.list.stream().map(event -> event.getFormattedMessage()
+                + (event.getThrowableProxy() == null ? "" : " " + event.getThrowableProxy().getMessage())).toList();
+        assertThat(lines).as("the scan finds a planted secret").anyMatch(line -> line.contains("Planted-Pa55-0000"));
+        assertThat(lines).as("brick-csi logged its RPCs").anyMatch(line -> line.contains("NodeStageVolume vol-chap"));
+        for (String secret : List.of(wrong, stageSecret, CsiLab.CHAP_PASSWORD, "Other-Pa55word-0b7e")) {
+            assertThat(lines).as("log lines holding %s", secret).noneMatch(line -> line.contains(secret));
+        }
+    }
+
+    private void chapScenario(String wrong, String stageSecret) throws Exception {
         Status failed = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-chap", 0).clearPublishContext()
                 .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, CsiLab.chapConnectionInfo(wrong))
                 .putSecrets("password", stageSecret).build()));
