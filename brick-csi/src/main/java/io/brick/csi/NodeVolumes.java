@@ -63,12 +63,13 @@ final class NodeVolumes {
                         + " connection properties " + volume.properties().toMaskedJson()
                         + "; this stage asks for something else: unstage it first");
             }
-            if (volume.staged()) {
+            if (volume.staged() && present(volume.device().orElseThrow())) {
                 mountIfNeeded(volume);
                 return StageOutcome.ALREADY_STAGED;
             }
-            // a stage that an earlier run of the plugin began and did not finish: connect again (the connect
-            // finds the sessions and devices it made, logs in nowhere twice)
+            // a stage that an earlier run of the plugin began and did not finish, or one whose device is gone (the
+            // node rebooted, someone detached it): connect again (the connect finds the sessions and devices that
+            // are there and logs in nowhere twice)
         } else {
             volume = StagedVolume.staging(volumeId, stagingPath.toString(), source, access);
             store.write(volume);
@@ -248,6 +249,13 @@ final class NodeVolumes {
                 ? Optional.empty() : Optional.of(mounter.usage(volumePath));
         String condition = problems.isEmpty() ? "every path of " + device.path() + " is running" : String.join("; ", problems);
         return new Stats(size, usage, !problems.isEmpty(), condition);
+    }
+
+    /** Whether the device a connect returned is still there: its map by WWID, or its kernel device. */
+    private boolean present(AttachedVolume device) {
+        TopologyProvider topology = brick.port(TopologyProvider.class);
+        return device.multipathId().map(wwid -> topology.multipathMapByWwid(wwid).isPresent())
+                .orElseGet(() -> topology.blockDeviceExists(device.path().name()));
     }
 
     private StagedVolume staged(String volumeId) {

@@ -39,7 +39,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.brick.csi.CsiLab.LUN1;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Identity and Node services through a real gRPC client on a Unix socket, over the simulated host. The tests share
@@ -536,6 +535,22 @@ class CsiNodeServiceTest {
         assertThat(stats.getVolumeCondition().getAbnormal()).isTrue();
         assertThat(stats.getVolumeCondition().getMessage()).isEqualTo("map /dev/dm-0 is gone");
         assertThat(lab.stateFiles()).isEmpty();
+    }
+
+    @Test
+    void a_stage_of_a_staged_volume_whose_device_is_gone_connects_it_again() throws Exception {
+        lab.node.nodeStageVolume(lab.stageBlock("vol-r", 1).build());
+        StagedVolume staged = StateStore.open(lab.stateDir).read("vol-r").orElseThrow();
+        // the node rebooted: the state file is there, the sessions and the map are not
+        lab.brick.connector(staged.protocol()).disconnect(staged.properties(), staged.device(),
+                io.brick.core.connector.DisconnectOptions.SAFE);
+        long before = lab.logins();
+
+        lab.node.nodeStageVolume(lab.stageBlock("vol-r", 1).build());
+
+        assertThat(lab.logins() - before).as("logged in again").isEqualTo(2);
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("the volume is attached again").isFalse();
+        assertThat(StateStore.open(lab.stateDir).read("vol-r").orElseThrow().device()).isPresent();
     }
 
     @Test
