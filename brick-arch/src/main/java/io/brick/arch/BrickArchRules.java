@@ -76,6 +76,9 @@ public final class BrickArchRules {
     private static final String BOOTSTRAP = "io.brick.core.bootstrap..";
     private static final String TESTKIT = "io.brick.testkit..";
     private static final String CLI = "io.brick.cli..";
+    private static final String CSI = "io.brick.csi..";
+    /** brick-csi's launcher: a command like the CLI, it prints its usage errors before any logging is set up. */
+    private static final String CSI_LAUNCHER = "io.brick.csi.CsiMain";
     private static final String SYSFS = "io.brick.sysfs..";
     private static final String EXEC = "io.brick.exec..";
     private static final String TIME = "io.brick.core.time..";
@@ -83,7 +86,7 @@ public final class BrickArchRules {
     private static final String COMMONS_EXEC = "org.apache.commons.exec..";
     private static final String NIO_FILE = "java.nio.file..";
     private static final String[] TRANSPORTS_ADAPTERS_AND_CLI = {
-        "io.brick.iscsi..", "io.brick.fc..", "io.brick.nvme..", SYSFS, "io.brick.multipath..", EXEC, CLI
+        "io.brick.iscsi..", "io.brick.fc..", "io.brick.nvme..", SYSFS, "io.brick.multipath..", EXEC, CLI, CSI
     };
 
     private static final Class<?>[] FILE_CLASSES = {
@@ -142,13 +145,13 @@ public final class BrickArchRules {
             .allowEmptyShould(true);
 
     /**
-     * Rule 2: only brick-sysfs, the testkit and the CLI use {@code java.nio.file} or {@code java.io.File*} for the
-     * host's files. brick-exec is the one other place: it reads {@code /proc/<pid>/stat} of the processes it started
+     * Rule 2: only brick-sysfs, the testkit, the CLI and the CSI node plugin (its socket, its state files, the CO's
+     * target paths) use {@code java.nio.file} or {@code java.io.File*} for the host's files. brick-exec is the one other place: it reads {@code /proc/<pid>/stat} of the processes it started
      * (to tell a reaped-or-zombie child from a live one when it ends a process tree) and hands commons-exec the
      * {@code File}-typed arguments its API takes; it never reads {@code /sys}, {@code /dev} or {@code /etc}.
      */
     public static final ArchRule FILE_ACCESS_CONFINED = noClasses()
-            .that().resideOutsideOfPackages(SYSFS, EXEC, TESTKIT, CLI)
+            .that().resideOutsideOfPackages(SYSFS, EXEC, TESTKIT, CLI, CSI)
             .should().dependOnClassesThat(FILE_ACCESS)
             .because("brick-sysfs is the only code that touches /sys, /dev and /etc, through one HostRoot "
                     + "(brick-exec may read /proc about its own child processes)")
@@ -164,7 +167,7 @@ public final class BrickArchRules {
             .allowEmptyShould(true);
 
     /**
-     * Rule 4: no adapter module depends on another adapter, on the testkit or on the CLI; adapters meet only through
+     * Rule 4: no adapter module depends on another adapter, on the testkit, on the CLI or on the CSI plugin; adapters meet only through
      * brick-core's ports.
      */
     public static final ArchRule ADAPTERS_ARE_INDEPENDENT = adaptersAreIndependent();
@@ -205,9 +208,12 @@ public final class BrickArchRules {
             .because("brick logs through slf4j-api only")
             .allowEmptyShould(true);
 
-    /** Rule 7c: no {@code System.out} / {@code System.err} / {@code printStackTrace()} outside the CLI. */
+    /**
+     * Rule 7c: no {@code System.out} / {@code System.err} / {@code printStackTrace()} outside the CLI and brick-csi's
+     * launcher ({@code io.brick.csi.CsiMain}, which prints its usage errors).
+     */
     public static final ArchRule NO_STANDARD_STREAMS = noClasses()
-            .that().resideOutsideOfPackage(CLI)
+            .that().resideOutsideOfPackage(CLI).and().doNotHaveFullyQualifiedName(CSI_LAUNCHER)
             .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
             .because("a library logs; only the brick command writes to the console")
             .allowEmptyShould(true);
@@ -226,8 +232,9 @@ public final class BrickArchRules {
      * Rule 9: brick-core names no transport and depends on none: no class of {@code io.brick.core..} has a simple name
      * containing {@code Iscsi}, {@code Iqn}, {@code Portal}, {@code Session}, {@code Nvme} or {@code Nqn}, or the word
      * {@code Fc} ({@code Fc} followed by a capital letter or at the end: {@code FcHost}); and no class of it, its
-     * bootstrap included, depends on a transport, an adapter or the CLI ({@code io.brick.iscsi..}, {@code .fc..},
-     * {@code .nvme..}, {@code .sysfs..}, {@code .multipath..}, {@code .exec..}, {@code .cli..}). A transport's values,
+     * bootstrap included, depends on a transport, an adapter, the CLI or the CSI plugin ({@code io.brick.iscsi..},
+     * {@code .fc..}, {@code .nvme..}, {@code .sysfs..}, {@code .multipath..}, {@code .exec..}, {@code .cli..},
+     * {@code .csi..}). A transport's values,
      * sessions and readers live in its own module (DESIGN.md §2).
      */
     public static final ArchRule CORE_NAMES_NO_TRANSPORT = CompositeArchRule.of(classes()
@@ -316,6 +323,7 @@ public final class BrickArchRules {
             }
             forbidden.add(TESTKIT);
             forbidden.add(CLI);
+            forbidden.add(CSI);
             rules.add(noClasses().that().resideInAPackage(adapter + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(new String[0]))
                     .because("adapters meet only through brick-core's ports (DESIGN.md §2)")
@@ -326,7 +334,7 @@ public final class BrickArchRules {
             composite = composite.and(rule);
         }
         return composite.as("no adapter module (exec, sysfs, iscsi, fc, multipath) depends on another, "
-                + "on the testkit or on the CLI").allowEmptyShould(true);
+                + "on the testkit, on the CLI or on the CSI plugin").allowEmptyShould(true);
     }
 
     private static String[] packagesWithSubpackages(List<String> packages) {

@@ -1,0 +1,149 @@
+package io.brick.csi;
+
+import io.brick.core.bootstrap.Brick;
+import io.brick.core.model.Protocol;
+import io.brick.core.time.Clock;
+import io.grpc.BindableService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * brick's CSI node plugin, assembled: the Identity and Node services over one brick runtime, a state directory and a
+ * {@link Mounter}. {@link #serve} puts them on a Unix socket.
+ * <pre>{@code
+ * try (Brick brick = Brick.builder().plugins(...).build();
+ *      CsiServer server = CsiDriver.builder(brick).nodeId("node-1").stateDirectory(dir)
+ *              .mounter(Mounter.commands(runner, Path.of("/proc/self/mountinfo"))).build()
+ *              .serve(CsiEndpoint.parse("unix:///csi/csi.sock"))) {
+ *     server.awaitTermination();
+ * }
+ * }</pre>
+ * The runtime stays the caller's: closing the server does not close it.
+ */
+public final class CsiDriver {
+    /** The plugin's name, as GetPluginInfo reports it and a CSIDriver object names it. */
+    public static final String NAME = "io.brick.csi";
+    private static final Logger log = LoggerFactory.getLogger(CsiDriver.class);
+
+    private final IdentityService identity;
+    private final NodeService node;
+
+    private CsiDriver(Builder builder) {
+        Brick brick = builder.brick;
+        NodeVolumes volumes = new NodeVolumes(brick, StateStore.open(builder.stateDirectory), builder.mounter);
+        this.identity = new IdentityService(NAME, version(), manifest(brick), () -> !brick.protocols().isEmpty());
+        this.node = new NodeService(volumes, builder.nodeId, brick.port(Clock.class));
+    }
+
+    /** Starts describing a driver over {@code brick}. */
+    public static Builder builder(Brick brick) {
+        return new Builder(brick);
+    }
+
+    /** The gRPC services: Identity and Node. */
+    public List<BindableService> services() {
+        return List.of(identity, node);
+    }
+
+    /** Serves the services on the endpoint. */
+    public CsiServer serve(CsiEndpoint endpoint) {
+        return CsiServer.start(endpoint, services());
+    }
+
+    /** brick-csi's version, from the build. */
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = CsiDriver.class.getResourceAsStream("brick-csi.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read brick-csi.properties", e);
+        }
+        return properties.getProperty("version", "unknown");
+    }
+
+    /**
+     * What a storage side needs to know about this node, per installed protocol: each connector's connector
+     * properties (the initiator IQN, the FC WWPNs, ...) as {@code brick.io/<protocol>.<key>}, lists joined with
+     * commas. A protocol whose properties cannot be read now (no initiator name yet) is left out, with a WARN.
+     */
+    static Map<String, String> manifest(Brick brick) {
+        Map<String, String> manifest = new TreeMap<>();
+        for (Protocol protocol : brick.protocols()) {
+            Map<String, Object> properties;
+            try {
+                properties = brick.connector(protocol).connectorProperties();
+            } catch (RuntimeException e) {
+                log.warn("the connector properties of {} cannot be read: {}", protocol, e.getMessage());
+                continue;
+            }
+            String prefix = "brick.io/" + protocol.name().toLowerCase(Locale.ROOT) + ".";
+            properties.forEach((key, value) -> {
+                if (value instanceof Collection<?> list) {
+                    manifest.put(prefix + key, list.stream().map(String::valueOf).collect(Collectors.joining(",")));
+                } else if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                    manifest.put(prefix + key, String.valueOf(value));
+                }
+            });
+        }
+        return manifest;
+    }
+
+    /** Describes a driver. Not thread-safe. */
+    public static final class Builder {
+        private final Brick brick;
+        private String nodeId;
+        private Path stateDirectory;
+        private Mounter mounter;
+
+        private Builder(Brick brick) {
+            this.brick = requireNonNull(brick, "brick is null");
+        }
+
+        /** The node's ID, as NodeGetInfo reports it (the Kubernetes node name). Required. */
+        public Builder nodeId(String value) {
+            this.nodeId = requireNonNull(value, "nodeId is null");
+            return this;
+        }
+
+        /** Where the state of staged volumes is kept (made {@code 0700} when missing). Required. */
+        public Builder stateDirectory(Path value) {
+            this.stateDirectory = requireNonNull(value, "stateDirectory is null");
+            return this;
+        }
+
+        /** The mount table and file-system tools. Required. */
+        public Builder mounter(Mounter value) {
+            this.mounter = requireNonNull(value, "mounter is null");
+            return this;
+        }
+
+        /** Builds the driver; opens (or makes) the state directory. */
+        public CsiDriver build() {
+            if (nodeId == null || nodeId.isBlank()) {
+                throw new IllegalStateException("a node ID is required");
+            }
+            if (nodeId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256) {
+                throw new IllegalStateException("the node ID is longer than the spec's 256 bytes");
+            }
+            requireNonNull(stateDirectory, "a state directory is required");
+            requireNonNull(mounter, "a mounter is required");
+            return new CsiDriver(this);
+        }
+    }
+}
