@@ -16,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -126,20 +125,7 @@ final class FileProcessLocks implements ProcessLocks {
     /** The lock directory's real path once it is known to be brick's own; created (0700) when missing. */
     private Path ensureDirectory() {
         try {
-            if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-                Path parent = directory.getParent();
-                if (parent != null && Files.isDirectory(parent)) {
-                    SafeFiles.checkTrustedDirectory(parent, "the lock directory's parent");
-                }
-                try {
-                    Files.createDirectories(directory,
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                    log.debug("created lock directory {}", directory);
-                } catch (FileAlreadyExistsException e) {
-                    log.debug("lock directory {} appeared meanwhile", directory);
-                }
-            }
-            return SafeFiles.checkOwnedDirectory(directory, "the lock directory", FIX_DIRECTORY.formatted(directory));
+            return SafeFiles.ensureOwnedDirectory(directory, "the lock directory", FIX_DIRECTORY.formatted(directory));
         } catch (IOException e) {
             throw new HostStateException("cannot create or check the lock directory " + directory + ": "
                     + HostFiles.reason(e), true, HostFiles.evidence(directory, e), e);

@@ -14,13 +14,11 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -140,23 +138,6 @@ final class FileWwidRecords implements WwidRecords {
 
     /** The records' directory, brick's own; it and {@code /var/lib/brick} are created (0700) when missing. */
     private Path ensureDirectory() throws IOException {
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            Path state = directory.getParent();
-            Path existing = state;
-            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-                existing = existing.getParent();
-            }
-            if (existing != null) {
-                SafeFiles.checkTrustedDirectory(existing, "the parent of brick's state directory");
-            }
-            try {
-                Files.createDirectories(directory,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                log.debug("created {}", directory);
-            } catch (FileAlreadyExistsException e) {
-                log.debug("{} appeared meanwhile", directory);
-            }
-        }
-        return SafeFiles.checkOwnedDirectory(directory, "brick's WWID records", FIX.formatted(directory));
+        return SafeFiles.ensureOwnedDirectory(directory, "brick's WWID records", FIX.formatted(directory));
     }
 }

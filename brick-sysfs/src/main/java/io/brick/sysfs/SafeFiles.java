@@ -1,16 +1,20 @@
 package io.brick.sysfs;
 
 import io.brick.core.error.UnsafePathException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -45,6 +49,8 @@ import static java.util.Objects.requireNonNull;
  * caller to report as it reports any other. The checks read the {@code unix} file attributes of Linux's JDK file system provider.
  */
 public final class SafeFiles {
+    private static final Logger log = LoggerFactory.getLogger(SafeFiles.class);
+    private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final int GROUP_OR_OTHERS_WRITE = 0022;
     private static final int STICKY = 01000;
     private static final int ROOT = 0;
@@ -116,6 +122,34 @@ public final class SafeFiles {
                     + ": writable by group or others (owner " + found.owner() + ")", found.evidence(), fix);
         }
         return real;
+    }
+
+    /**
+     * Brick's own directory, created (mode 0700, with any missing parent) when it does not exist, after checking that
+     * the nearest directory that does exist is trusted ({@link #checkTrustedDirectory}); then checked as
+     * {@link #checkOwnedDirectory} does. Returns its real path. Two processes creating it at once both succeed.
+     *
+     * @param what what the directory is for ("the lock directory")
+     * @param fix  how an operator fixes a refusal, a sentence
+     */
+    public static Path ensureOwnedDirectory(Path directory, String what, String fix) throws IOException {
+        requireNonNull(directory, "directory is null");
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            Path existing = directory.toAbsolutePath().normalize().getParent();
+            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+                existing = existing.getParent();
+            }
+            if (existing != null) {
+                checkTrustedDirectory(existing, "the parent of " + what);
+            }
+            try {
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PRIVATE_DIRECTORY));
+                log.debug("created {} {}", what, directory);
+            } catch (FileAlreadyExistsException e) {
+                log.debug("{} {} appeared meanwhile", what, directory);
+            }
+        }
+        return checkOwnedDirectory(directory, what, fix);
     }
 
     /**

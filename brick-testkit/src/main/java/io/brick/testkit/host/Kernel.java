@@ -335,14 +335,18 @@ final class Kernel {
     /** Adds a WWID to multipath's wwids file (the set and {@code etc/multipath/wwids}); whether it was not there. */
     boolean rememberWwid(String wwid) {
         boolean added = wwidsFile.add(wwid);
-        writeWwidsFile();
+        if (added) { // multipath rewrites the file only when it changes it
+            writeWwidsFile();
+        }
         return added;
     }
 
     /** Removes a WWID from the wwids file; whether it was there. */
     boolean forgetWwid(String wwid) {
         boolean removed = wwidsFile.remove(wwid);
-        writeWwidsFile();
+        if (removed) {
+            writeWwidsFile();
+        }
         return removed;
     }
 
