@@ -116,17 +116,13 @@ public final class IscsiSessionReader {
      */
     public List<IscsiSession> sessions(Iqn target) {
         requireNonNull(target, "target is null");
-        Set<Integer> listed = new HashSet<>();
+        int[] listed = {0};
         Predicate<String> worthReading = name -> {
-            Matcher matcher = SESSION.matcher(name);
-            if (!matcher.matches()) {
-                return false;
+            int sessionId = kernelSessionId(name);
+            if (sessionId < 0) {
+                return SESSION.matcher(name).matches(); // not a name the kernel makes: never remembered, always read
             }
-            int sessionId = Integer.parseInt(matcher.group(1));
-            if (!name.equals("session" + sessionId)) {
-                return true; // not a name the kernel makes: never remembered, always read
-            }
-            listed.add(sessionId);
+            listed[0]++;
             String known = targetNames.get(sessionId);
             return known == null || known.equalsIgnoreCase(target.value());
         };
@@ -137,7 +133,9 @@ public final class IscsiSessionReader {
                         .filter(session -> session.targetName().matches(target)).ifPresent(sessions::add);
             }
         }
-        targetNames.keySet().retainAll(listed); // a session gone is forgotten (its id never comes back)
+        if (targetNames.size() > listed[0]) {
+            forgetGone(); // a session went away: its id never comes back, only its memory is freed
+        }
         sessions.sort(Comparator.comparingInt(IscsiSession::sessionId));
         return List.copyOf(sessions);
     }
@@ -167,12 +165,40 @@ public final class IscsiSessionReader {
 
     /** N of {@code sessionN} as the kernel names it ({@code session01} is not such a name). */
     private static Optional<Integer> canonicalId(String name) {
-        Matcher matcher = SESSION.matcher(name);
-        if (!matcher.matches()) {
-            return Optional.empty();
+        int sessionId = kernelSessionId(name);
+        return sessionId < 0 ? Optional.empty() : Optional.of(sessionId);
+    }
+
+    /**
+     * N of {@code sessionN} as the kernel names it (at most 9 digits, no leading zero), else -1: what a lookup does
+     * once per session on the host, so without a pattern or a new string.
+     */
+    private static int kernelSessionId(String name) {
+        int length = name.length();
+        if (length < 8 || length > 16 || !name.startsWith("session") || (name.charAt(7) == '0' && length > 8)) {
+            return -1;
         }
-        int sessionId = Integer.parseInt(matcher.group(1));
-        return name.equals("session" + sessionId) ? Optional.of(sessionId) : Optional.empty();
+        int value = 0;
+        for (int index = 7; index < length; index++) {
+            char digit = name.charAt(index);
+            if (digit < '0' || digit > '9') {
+                return -1;
+            }
+            value = value * 10 + (digit - '0');
+        }
+        return value;
+    }
+
+    /** Forgets the target names of sessions no longer listed. */
+    private void forgetGone() {
+        Set<Integer> present = new HashSet<>();
+        for (String name : sysfs.list(CLASS)) {
+            int sessionId = kernelSessionId(name);
+            if (sessionId >= 0) {
+                present.add(sessionId);
+            }
+        }
+        targetNames.keySet().retainAll(present);
     }
 
     /** The session {@code sessionN}, if it exists. */

@@ -191,9 +191,10 @@ final class HostFiles {
     }
 
     /**
-     * The real directories at most {@value #SKELETON_DEPTH} names below the real {@code /sys} that a walk found
-     * ({@code block}, {@code devices/virtual/block}, {@code class/iscsi_session}, {@code bus/scsi/devices}): the
-     * skeleton the kernel makes at boot and never replaces with a link, so a walk need not {@code lstat} them again
+     * The real directories at most {@value #SKELETON_DEPTH} names below the real {@code /sys}, with no digit in their
+     * names, that a walk found ({@code block}, {@code devices/virtual/block}, {@code class/iscsi_session},
+     * {@code bus/scsi/devices}): the skeleton the kernel makes at boot and never replaces with a link (a kernel object,
+     * {@code devices/platform/host3}, comes and goes and is numbered), so a walk need not {@code lstat} them again
      * (a holder map's walk from {@code block/dm-N} to {@code devices/virtual/block/dm-N} costs 3 system calls instead
      * of 7). Kernel objects (a device, a session, a map) are deeper or are links and are checked on every walk. A
      * skeleton directory that goes away makes the reads under it fail, as before. At most {@value #SKELETON_MAX}.
@@ -205,7 +206,8 @@ final class HostFiles {
     private void remember(Path directory) {
         Path top = sysReal;
         if (top != null && directory.startsWith(top) && skeleton.size() < SKELETON_MAX
-                && directory.getNameCount() - top.getNameCount() <= SKELETON_DEPTH) {
+                && directory.getNameCount() - top.getNameCount() <= SKELETON_DEPTH
+                && top.relativize(directory).toString().chars().noneMatch(Character::isDigit)) {
             skeleton.add(directory);
         }
     }
