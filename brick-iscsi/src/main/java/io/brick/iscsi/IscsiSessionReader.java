@@ -15,9 +15,13 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +60,14 @@ public final class IscsiSessionReader {
 
     private final SysfsAccess sysfs;
     private final TopologyProvider topology;
+    /**
+     * The {@code targetname} of each session id seen, while the session is listed. Safe to remember for as long as
+     * this reader lives (one brick runtime, never longer than the host's boot): the kernel gives every new session a
+     * new id ({@code iscsi_add_session}: {@code sid = atomic_add_return(1, &iscsi_session_nr)}, never reused until
+     * reboot) and a session keeps its target for its whole life (iscsid sets it at login, to the node's name). Only a
+     * name the kernel has set is remembered; an id no longer listed is forgotten.
+     */
+    private final Map<Integer, String> targetNames = new ConcurrentHashMap<>();
 
     /**
      * @param sysfs the host's sysfs
@@ -97,34 +109,96 @@ public final class IscsiSessionReader {
 
     /**
      * The sessions to one target ({@link Iqn#matches}: IQNs compare case-insensitively), logged in or not, sorted by
-     * id: each session's {@code targetname} is read, and the whole session only where it names the target, so on a
-     * host with many sessions a lookup by target costs one small read per other session instead of a dozen.
+     * id. {@code class/iscsi_session} is listed once; a session's {@code targetname} is read the first time its id is
+     * listed and remembered ({@link #targetNames}), and the whole session is read only where the name is the target's.
+     * So a lookup by target costs one listing plus the reads of the target's sessions and of sessions new since the
+     * last lookup, however many other sessions the host has.
      */
     public List<IscsiSession> sessions(Iqn target) {
         requireNonNull(target, "target is null");
+        int[] listed = {0};
+        Predicate<String> worthReading = name -> {
+            int sessionId = kernelSessionId(name);
+            if (sessionId < 0) {
+                return SESSION.matcher(name).matches(); // not a name the kernel makes: never remembered, always read
+            }
+            listed[0]++;
+            String known = targetNames.get(sessionId);
+            return known == null || known.equalsIgnoreCase(target.value());
+        };
         List<IscsiSession> sessions = new ArrayList<>();
-        for (SysfsAccess.Entry entry : sysfs.entries(CLASS, SESSION.asMatchPredicate())) {
+        for (SysfsAccess.Entry entry : sysfs.entries(CLASS, worthReading)) {
             if (namesTarget(entry, target)) {
                 absentIfGone(() -> sessionDirs(entry).flatMap(this::readSession))
                         .filter(session -> session.targetName().matches(target)).ifPresent(sessions::add);
             }
+        }
+        if (targetNames.size() > listed[0]) {
+            forgetGone(); // a session went away: its id never comes back, only its memory is freed
         }
         sessions.sort(Comparator.comparingInt(IscsiSession::sessionId));
         return List.copyOf(sessions);
     }
 
     /**
-     * Whether a session's {@code targetname} may name the target; a session whose name cannot be read here is read in
-     * full by {@link #readSession}, which decides (absent, or the host error it is).
+     * Whether a session's {@code targetname} may name the target, remembered for the session's id once it is set; a
+     * session whose name cannot be read here is read in full by {@link #readSession}, which decides (absent, or the
+     * host error it is).
      */
-    private static boolean namesTarget(SysfsAccess.Entry session, Iqn target) {
+    private boolean namesTarget(SysfsAccess.Entry session, Iqn target) {
+        String known = canonicalId(session.name()).map(targetNames::get).orElse(null);
+        if (known != null) {
+            return known.equalsIgnoreCase(target.value());
+        }
+        Optional<String> name;
         try {
-            return Optional.ofNullable(session.readAll(TARGET_NAME).get("targetname"))
-                    .map(name -> name.strip().equalsIgnoreCase(target.value())).orElse(true);
+            name = Optional.ofNullable(session.readAll(TARGET_NAME).get("targetname")).map(String::strip);
         } catch (HostStateException e) {
             log.debug("{}/targetname not readable ({}): the session is read in full", session.path(), e.getMessage());
             return true;
         }
+        if (name.isPresent() && isSet(name.get())) {
+            canonicalId(session.name()).ifPresent(id -> targetNames.put(id, name.get()));
+        }
+        return name.map(value -> value.equalsIgnoreCase(target.value())).orElse(true);
+    }
+
+    /** N of {@code sessionN} as the kernel names it ({@code session01} is not such a name). */
+    private static Optional<Integer> canonicalId(String name) {
+        int sessionId = kernelSessionId(name);
+        return sessionId < 0 ? Optional.empty() : Optional.of(sessionId);
+    }
+
+    /**
+     * N of {@code sessionN} as the kernel names it (at most 9 digits, no leading zero), else -1: what a lookup does
+     * once per session on the host, so without a pattern or a new string.
+     */
+    private static int kernelSessionId(String name) {
+        int length = name.length();
+        if (length < 8 || length > 16 || !name.startsWith("session") || (name.charAt(7) == '0' && length > 8)) {
+            return -1;
+        }
+        int value = 0;
+        for (int index = 7; index < length; index++) {
+            char digit = name.charAt(index);
+            if (digit < '0' || digit > '9') {
+                return -1;
+            }
+            value = value * 10 + (digit - '0');
+        }
+        return value;
+    }
+
+    /** Forgets the target names of sessions no longer listed. */
+    private void forgetGone() {
+        Set<Integer> present = new HashSet<>();
+        for (String name : sysfs.list(CLASS)) {
+            int sessionId = kernelSessionId(name);
+            if (sessionId >= 0) {
+                present.add(sessionId);
+            }
+        }
+        targetNames.keySet().retainAll(present);
     }
 
     /** The session {@code sessionN}, if it exists. */
@@ -151,6 +225,7 @@ public final class IscsiSessionReader {
             throw new HostStateException("session" + dirs.sessionId() + " has a target name brick cannot read", true,
                     Map.of("path", "/sys/" + attributes + "/targetname", "targetname", Quoted.of(targetName)), e);
         }
+        targetNames.put(dirs.sessionId(), targetName); // dirs are always of the kernel's name for the id
         String state = required(values, attributes, "state").strip();
         int tpgt = Optional.ofNullable(values.get("tpgt")).flatMap(IscsiSessionReader::parseInt).orElse(-1);
         Optional<Duration> recovery = Optional.ofNullable(values.get("recovery_tmo"))

@@ -161,7 +161,9 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
         Lun lun = volume.discoveryLuns().get(0);
         Iqn main = volume.seed().iqn();
         IscsiSessionReader reader = host.sessions();
-        for (IscsiSession session : reader.sessions()) {
+        // every session only when a device's WWID can tie another IQN's session to the volume; else the IQN's sessions
+        List<IscsiSession> candidates = wwid.isPresent() ? reader.sessions() : reader.sessions(main);
+        for (IscsiSession session : candidates) {
             Optional<Portal> portal = session.persistentPortal().or(session::currentPortal);
             if (portal.isEmpty()) {
                 continue;

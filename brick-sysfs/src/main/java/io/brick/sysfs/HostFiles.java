@@ -137,7 +137,7 @@ final class HostFiles {
      * link, too many links, an error), and the caller asks {@code realpath}. The walk confines nothing itself: the
      * caller checks where it ends.
      */
-    private static Optional<Optional<Path>> walk(Path real, Deque<String> names, Set<Path> checked) {
+    private Optional<Optional<Path>> walk(Path real, Deque<String> names, Set<Path> checked) {
         Path current = real;
         int links = 0;
         while (!names.isEmpty()) {
@@ -153,7 +153,7 @@ final class HostFiles {
                 continue;
             }
             Path next = current.resolve(name);
-            if (checked.contains(next)) {
+            if (checked.contains(next) || skeleton.contains(next)) {
                 current = next;
                 continue;
             }
@@ -184,9 +184,32 @@ final class HostFiles {
                 return Optional.of(names.isEmpty() ? Optional.of(next) : Optional.empty());
             }
             checked.add(next);
+            remember(next);
             current = next;
         }
         return Optional.of(Optional.of(current));
+    }
+
+    /**
+     * The real directories at most {@value #SKELETON_DEPTH} names below the real {@code /sys}, with no digit in their
+     * names, that a walk found ({@code block}, {@code devices/virtual/block}, {@code class/iscsi_session},
+     * {@code bus/scsi/devices}): the skeleton the kernel makes at boot and never replaces with a link (a kernel object,
+     * {@code devices/platform/host3}, comes and goes and is numbered), so a walk need not {@code lstat} them again
+     * (a holder map's walk from {@code block/dm-N} to {@code devices/virtual/block/dm-N} costs 3 system calls instead
+     * of 7). Kernel objects (a device, a session, a map) are deeper or are links and are checked on every walk. A
+     * skeleton directory that goes away makes the reads under it fail, as before. At most {@value #SKELETON_MAX}.
+     */
+    private final Set<Path> skeleton = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int SKELETON_DEPTH = 3;
+    private static final int SKELETON_MAX = 256;
+
+    private void remember(Path directory) {
+        Path top = sysReal;
+        if (top != null && directory.startsWith(top) && skeleton.size() < SKELETON_MAX
+                && directory.getNameCount() - top.getNameCount() <= SKELETON_DEPTH
+                && top.relativize(directory).toString().chars().noneMatch(Character::isDigit)) {
+            skeleton.add(directory);
+        }
     }
 
     /** A real path if it is inside the real {@code /sys}, logged and empty if not. */
@@ -237,8 +260,18 @@ final class HostFiles {
         return Files.isDirectory(path);
     }
 
-    /** The names in a directory, sorted; a missing directory has none. */
+    /**
+     * The names in a directory, sorted; a missing directory has none. {@link java.io.File#list} first: it costs the
+     * {@code opendir}/{@code readdir}/{@code closedir} of a C program (5 system calls for a small directory), a
+     * directory stream 9; only when it fails is the directory opened as a stream, to tell a missing directory from
+     * one that cannot be read.
+     */
     static List<String> list(Path dir) {
+        String[] listed = dir.toFile().list();
+        if (listed != null) {
+            java.util.Arrays.sort(listed);
+            return List.of(listed);
+        }
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
@@ -253,14 +286,31 @@ final class HostFiles {
         return List.copyOf(names);
     }
 
-    /** An attribute file's bytes, read without following a link, at most {@value #MAX_READ} bytes. */
+    /**
+     * An attribute file's bytes, read without following a link, at most {@value #MAX_READ} bytes. A first read that
+     * returns less than {@value #FIRST_READ} bytes is the whole file, so a small attribute costs one {@code read}, not
+     * a second one that finds the end: a regular file returns less than asked only at its end, a sysfs text attribute
+     * returns all of itself in one read, and a binary one (vpd_pg83) at least a page (4 KiB or more) per read.
+     */
     static byte[] readBytes(Path file) throws IOException {
         try (SeekableByteChannel channel = Files.newByteChannel(file,
-                StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-             InputStream in = Channels.newInputStream(channel)) {
-            return in.readNBytes(MAX_READ);
+                StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer first = ByteBuffer.allocate(FIRST_READ);
+            int read = channel.read(first);
+            if (read < FIRST_READ) {
+                return java.util.Arrays.copyOf(first.array(), Math.max(read, 0));
+            }
+            try (InputStream in = Channels.newInputStream(channel)) {
+                byte[] rest = in.readNBytes(MAX_READ - FIRST_READ);
+                byte[] all = java.util.Arrays.copyOf(first.array(), FIRST_READ + rest.length);
+                System.arraycopy(rest, 0, all, FIRST_READ, rest.length);
+                return all;
+            }
         }
     }
+
+    /** The first read's size: a page, the most a sysfs binary attribute gives in one read on any kernel. */
+    private static final int FIRST_READ = 4096;
 
     /** An attribute file's text (UTF-8), not stripped. */
     static String readText(Path file) throws IOException {

@@ -96,7 +96,9 @@ final class Kernel {
     /** Makes a logged-in session (a new SCSI host), scanning every LUN when the record says so. */
     SessionState login(NodeRecord node, Target target) {
         int host = nextHost++;
-        int sid = nextSid++;
+        // above every id the tree has had: the kernel never reuses one (sessions a test made before count too)
+        int sid = Math.max(nextSid, sysfs.highestSessionId() + 1);
+        nextSid = sid + 1;
         String[] portal = splitPortal(node.portal());
         int recoveryTmo = multipathdRunning ? 5 : 120;
         String user = "CHAP".equalsIgnoreCase(node.param("node.session.auth.authmethod"))

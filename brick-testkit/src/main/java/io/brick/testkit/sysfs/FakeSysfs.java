@@ -144,6 +144,8 @@ public final class FakeSysfs {
     private final Tree tree;
     private final Map<Integer, Host> hosts = new TreeMap<>();
     private final Map<Integer, Session> sessions = new TreeMap<>();
+    /** Every session id this tree has had: the kernel never gives a new session an id an earlier one had. */
+    private final java.util.NavigableSet<Integer> sessionIds = new java.util.TreeSet<>();
     private final Map<String, RemotePort> remotePorts = new TreeMap<>();
     private final Map<String, Disk> disks = new TreeMap<>(DISK_ORDER);
     private final Map<Integer, DmMap> maps = new TreeMap<>();
@@ -232,6 +234,12 @@ public final class FakeSysfs {
         if (sessions.containsKey(session)) {
             throw new IllegalStateException("session" + session + " exists already");
         }
+        if (sessionIds.contains(session)) {
+            // iscsi_add_session numbers sessions from a counter (iscsi_session_nr) that only grows until reboot
+            throw new IllegalStateException("session" + session + " existed before: the kernel never reuses a session"
+                    + " id until the host reboots");
+        }
+        sessionIds.add(session);
         IscsiSessionSpec spec = new IscsiSessionSpec();
         configure.accept(spec);
         ensureIscsiTransport();
@@ -326,6 +334,11 @@ public final class FakeSysfs {
         tree.attr(found.dir + "/" + connection + "/iscsi_connection/" + connection + "/state",
                 requireNonNull(state, "state is null"));
         return this;
+    }
+
+    /** The highest session id this tree has had (0 for none): a new session's id is above it, as the kernel's. */
+    public synchronized int highestSessionId() {
+        return sessionIds.isEmpty() ? 0 : sessionIds.last();
     }
 
     /**

@@ -46,6 +46,19 @@ class SimulatedKernelTest {
     }
 
     @Test
+    void a_login_numbers_its_session_above_every_session_the_tree_has_had() {
+        lab = new Lab(dir);
+        lab.host.sysfs().iscsiSession(40, 7, s -> s.target(IQN).portal("192.0.2.9", 3260));
+        lab.host.sysfs().removeSession(7);
+
+        int first = lab.host.loginSession(P1, IQN, "default");
+        int second = lab.host.loginSession(P2, IQN, "default");
+
+        assertThat(first).isEqualTo(8);
+        assertThat(second).isEqualTo(9);
+    }
+
+    @Test
     void a_bus_wide_scan_creates_every_lun_and_is_recorded() {
         lab = new Lab(dir);
         lab.login(P1);

@@ -187,6 +187,18 @@ class FakeSysfsTest {
     }
 
     @Test
+    void aSessionIdIsNeverGivenAgainAsTheKernelNeverReusesOne() {
+        FakeSysfs sysfs = twoPaths();
+        sysfs.removeSession(1);
+
+        assertThatThrownBy(() -> sysfs.iscsiSession(7, 1, s -> s.target(IQN).portal("127.0.0.1", 3260)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("session1 existed before");
+        assertThat(sysfs.highestSessionId()).isEqualTo(2);
+        sysfs.iscsiSession(7, 3, s -> s.target(IQN).portal("127.0.0.1", 3260));
+        assertThat(sysfs.highestSessionId()).isEqualTo(3);
+    }
+
+    @Test
     void statesAndSizesAreWrittenWhereTheKernelKeepsThem() {
         FakeSysfs sysfs = twoPaths();
 
