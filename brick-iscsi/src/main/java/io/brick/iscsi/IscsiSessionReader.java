@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -260,7 +261,7 @@ public final class IscsiSessionReader {
             throw new HostStateException("session" + sessionId + " is not under a SCSI host directory", true,
                     Map.of("path", "/sys/" + entry.path()), null);
         }
-        String device = String.join("/", java.util.Arrays.copyOfRange(names, 0, length - 2));
+        String device = String.join("/", Arrays.copyOfRange(names, 0, length - 2));
         return Optional.of(new SessionDirs(sessionId, entry, device, Integer.parseInt(hostName.group(1))));
     }
 

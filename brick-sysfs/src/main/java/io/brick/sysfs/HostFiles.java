@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -199,7 +201,7 @@ final class HostFiles {
      * of 7). Kernel objects (a device, a session, a map) are deeper or are links and are checked on every walk. A
      * skeleton directory that goes away makes the reads under it fail, as before. At most {@value #SKELETON_MAX}.
      */
-    private final Set<Path> skeleton = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Path> skeleton = ConcurrentHashMap.newKeySet();
     private static final int SKELETON_DEPTH = 3;
     private static final int SKELETON_MAX = 256;
 
@@ -269,7 +271,7 @@ final class HostFiles {
     static List<String> list(Path dir) {
         String[] listed = dir.toFile().list();
         if (listed != null) {
-            java.util.Arrays.sort(listed);
+            Arrays.sort(listed);
             return List.of(listed);
         }
         List<String> names = new ArrayList<>();
@@ -298,11 +300,11 @@ final class HostFiles {
             ByteBuffer first = ByteBuffer.allocate(FIRST_READ);
             int read = channel.read(first);
             if (read < FIRST_READ) {
-                return java.util.Arrays.copyOf(first.array(), Math.max(read, 0));
+                return Arrays.copyOf(first.array(), Math.max(read, 0));
             }
             try (InputStream in = Channels.newInputStream(channel)) {
                 byte[] rest = in.readNBytes(MAX_READ - FIRST_READ);
-                byte[] all = java.util.Arrays.copyOf(first.array(), FIRST_READ + rest.length);
+                byte[] all = Arrays.copyOf(first.array(), FIRST_READ + rest.length);
                 System.arraycopy(rest, 0, all, FIRST_READ, rest.length);
                 return all;
             }
