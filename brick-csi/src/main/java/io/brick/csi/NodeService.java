@@ -70,7 +70,8 @@ final class NodeService extends NodeGrpc.NodeImplBase {
         run("NodeStageVolume", volumeId, secrets, responses, () -> {
             Path staging = requiredPath(request.getStagingTargetPath(), "staging_target_path");
             StagedVolume.Access access = access(request.hasVolumeCapability(), request.getVolumeCapability());
-            VolumeSource source = VolumeSource.from(request.getPublishContextMap(), request.getVolumeContextMap());
+            VolumeSource source = VolumeSource.from(request.getPublishContextMap(), request.getVolumeContextMap(),
+                    request.getSecretsMap());
             secrets.addAll(ErrorStatus.secretsOf(Map.of(), source.properties()));
             NodeVolumes.StageOutcome outcome = volumes.stage(volumeId, staging, access, source);
             return new Done<>(NodeStageVolumeResponse.getDefaultInstance(),

@@ -520,6 +520,35 @@ class CsiNodeServiceTest {
     }
 
     @Test
+    void chap_credentials_come_from_the_stage_secrets_over_the_publish_context() throws Exception {
+        String withoutPassword = """
+                {"driver_volume_type": "iscsi", "data": {"target_portal": "%s", "target_iqn": "%s", "target_lun": 0,
+                 "auth_method": "CHAP", "auth_username": "%s"}}""".formatted(CsiLab.CHAP_PORTAL, CsiLab.CHAP_IQN,
+                CsiLab.CHAP_USER);
+
+        // no password anywhere: invalid input, nothing runs
+        Status refused = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-s", 0).clearPublishContext()
+                .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, withoutPassword).build()));
+        // the password in the node-stage secret, as a StorageClass's csi.storage.k8s.io/node-stage-secret gives it
+        lab.node.nodeStageVolume(lab.stageBlock("vol-s", 0).clearPublishContext()
+                .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, withoutPassword)
+                .putSecrets("auth_password", CsiLab.CHAP_PASSWORD).putSecrets("unrelated", "kept-out").build());
+        lab.node.nodeUnstageVolume(lab.unstage("vol-s"));
+        // a wrong password in publish_context gives way to the secret's
+        lab.node.nodeStageVolume(lab.stageBlock("vol-s", 0).clearPublishContext()
+                .putPublishContext(VolumeSource.CONNECTION_INFO_KEY, CsiLab.chapConnectionInfo("Wrong-Pa55word-91c2"))
+                .putSecrets("auth_password", CsiLab.CHAP_PASSWORD).build());
+        String state = Files.readString(lab.stateFiles().get(0));
+        lab.node.nodeUnstageVolume(lab.unstage("vol-s"));
+
+        assertThat(refused.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getDescription()).contains("auth_password");
+        assertThat(state).doesNotContain(CsiLab.CHAP_PASSWORD).doesNotContain("kept-out");
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
     void a_state_file_whose_devices_are_gone_is_unstaged_and_forgotten() throws Exception {
         lab.node.nodeStageVolume(lab.stageBlock("vol-g", 1).build());
         StagedVolume staged = StateStore.open(lab.stateDir).read("vol-g").orElseThrow();
