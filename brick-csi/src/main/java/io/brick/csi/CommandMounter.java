@@ -30,14 +30,40 @@ final class CommandMounter implements Mounter {
 
     private final CommandRunner runner;
     private final Path mountInfo;
+    private final Path sysDevBlock;
 
-    CommandMounter(CommandRunner runner, Path mountInfo) {
+    /**
+     * @param mountInfo   the mount table ({@code /proc/self/mountinfo})
+     * @param sysDevBlock the kernel's block devices by number ({@code /sys/dev/block}: {@code 254:0} → {@code ../../devices/virtual/block/dm-0})
+     */
+    CommandMounter(CommandRunner runner, Path mountInfo, Path sysDevBlock) {
         this.runner = requireNonNull(runner, "runner is null");
         this.mountInfo = requireNonNull(mountInfo, "mountInfo is null");
+        this.sysDevBlock = requireNonNull(sysDevBlock, "sysDevBlock is null");
     }
 
     @Override
     public boolean isMounted(Path target) {
+        return mountLine(target).isPresent();
+    }
+
+    @Override
+    public Optional<String> mountedDevice(Path target) {
+        Optional<String[]> line = mountLine(target);
+        if (line.isEmpty() || !line.get()[2].matches("[1-9][0-9]{0,9}:[0-9]{1,10}")) {
+            return Optional.empty(); // not mounted, or major 0: no block device (tmpfs, proc, a bind of devtmpfs)
+        }
+        Path link = sysDevBlock.resolve(line.get()[2]);
+        try {
+            Path device = Files.readSymbolicLink(link).getFileName();
+            return device == null ? Optional.empty() : Optional.of(device.toString());
+        } catch (IOException e) {
+            return Optional.empty(); // the device is gone from sysfs
+        }
+    }
+
+    /** The last mountinfo line of a mount point (the mount on top), split into its fields. */
+    private Optional<String[]> mountLine(Path target) {
         String wanted = target.toAbsolutePath().normalize().toString();
         List<String> lines;
         try {
@@ -45,14 +71,15 @@ final class CommandMounter implements Mounter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + mountInfo, e);
         }
+        Optional<String[]> found = Optional.empty();
         for (String line : lines) {
             String[] fields = line.split(" ");
             // mountinfo: id parent major:minor root mount-point options ...
             if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
-                return true;
+                found = Optional.of(fields);
             }
         }
-        return false;
+        return found;
     }
 
     @Override

@@ -95,6 +95,16 @@ public final class InMemoryMounter implements Mounter {
         return mounts.containsKey(key(target));
     }
 
+    /** A device mount's source's last name ({@code /dev/dm-0} → {@code dm-0}); empty for a bind mount. */
+    @Override
+    public synchronized Optional<String> mountedDevice(Path target) {
+        Mount mount = mounts.get(key(target));
+        if (mount == null || mount.fsType().equals("bind") || !mount.source().startsWith("/dev/")) {
+            return Optional.empty();
+        }
+        return Optional.of(mount.source().substring(mount.source().lastIndexOf('/') + 1));
+    }
+
     @Override
     public synchronized void bind(String source, Path target, boolean readOnly) {
         add(target, new Mount(source, "bind", List.of(), readOnly));

@@ -16,6 +16,14 @@ public interface Mounter {
     /** Whether something is mounted at {@code target} (the target itself is a mount point). */
     boolean isMounted(Path target);
 
+    /**
+     * The kernel name ({@code sdb}, {@code dm-0}) of the block device whose file system is mounted at {@code target};
+     * empty when nothing is mounted there or what is mounted is not a block device the host shows (a tmpfs, a device
+     * gone from sysfs). A stage compares it with the volume's device: a staging path still mounted from a device of
+     * an earlier connect is a stale mount, never the volume's.
+     */
+    Optional<String> mountedDevice(Path target);
+
     /** Bind-mounts {@code source} (a device or a directory) onto {@code target}, read-only when asked. */
     void bind(String source, Path target, boolean readOnly);
 
@@ -66,6 +74,6 @@ public interface Mounter {
 
     /** The real node's mounter: the tools run by brick's command runner, the mount table read from mountinfo. */
     static Mounter commands(io.brick.core.port.CommandRunner runner, Path mountInfo) {
-        return new CommandMounter(runner, mountInfo);
+        return new CommandMounter(runner, mountInfo, Path.of("/sys/dev/block"));
     }
 }

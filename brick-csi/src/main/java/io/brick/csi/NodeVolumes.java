@@ -268,10 +268,23 @@ final class NodeVolumes {
             return;
         }
         Path staging = Path.of(volume.stagingPath());
+        String device = volume.device().orElseThrow().path().path();
         if (mounter.isMounted(staging)) {
+            // mounted already: by this stage's earlier run, or left from an earlier connect of the volume whose device
+            // has been replaced since (a stale mount: its file system is on a device that is not the volume's now)
+            String ours = volume.device().orElseThrow().path().name();
+            Optional<String> mounted = mounter.mountedDevice(staging);
+            if (mounted.isPresent() && !mounted.get().equals(ours)) {
+                throw new CsiError(Status.Code.FAILED_PRECONDITION, "volume " + volume.volumeId() + ": staging path "
+                        + staging + " is mounted from " + mounted.get() + ", not from the volume's " + device
+                        + " (a stale mount of an earlier connect?): unstage the volume, or unmount " + staging);
+            }
+            if (mounted.isEmpty()) {
+                log.warn("volume {}: staging path {} is mounted, but not from a block device the host shows; taken as"
+                        + " the volume's", volume.volumeId(), staging);
+            }
             return;
         }
-        String device = volume.device().orElseThrow().path().path();
         String fsType = volume.access().fsType();
         Optional<Mounter.Content> content = mounter.content(device);
         if (content.isEmpty()) {

@@ -26,11 +26,17 @@ class CommandMounterTest {
         Path mountInfo = Files.writeString(dir.resolve("mountinfo"), """
                 22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
                 301 22 0:5 /dm-0 /var/lib/kubelet/pods/p\\040one/volumeDevices/v rw shared:2 - devtmpfs udev rw
+                310 22 254:0 / /var/lib/kubelet/plugins/staging/v1 rw shared:3 - ext4 /dev/mapper/3600a rw
+                311 22 254:3 / /var/lib/kubelet/plugins/staging/v2 rw shared:4 - ext4 /dev/mapper/3600b rw
                 """);
+        Path devBlock = Files.createDirectories(dir.resolve("sys/dev/block"));
+        if (!Files.isSymbolicLink(devBlock.resolve("254:0"))) {
+            Files.createSymbolicLink(devBlock.resolve("254:0"), Path.of("../../devices/virtual/block/dm-0"));
+        }
         return new CommandMounter(command -> {
             commands.add(command.argv());
             return answer.apply(command);
-        }, mountInfo);
+        }, mountInfo, devBlock);
     }
 
     private static CommandResult ok(Command command, int exitCode, String stdout) {
@@ -58,6 +64,19 @@ class CommandMounterTest {
 
         assertThat(mounter.isMounted(Path.of("/var/lib/kubelet/pods/p one/volumeDevices/v"))).isTrue();
         assertThat(mounter.isMounted(Path.of("/var/lib/kubelet/pods/p"))).isFalse();
+        assertThat(commands).isEmpty();
+    }
+
+    @Test
+    void the_device_mounted_at_a_path_is_named_by_its_number_in_sysfs() throws Exception {
+        CommandMounter mounter = mounter(command -> ok(command, 0, ""));
+
+        assertThat(mounter.mountedDevice(Path.of("/var/lib/kubelet/plugins/staging/v1"))).contains("dm-0");
+        assertThat(mounter.mountedDevice(Path.of("/var/lib/kubelet/plugins/staging/v2")))
+                .as("a number sysfs no longer shows").isEmpty();
+        assertThat(mounter.mountedDevice(Path.of("/var/lib/kubelet/pods/p one/volumeDevices/v")))
+                .as("major 0: no block device").isEmpty();
+        assertThat(mounter.mountedDevice(Path.of("/var/lib/kubelet/plugins/staging/v3"))).isEmpty();
         assertThat(commands).isEmpty();
     }
 

@@ -256,6 +256,26 @@ class CsiNodeServiceTest {
     }
 
     @Test
+    void a_staging_path_still_mounted_from_another_device_is_a_stale_mount_and_refused() throws Exception {
+        Path staging = lab.stagingPath("vol-st");
+        NodeStageVolumeRequest stage = lab.stageBlock("vol-st", 1).setVolumeCapability(CsiLab.mount("")).build();
+        lab.node.nodeStageVolume(stage);
+        // the staging path now holds the file system of a device an earlier connect had (the mount outlived it)
+        lab.mounter.unmount(staging);
+        lab.mounter.holds("/dev/dm-7", new Mounter.Content("ext4", false));
+        lab.mounter.mount("/dev/dm-7", staging, "ext4", List.of());
+
+        Status stale = failure(() -> lab.node.nodeStageVolume(stage));
+        lab.node.nodeUnstageVolume(lab.unstage("vol-st"));
+
+        assertThat(stale.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(stale.getDescription()).contains("mounted from dm-7, not from the volume's /dev/dm-0");
+        assertThat(lab.mounter.mounts()).as("unstage unmounted the stale mount").isEmpty();
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
     void a_device_holding_a_partition_table_or_another_file_system_is_never_formatted() throws Exception {
         lab.mounter.holds("/dev/dm-0", new Mounter.Content("gpt", true));
 
