@@ -1,0 +1,121 @@
+package io.brick.iscsi;
+
+import io.brick.core.connector.ConnectorConfig;
+import io.brick.core.error.BrickException;
+import io.brick.core.error.DeviceNotFoundException;
+import io.brick.core.model.AttachedVolume;
+import io.brick.core.model.ConnectionProperties;
+import io.brick.core.model.Wwid;
+import io.brick.core.port.TopologyProvider;
+import io.brick.testkit.host.Latencies;
+import io.brick.testkit.host.RecordedLab;
+import io.brick.testkit.host.SysfsWrite;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static io.brick.iscsi.OsBrickIscsi.iscsiadm;
+import static io.brick.iscsi.OsBrickIscsi.node;
+import static io.brick.iscsi.OsBrickIscsi.scans;
+import static io.brick.iscsi.SimulatedIscsi.IQN;
+import static io.brick.iscsi.SimulatedIscsi.LUN1;
+import static io.brick.iscsi.SimulatedIscsi.onePortal;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * What one portal of a connect does on the host: the node record is made only when it is missing (an existing
+ * record is updated, never made again); a LUN that does not show is rescanned on the 1, 2, 4, 8 ... s schedule, not
+ * more often; and what a single-path connect tells its caller when its only target shows another volume.
+ */
+class IscsiPortalStepsTest {
+    private static final String P1 = RecordedLab.PORTALS.get(0);
+    private static final String REUSED = "360014053b8c2d6229a414f0b8e275d1c";
+    private static final ConnectorConfig SINGLE_PATH = ConnectorConfig.defaults().withUseMultipath(false);
+
+    @TempDir
+    Path dir;
+
+    private SimulatedIscsi lab;
+
+    @AfterEach
+    void stop() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void a_node_record_that_exists_is_updated_and_logged_in_never_made_again() {
+        // an operator (or an earlier connect) left the record; open-iscsi writes a record given to --op new anew,
+        // with its defaults: brick must not, only its own settings change
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), SINGLE_PATH);
+        OsBrickIscsi.run(lab.host, "iscsiadm", "-m", "node", "-T", IQN, "-p", P1, "--interface", "default",
+                "--op", "new");
+        int before = lab.commandCount();
+
+        AttachedVolume attached = lab.connector.connect(onePortal(1));
+
+        String node = node(IQN, P1, "default");
+        assertThat(attached.scsiWwn()).contains(Wwid.of(LUN1));
+        assertThat(iscsiadm(lab.commandsSince(before))).containsExactly(
+                "iscsiadm -m node -P 1",
+                node + " --op update -n node.session.scan -v manual -n node.startup -v automatic",
+                node + " --login");
+    }
+
+    @Test
+    void a_lun_that_never_shows_is_scanned_at_1_2_4_8_s_intervals_and_only_that_lun() {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                SINGLE_PATH.withDeviceWait(Duration.ofSeconds(20)));
+
+        DeviceNotFoundException missing = catchThrowableOfType(DeviceNotFoundException.class,
+                () -> lab.connector.connect(onePortal(7)));
+
+        assertThat(missing).isNotNull();
+        List<SysfsWrite> scans = scans(lab.host);
+        // within the 20 s device wait: at 0, 1, 3, 7 and 15 s; a fixed or shrinking interval would scan the bus
+        // many more times, one that grows faster fewer
+        assertThat(scans).as("%s", scans).hasSize(5).allSatisfy(scan -> assertThat(scan.value()).endsWith(" 7"));
+        assertThat(lab.host.oracle().busWideScans()).isEmpty();
+    }
+
+    @Test
+    void a_single_path_connect_whose_only_target_shows_another_volume_names_that_device_and_its_wwid() {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), SINGLE_PATH);
+        lab.connector.connect(onePortal(1));
+        lab.host.clock().sleep(Duration.ofSeconds(2));
+        lab.host.storage().target(IQN).reuseLun(1, REUSED, 128L << 20);
+        TopologyProvider topology = lab.brick.port(TopologyProvider.class);
+        List<String> stale = names(topology, LUN1);
+        assertThat(stale).hasSize(1);
+
+        BrickException failure = catchThrowableOfType(BrickException.class,
+                () -> lab.connector.connect(withWwid(onePortal(1), REUSED)));
+
+        assertThat(failure).isNotNull();
+        // the operator is told which device the target showed and whose it is, not only that none appeared
+        String refused = P1 + " " + IQN + " lun 1: " + stale.get(0) + " is not the volume (WWID " + LUN1 + ")";
+        assertThat(failure.getMessage()).endsWith(refused);
+        assertThat(failure.evidence()).containsEntry("portals", refused);
+        assertThat(names(topology, LUN1)).as("the old volume's device is left as it was").isEqualTo(stale);
+        assertThat(lab.host.oracle().wrongDeviceEvents()).isEmpty();
+    }
+
+    private static List<String> names(TopologyProvider topology, String wwid) {
+        return topology.topology().devices().stream()
+                .filter(device -> device.wwid().equals(Optional.of(Wwid.of(wwid))))
+                .map(device -> device.name()).toList();
+    }
+
+    private static ConnectionProperties withWwid(ConnectionProperties properties, String wwid) {
+        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(properties.asMap());
+        data.put("scsi_wwn", wwid);
+        return ConnectionProperties.of(data);
+    }
+}
