@@ -86,6 +86,23 @@ class IscsiPortalStepsTest {
     }
 
     @Test
+    void a_multipath_connect_returns_the_map_once_a_portal_without_the_lun_has_scanned_for_it_twice() {
+        // portal 2 is given LUN 7, which its target does not have: the map forms on portal 1's path; the connect then
+        // lets portal 2 scan twice (a LUN that shows late still joins the map) and returns without waiting out
+        // portal 2's device wait or the map wait
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        ConnectionProperties lunSevenOnPortalTwo = ConnectionProperties.parseJson("""
+                {"target_portals": ["127.0.0.1:3260", "127.0.0.2:3260"], "target_iqns": ["%s", "%s"],
+                 "target_luns": [1, 7]}""".formatted(IQN, IQN));
+
+        AttachedVolume attached = lab.connector.connect(lunSevenOnPortalTwo);
+
+        List<SysfsWrite> lunSeven = scans(lab.host).stream().filter(scan -> scan.value().endsWith(" 7")).toList();
+        assertThat(attached.multipathId()).contains(Wwid.of(LUN1));
+        assertThat(lunSeven).as("portal 2's scans when the map was returned: %s", lunSeven).hasSize(2);
+    }
+
+    @Test
     void a_single_path_connect_whose_only_target_shows_another_volume_names_that_device_and_its_wwid() {
         lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), SINGLE_PATH);
         lab.connector.connect(onePortal(1));
