@@ -7,6 +7,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
+import io.brick.testkit.host.Faults;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SysfsWrite;
@@ -25,6 +26,7 @@ import static io.brick.iscsi.OsBrickIscsi.scans;
 import static io.brick.iscsi.SimulatedIscsi.IQN;
 import static io.brick.iscsi.SimulatedIscsi.LUN1;
 import static io.brick.iscsi.SimulatedIscsi.onePortal;
+import static io.brick.iscsi.SimulatedIscsi.twoPortals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -100,6 +102,43 @@ class IscsiPortalStepsTest {
         List<SysfsWrite> lunSeven = scans(lab.host).stream().filter(scan -> scan.value().endsWith(" 7")).toList();
         assertThat(attached.multipathId()).contains(Wwid.of(LUN1));
         assertThat(lunSeven).as("portal 2's scans when the map was returned: %s", lunSeven).hasSize(2);
+    }
+
+    @Test
+    void a_connect_that_finds_nothing_names_the_refused_login_of_one_portal_beside_the_missing_lun_of_the_other() {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(5)));
+        lab.host.faults().loginRefused(P1, Faults.Reason.AUTH);
+
+        DeviceNotFoundException missing = catchThrowableOfType(DeviceNotFoundException.class,
+                () -> lab.connector.connect(twoPortals(7)));
+
+        // each portal by what it gave: the operator sees a refused secret on portal 1, not "no device" on both
+        assertThat(missing).isNotNull();
+        assertThat(missing.evidence().get("portals")).isEqualTo(missing.getMessage()
+                .substring(missing.getMessage().indexOf(P1 + " " + IQN + " lun 7: ")));
+        assertThat(missing.evidence().get("portals").split("; ")).satisfiesExactly(
+                first -> assertThat(first).startsWith(P1 + " " + IQN + " lun 7: login to " + P1)
+                        .contains("failed (auth)").doesNotContain("no device"),
+                second -> assertThat(second).isEqualTo(
+                        RecordedLab.PORTALS.get(1) + " " + IQN + " lun 7: LUN 7 did not appear within 5000 ms"));
+    }
+
+    @Test
+    void a_portal_whose_iscsiadm_fails_is_reported_with_iscsiadms_error() {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), SINGLE_PATH);
+        lab.host.faults().iscsiadmFails(6, 1);
+
+        BrickException failure = catchThrowableOfType(BrickException.class, () -> lab.connector.connect(onePortal(1)));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).endsWith(P1 + " " + IQN
+                + " lun 1: 'iscsiadm -m node -P 1' exited with 6: iscsiadm: initiator reported error (6 - encountered "
+                + "iSCSI database failure)");
+        assertThat(failure.evidence().get("portals")).contains("exited with 6");
+        assertThat(iscsiadm(lab.commandsSince(0))).as("no login after the failed listing, only the target's cleanup")
+                .containsExactly("iscsiadm -m node -P 1", node(IQN, P1, "default") + " --op delete");
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
     }
 
     @Test
