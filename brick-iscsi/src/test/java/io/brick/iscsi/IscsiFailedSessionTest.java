@@ -63,6 +63,24 @@ class IscsiFailedSessionTest {
     }
 
     @Test
+    void a_connect_again_of_a_volume_whose_session_failed_returns_its_device_only_once_the_session_is_back() throws IOException {
+        // the volume's device is there already, on the failed session: reusing that session as if logged in would
+        // hand back a device that cannot carry I/O
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withUseMultipath(false));
+        AttachedVolume first = lab.connector.connect(onePortal(1));
+        lab.host.faults().pathDown(P1).pathUpAfter(P1, Duration.ofSeconds(5));
+        assertThat(state(first.path().name())).isNotEqualTo("running");
+        int before = lab.host.oracle().commandLog().size();
+
+        AttachedVolume again = lab.connector.connect(onePortal(1));
+
+        assertThat(again.path()).isEqualTo(first.path());
+        assertThat(state(again.path().name())).as("returned while its session carries I/O").isEqualTo("running");
+        assertThat(commands(before)).noneMatch(line -> line.contains("--login") || line.contains("--logout"));
+    }
+
+    @Test
     void a_failed_session_that_does_not_recover_fails_the_connect_with_its_state_and_keeps_the_other_volume() {
         lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
                 ConnectorConfig.defaults().withUseMultipath(false).withDeviceWait(Duration.ofSeconds(20)));
