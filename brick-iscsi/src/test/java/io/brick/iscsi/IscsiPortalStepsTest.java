@@ -142,6 +142,22 @@ class IscsiPortalStepsTest {
     }
 
     @Test
+    void a_map_returned_while_a_portal_is_still_in_its_login_tells_the_operator_which_portal() {
+        // portal 2's login never answers: the map is returned on portal 1's path, and the operator is told that
+        // portal 2's path is not in it yet (not that it gave no device: it has not answered)
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.host.faults().loginHangs(RecordedLab.PORTALS.get(1));
+
+        try (CapturedLogs logs = CapturedLogs.of(IscsiAttachment.class)) {
+            AttachedVolume attached = lab.connector.connect(twoPortals(1));
+
+            assertThat(attached.multipathId()).contains(Wwid.of(LUN1));
+            assertThat(logs.messages()).singleElement().asString()
+                    .contains("returning before portal(s) [" + RecordedLab.PORTALS.get(1) + "] answered their login");
+        }
+    }
+
+    @Test
     void a_single_path_connect_whose_only_target_shows_another_volume_names_that_device_and_its_wwid() {
         lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), SINGLE_PATH);
         lab.connector.connect(onePortal(1));
