@@ -158,6 +158,19 @@ class IscsiPortalStepsTest {
     }
 
     @Test
+    void a_portal_worker_still_in_its_login_after_the_connect_returned_does_not_keep_the_jvm_alive() {
+        // the CLI exits once its connect returns: a worker left in a login that never answers must not hold it
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        lab.host.faults().loginHangs(RecordedLab.PORTALS.get(1));
+
+        lab.connector.connect(twoPortals(1));
+
+        List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("brick-iscsi-portal-") && thread.isAlive()).toList();
+        assertThat(workers).as("portal 2's worker, still in its login").isNotEmpty().allMatch(Thread::isDaemon);
+    }
+
+    @Test
     void a_single_path_connect_whose_only_target_shows_another_volume_names_that_device_and_its_wwid() {
         lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), SINGLE_PATH);
         lab.connector.connect(onePortal(1));
