@@ -81,6 +81,45 @@ class IscsiFailedSessionTest {
     }
 
     @Test
+    void a_session_that_fails_right_after_its_login_is_waited_for_past_the_wait_for_a_new_session_to_show() throws IOException {
+        // the path drops as the login ends: the session is there but FAILED, and it recovers after 15 s, longer
+        // than brick waits for a new session to show in sysfs (10 s); it is waited for as a failed session, within
+        // the device wait, and never logged in again
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withUseMultipath(false));
+        lab.host.faults().pathDownAfterLogin(P1).pathUpAfter(P1, Duration.ofSeconds(15));
+
+        AttachedVolume attached = lab.connector.connect(onePortal(1));
+
+        assertThat(attached.scsiWwn()).contains(Wwid.of(RecordedLab.LUN1_WWID));
+        assertThat(state(attached.path().name())).isEqualTo("running");
+        assertThat(commands(0)).filteredOn(line -> line.contains("--login")).hasSize(1);
+    }
+
+    @Test
+    void a_failed_session_that_goes_away_while_waited_for_is_replaced_by_a_fresh_login() throws Exception {
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withUseMultipath(false));
+        lab.connector.connect(onePortal(0));
+        lab.host.faults().pathDown(P1);
+        int before = lab.host.oracle().commandLog().size();
+        // an operator logs the failed session out 3 s into the connect, and the portal is back
+        Thread operator = new Thread(() -> {
+            lab.host.clock().sleep(Duration.ofSeconds(3));
+            lab.host.run("iscsiadm", "-m", "node", "-T", SimulatedIscsi.IQN, "-p", P1, "--logout");
+            lab.host.faults().pathUp(P1);
+        });
+        operator.start();
+
+        AttachedVolume attached = lab.connector.connect(onePortal(1));
+        operator.join();
+
+        assertThat(attached.scsiWwn()).contains(Wwid.of(RecordedLab.LUN1_WWID));
+        assertThat(state(attached.path().name())).isEqualTo("running");
+        assertThat(commands(before)).filteredOn(line -> line.contains("--login")).as("the fresh login").hasSize(1);
+    }
+
+    @Test
     void a_failed_session_that_does_not_recover_fails_the_connect_with_its_state_and_keeps_the_other_volume() {
         lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
                 ConnectorConfig.defaults().withUseMultipath(false).withDeviceWait(Duration.ofSeconds(20)));
