@@ -3,6 +3,8 @@ package io.brick.iscsi;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
+import io.brick.core.error.UnsafePathException;
+import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Wwid;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.brick.iscsi.OsBrickIscsi.iscsiadm;
@@ -168,6 +171,29 @@ class IscsiPortalStepsTest {
         List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.getName().startsWith("brick-iscsi-portal-") && thread.isAlive()).toList();
         assertThat(workers).as("portal 2's worker, still in its login").isNotEmpty().allMatch(Thread::isDaemon);
+    }
+
+    @Test
+    void a_lock_refused_as_unsafe_on_one_portal_fails_the_connect_with_that_refusal_whatever_the_other_portal_gave() {
+        // the process lock of portal 2's target sits in a directory another user could change (as the file locks
+        // refuse it); portal 1's LUN does not exist. What the operator must fix is the lock directory, whatever the
+        // other portal gave: the refusal is the error, not "no device"
+        UnsafePathException refusal = new UnsafePathException("refusing the lock directory /run/brick/locks: "
+                + "writable by others", Map.of("path", "/run/brick/locks"));
+        ProcessLocks refusing = (key, deadline) -> {
+            if (key.contains(RecordedLab.PORTALS.get(1))) {
+                throw refusal;
+            }
+            return () -> { };
+        };
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(5)), refusing);
+
+        BrickException failure = catchThrowableOfType(BrickException.class, () -> lab.connector.connect(twoPortals(7)));
+
+        assertThat(failure).isSameAs(refusal);
+        assertThat(lab.host.oracle().commandLog()).as("no login on the refused portal")
+                .noneMatch(entry -> entry.argv().contains("--login") && entry.argv().contains(RecordedLab.PORTALS.get(1)));
     }
 
     @Test
