@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.brick.iscsi.OsBrickIscsi.iscsiadm;
 import static io.brick.iscsi.OsBrickIscsi.node;
@@ -157,6 +159,34 @@ class IscsiPortalStepsTest {
             assertThat(attached.multipathId()).contains(Wwid.of(LUN1));
             assertThat(logs.messages()).singleElement().asString()
                     .contains("returning before portal(s) [" + RecordedLab.PORTALS.get(1) + "] answered their login");
+        }
+    }
+
+    @Test
+    void a_map_returned_without_a_portal_still_waiting_for_its_lock_past_the_map_wait_warns_naming_that_portal() {
+        // another process's connect of the same target holds portal 2's lock for 30 s: the connect waits for that
+        // portal up to the map wait, then returns the map on portal 1's path and tells the operator which is missing
+        AtomicReference<SimulatedIscsi> holder = new AtomicReference<>();
+        AtomicBoolean held = new AtomicBoolean();
+        ProcessLocks otherProcess = (key, deadline) -> {
+            if (held.get() && key.contains(RecordedLab.PORTALS.get(1))) {
+                holder.get().host.clock().sleep(Duration.ofSeconds(30));
+            }
+            return () -> { };
+        };
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), ConnectorConfig.defaults(),
+                otherProcess);
+        holder.set(lab);
+        lab.connector.connect(twoPortals(0));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        held.set(true);
+
+        try (CapturedLogs logs = CapturedLogs.of(IscsiAttachment.class)) {
+            AttachedVolume attached = lab.connector.connect(twoPortals(1));
+
+            assertThat(attached.multipathId()).contains(Wwid.of(LUN1));
+            assertThat(logs.messages()).singleElement().asString().contains("portal(s) ["
+                    + RecordedLab.PORTALS.get(1) + "] gave no device within the map wait (10000 ms)");
         }
     }
 
