@@ -219,7 +219,13 @@ class IscsiPortalStepsTest {
         lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
                 ConnectorConfig.defaults().withDeviceWait(Duration.ofSeconds(5)), refusing);
 
-        BrickException failure = catchThrowableOfType(BrickException.class, () -> lab.connector.connect(twoPortals(7)));
+        BrickException failure;
+        try (CapturedLogs logs = CapturedLogs.of(IscsiPortalWorker.class)) {
+            failure = catchThrowableOfType(BrickException.class, () -> lab.connector.connect(twoPortals(7)));
+
+            assertThat(logs.messages()).as("the operator's warning names the portal and the refusal").contains(
+                    "Failed to connect to iSCSI portal " + RecordedLab.PORTALS.get(1) + ": " + refusal.getMessage());
+        }
 
         assertThat(failure).isSameAs(refusal);
         assertThat(lab.host.oracle().commandLog()).as("no login on the refused portal")
