@@ -2,12 +2,16 @@ package io.brick.iscsi;
 
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.error.BrickException;
 import io.brick.core.error.LoginFailedException;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.Wwid;
+import io.brick.core.port.CommandResult;
+import io.brick.core.port.CommandRunner;
 import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
+import io.brick.testkit.host.SimulatedHost;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +27,7 @@ import static io.brick.iscsi.SimulatedIscsi.onePortal;
 import static io.brick.iscsi.SimulatedIscsi.twoPortals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Issue 18, item 7: a session in a failed state (its target rebooting: {@code FAILED}, its devices blocked) is waited
@@ -117,6 +122,27 @@ class IscsiFailedSessionTest {
         assertThat(attached.scsiWwn()).contains(Wwid.of(RecordedLab.LUN1_WWID));
         assertThat(state(attached.path().name())).isEqualTo("running");
         assertThat(commands(before)).filteredOn(line -> line.contains("--login")).as("the fresh login").hasSize(1);
+    }
+
+    @Test
+    void a_session_that_is_gone_right_after_its_login_is_looked_for_a_bounded_time_and_the_connect_fails() {
+        // the login succeeds, then the session ends at once (an operator's logout, iscsid giving up): brick looks
+        // for it in sysfs within its own bound, never for ever, and reports what it waited for
+        SimulatedHost host = RecordedLab.host(dir, Latencies.realistic());
+        CommandRunner endsTheSession = command -> {
+            CommandResult result = host.commandRunner().run(command);
+            if (result.exitCode() == 0 && command.argv().contains("--login")) {
+                host.run("iscsiadm", "-m", "node", "-T", SimulatedIscsi.IQN, "-p", P1, "--logout");
+            }
+            return result;
+        };
+        lab = SimulatedIscsi.start(host, ConnectorConfig.defaults().withUseMultipath(false), endsTheSession);
+
+        BrickException failure = catchThrowableOfType(BrickException.class, () -> lab.connector.connect(onePortal(1)));
+
+        assertThat(failure).isNotNull();
+        assertThat(failure.getMessage()).contains("the session to " + P1).contains("after a successful login");
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
     }
 
     @Test
