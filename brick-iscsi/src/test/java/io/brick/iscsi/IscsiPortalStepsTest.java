@@ -36,9 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * What one portal of a connect does on the host: the node record is made only when it is missing (an existing
- * record is updated, never made again); a LUN that does not show is rescanned on the 1, 2, 4, 8 ... s schedule, not
- * more often; and what a single-path connect tells its caller when its only target shows another volume.
+ * What one portal of a connect does on the host, and what the caller and the operator are told of it: the node record
+ * is made only when it is missing; a LUN that does not show is rescanned on the 1, 2, 4, 8 ... s schedule, not more
+ * often, and a multipath connect lets such a portal scan twice before it returns the map; a portal still in its login
+ * or still waiting for its lock is named in the log, and its worker never keeps the JVM alive; a connect that found
+ * nothing says what each portal gave (a refused login, a failed iscsiadm, another volume's device), and a lock refused
+ * as unsafe is the error itself.
  */
 class IscsiPortalStepsTest {
     private static final String P1 = RecordedLab.PORTALS.get(0);
