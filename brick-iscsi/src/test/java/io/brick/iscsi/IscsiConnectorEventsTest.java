@@ -5,6 +5,7 @@ import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventType;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.connector.DisconnectPlan;
+import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,50 @@ class IscsiConnectorEventsTest {
         assertThat(ofType(EventType.LOGOUT)).hasSize(2).allSatisfy(logout -> assertThat(logout.duration()).isPresent());
         assertThat(lab.events).allSatisfy(event -> assertThat(event.details().values())
                 .noneMatch(value -> value.contains("password")));
+    }
+
+    @Test
+    void a_discovery_is_reported_when_it_starts_and_when_it_ends_with_how_many_targets_it_found() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+
+        lab.connector.connect(SimulatedIscsi.onePortal(1));
+
+        Duration discover = lab.host.oracle().commandLog().stream()
+                .filter(entry -> entry.argv().contains("--discover")).map(CommandLogEntry::duration)
+                .reduce(Duration.ZERO, Duration::plus);
+        assertThat(ofType(EventType.DISCOVERY)).satisfiesExactly(
+                start -> {
+                    assertThat(start.subject()).isEqualTo("127.0.0.1:3260");
+                    assertThat(start.duration()).isEmpty();
+                },
+                end -> {
+                    assertThat(end.subject()).isEqualTo("127.0.0.1:3260");
+                    assertThat(end.details()).containsEntry("targets", "2");
+                    assertThat(end.duration()).hasValueSatisfying(took -> assertThat(took)
+                            .isGreaterThanOrEqualTo(discover));
+                });
+    }
+
+    @Test
+    void each_logout_is_reported_with_the_time_its_logout_took() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        AttachedVolume attached = lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        Duration before = lab.host.clock().elapsed();
+
+        lab.connector.disconnect(twoPortals(1), Optional.of(attached), DisconnectOptions.SAFE);
+
+        // each event's duration: at least its --logout command's, at most the whole disconnect's
+        Duration disconnect = lab.host.clock().elapsed().minus(before);
+        List<CommandLogEntry> commands = lab.host.oracle().commandLog().stream()
+                .filter(entry -> entry.argv().contains("--logout")).toList();
+        assertThat(commands).hasSize(2);
+        assertThat(ofType(EventType.LOGOUT)).hasSize(2).allSatisfy(logout -> {
+            Duration command = commands.stream().filter(entry -> entry.argv().contains(logout.subject()))
+                    .map(CommandLogEntry::duration).findFirst().orElseThrow();
+            assertThat(logout.duration()).hasValueSatisfying(took -> assertThat(took)
+                    .isGreaterThanOrEqualTo(command).isLessThanOrEqualTo(disconnect));
+        });
     }
 
     @Test

@@ -173,6 +173,27 @@ class IscsiVolumeTargetsTest {
     }
 
     @Test
+    void a_tcp_disconnect_logs_out_its_session_though_an_iser_session_to_the_same_portal_and_target_carries_another_volume() {
+        // the iser session is another iface's: its devices are not the tcp session's, so they keep nothing alive
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        AttachedVolume tcp = lab.connector.connect(firstPortal(1));
+        lab.brick.connector(Protocol.ISER).connect(firstPortal(0));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+        int commands = lab.commandCount();
+
+        lab.connector.disconnect(firstPortal(1), Optional.of(tcp), DisconnectOptions.SAFE);
+
+        assertThat(lab.commandsSince(commands)).as("the tcp session's logout").anyMatch(command ->
+                command.argv().contains("--logout") && command.argv().contains("default"));
+        assertThat(lab.commandsSince(commands)).as("never the iser session's").noneMatch(command ->
+                command.argv().contains("--logout") && command.argv().contains("iser"));
+        assertThat(lab.host.oracle().leftovers(Wwid.of(LUN1)).devices()).isEmpty();
+        assertThat(lab.host.oracle().leftovers(Wwid.of(LUN1)).maps()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().sessions()).as("the iser session only").hasSize(1);
+        assertThat(lab.host.oracle().leftovers(Wwid.of(SimulatedIscsi.LUN0)).devices()).hasSize(1);
+    }
+
+    @Test
     void a_single_path_target_that_gives_no_device_is_logged_out_before_the_next_target_is_tried() {
         lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
                 ConnectorConfig.defaults().withUseMultipath(false).withDeviceWait(Duration.ofSeconds(5)));

@@ -7,6 +7,7 @@ import io.brick.core.event.BrickEvent;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Protocol;
+import io.brick.core.port.CommandRunner;
 import io.brick.multipath.MultipathPlugin;
 import io.brick.sysfs.SysfsPlugin;
 import io.brick.testkit.host.CommandLogEntry;
@@ -37,10 +38,15 @@ final class SimulatedIscsi implements AutoCloseable {
     }
 
     private SimulatedIscsi(SimulatedHost host, ConnectorConfig config, ProcessLocks processLocks) {
+        this(host, config, processLocks, host.commandRunner());
+    }
+
+    private SimulatedIscsi(SimulatedHost host, ConnectorConfig config, ProcessLocks processLocks,
+                           CommandRunner commands) {
         this.host = host;
         this.brick = Brick.builder()
                 .plugins(new SysfsPlugin(), new MultipathPlugin(), new IscsiPlugin(config))
-                .hostRoot(host.hostRoot()).commandRunner(host.commandRunner())
+                .hostRoot(host.hostRoot()).commandRunner(commands)
                 .clock(host.clock()).sleeper(host.clock()).processLocks(processLocks)
                 .eventListener(events::add)
                 .build();
@@ -58,6 +64,11 @@ final class SimulatedIscsi implements AutoCloseable {
     /** With that configuration and the given inter-process locks. */
     static SimulatedIscsi start(SimulatedHost host, ConnectorConfig config, ProcessLocks processLocks) {
         return new SimulatedIscsi(host, config, processLocks);
+    }
+
+    /** With that configuration, brick's commands run through {@code commands} (which runs them on the host). */
+    static SimulatedIscsi start(SimulatedHost host, ConnectorConfig config, CommandRunner commands) {
+        return new SimulatedIscsi(host, config, ProcessLocks.none(), commands);
     }
 
     /** With the given inter-process locks: another process's connect holding a lock, simulated. */
