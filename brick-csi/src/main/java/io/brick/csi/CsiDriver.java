@@ -46,7 +46,7 @@ public final class CsiDriver {
         Brick brick = builder.brick;
         NodeVolumes volumes = new NodeVolumes(brick, StateStore.open(builder.stateDirectory), builder.mounter);
         this.identity = new IdentityService(NAME, version(), manifest(brick), () -> !brick.protocols().isEmpty());
-        this.node = new NodeService(volumes, builder.nodeId, brick.port(Clock.class));
+        this.node = new NodeService(volumes, builder.nodeId(), brick.port(Clock.class));
     }
 
     /** Starts describing a driver over {@code brick}. */
@@ -104,10 +104,33 @@ public final class CsiDriver {
         return manifest;
     }
 
+    /** The connector properties that name this node's initiators, in node_id's order. */
+    private static final List<String> INITIATOR_KEYS = List.of("initiator", "wwpns", "nqn");
+    /** The spec's limit on node_id. */
+    private static final int MAX_NODE_ID_BYTES = 256;
+
+    /**
+     * The node's initiators as {@code key=value} pairs, from every protocol's connector properties ({@code initiator}:
+     * the iSCSI IQN; {@code wwpns}: the FC ports, joined with commas; {@code nqn}: the NVMe host NQN), each key once.
+     */
+    static List<String> initiators(Brick brick) {
+        Map<String, String> found = new java.util.LinkedHashMap<>();
+        Map<String, String> manifest = manifest(brick);
+        for (String key : INITIATOR_KEYS) {
+            manifest.forEach((name, value) -> {
+                if (name.endsWith("." + key) && !value.isEmpty()) {
+                    found.putIfAbsent(key, value);
+                }
+            });
+        }
+        return found.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList();
+    }
+
     /** Describes a driver. Not thread-safe. */
     public static final class Builder {
         private final Brick brick;
         private String nodeId;
+        private boolean withInitiators;
         private Path stateDirectory;
         private Mounter mounter;
 
@@ -119,6 +142,26 @@ public final class CsiDriver {
         public Builder nodeId(String value) {
             this.nodeId = requireNonNull(value, "nodeId is null");
             return this;
+        }
+
+        /**
+         * Whether node_id carries the node's initiators after the node's ID, for a controller to register the node
+         * with the storage (ControllerPublishVolume receives node_id): {@code node-1;initiator=iqn...;wwpns=0x...,0x...}
+         * ({@link #initiators}). Off by default: node_id is the node's ID alone. At most 256 bytes in all, or
+         * {@link #build} refuses.
+         */
+        public Builder nodeIdWithInitiators(boolean value) {
+            this.withInitiators = value;
+            return this;
+        }
+
+        private String nodeId() {
+            if (!withInitiators) {
+                return nodeId;
+            }
+            List<String> parts = new java.util.ArrayList<>(List.of(nodeId));
+            parts.addAll(initiators(brick));
+            return String.join(";", parts);
         }
 
         /** Where the state of staged volumes is kept (made {@code 0700} when missing). Required. */
@@ -138,8 +181,13 @@ public final class CsiDriver {
             if (nodeId == null || nodeId.isBlank()) {
                 throw new IllegalStateException("a node ID is required");
             }
-            if (nodeId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 256) {
-                throw new IllegalStateException("the node ID is longer than the spec's 256 bytes");
+            if (withInitiators && nodeId.contains(";")) {
+                throw new IllegalStateException("a node ID with initiators cannot itself hold ';': " + nodeId);
+            }
+            int bytes = nodeId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > MAX_NODE_ID_BYTES) {
+                throw new IllegalStateException("the node ID" + (withInitiators ? " with the node's initiators" : "")
+                        + " is " + bytes + " bytes, more than the spec's " + MAX_NODE_ID_BYTES);
             }
             requireNonNull(stateDirectory, "a state directory is required");
             requireNonNull(mounter, "a mounter is required");

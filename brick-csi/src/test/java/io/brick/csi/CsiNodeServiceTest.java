@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.brick.csi.CsiLab.LUN1;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Identity and Node services through a real gRPC client on a Unix socket, over the simulated host. The tests share
@@ -91,6 +92,44 @@ class CsiNodeServiceTest {
         assertThat(types).containsExactlyInAnyOrder(NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME,
                 NodeServiceCapability.RPC.Type.EXPAND_VOLUME, NodeServiceCapability.RPC.Type.GET_VOLUME_STATS,
                 NodeServiceCapability.RPC.Type.VOLUME_CONDITION);
+    }
+
+    @Test
+    void node_id_carries_the_initiators_when_asked_and_stays_within_256_bytes() throws Exception {
+        CsiDriver plain = CsiDriver.builder(lab.brick).nodeId(CsiLab.NODE).stateDirectory(lab.stateDir)
+                .mounter(lab.mounter).build();
+        CsiDriver with = CsiDriver.builder(lab.brick).nodeId(CsiLab.NODE).nodeIdWithInitiators(true)
+                .stateDirectory(lab.stateDir).mounter(lab.mounter).build();
+
+        assertThat(nodeId(plain)).isEqualTo(CsiLab.NODE);
+        assertThat(nodeId(with)).isEqualTo(CsiLab.NODE + ";initiator=" + RecordedLab.INITIATOR);
+        assertThatThrownBy(() -> CsiDriver.builder(lab.brick).nodeId("n".repeat(220)).nodeIdWithInitiators(true)
+                .stateDirectory(lab.stateDir).mounter(lab.mounter).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("more than the spec's 256");
+        assertThatThrownBy(() -> CsiDriver.builder(lab.brick).nodeId("a;b").nodeIdWithInitiators(true)
+                .stateDirectory(lab.stateDir).mounter(lab.mounter).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("';'");
+    }
+
+    private static String nodeId(CsiDriver driver) {
+        NodeService node = (NodeService) driver.services().get(1);
+        String[] id = new String[1];
+        node.nodeGetInfo(NodeGetInfoRequest.getDefaultInstance(), new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(csi.v1.NodeGetInfoResponse value) {
+                id[0] = value.getNodeId();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                throw new AssertionError(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        return id[0];
     }
 
     @Test
