@@ -14,14 +14,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,14 +59,8 @@ public final class IscsiSessionReader {
 
     private final SysfsAccess sysfs;
     private final TopologyProvider topology;
-    /**
-     * The {@code targetname} of each session id seen, while the session is listed. Safe to remember for as long as
-     * this reader lives (one brick runtime, never longer than the host's boot): the kernel gives every new session a
-     * new id ({@code iscsi_add_session}: {@code sid = atomic_add_return(1, &iscsi_session_nr)}, never reused until
-     * reboot) and a session keeps its target for its whole life (iscsid sets it at login, to the node's name). Only a
-     * name the kernel has set is remembered; an id no longer listed is forgotten.
-     */
-    private final Map<Integer, String> targetNames = new ConcurrentHashMap<>();
+    /** The {@code targetname} of each session id seen, while the session is listed ({@link SessionNames}). */
+    private final SessionNames targetNames = new SessionNames();
 
     /**
      * @param sysfs the host's sysfs
@@ -117,6 +109,7 @@ public final class IscsiSessionReader {
      */
     public List<IscsiSession> sessions(Iqn target) {
         requireNonNull(target, "target is null");
+        SessionNames.Lookup known = targetNames.lookup(target);
         int[] listed = {0};
         Predicate<String> worthReading = name -> {
             int sessionId = kernelSessionId(name);
@@ -124,8 +117,7 @@ public final class IscsiSessionReader {
                 return SESSION.matcher(name).matches(); // not a name the kernel makes: never remembered, always read
             }
             listed[0]++;
-            String known = targetNames.get(sessionId);
-            return known == null || known.equalsIgnoreCase(target.value());
+            return known.unknown(sessionId) || known.namesTarget(sessionId);
         };
         List<IscsiSession> sessions = new ArrayList<>();
         for (SysfsAccess.Entry entry : sysfs.entries(CLASS, worthReading)) {
@@ -147,9 +139,9 @@ public final class IscsiSessionReader {
      * host error it is).
      */
     private boolean namesTarget(SysfsAccess.Entry session, Iqn target) {
-        String known = canonicalId(session.name()).map(targetNames::get).orElse(null);
-        if (known != null) {
-            return known.equalsIgnoreCase(target.value());
+        Optional<String> known = canonicalId(session.name()).flatMap(targetNames::name);
+        if (known.isPresent()) {
+            return known.get().equalsIgnoreCase(target.value());
         }
         Optional<String> name;
         try {
@@ -159,7 +151,7 @@ public final class IscsiSessionReader {
             return true;
         }
         if (name.isPresent() && isSet(name.get())) {
-            canonicalId(session.name()).ifPresent(id -> targetNames.put(id, name.get()));
+            canonicalId(session.name()).ifPresent(id -> targetNames.remember(id, name.get()));
         }
         return name.map(value -> value.equalsIgnoreCase(target.value())).orElse(true);
     }
@@ -192,14 +184,14 @@ public final class IscsiSessionReader {
 
     /** Forgets the target names of sessions no longer listed. */
     private void forgetGone() {
-        Set<Integer> present = new HashSet<>();
+        BitSet present = new BitSet();
         for (String name : sysfs.list(CLASS)) {
             int sessionId = kernelSessionId(name);
             if (sessionId >= 0) {
-                present.add(sessionId);
+                present.set(sessionId);
             }
         }
-        targetNames.keySet().retainAll(present);
+        targetNames.retain(present);
     }
 
     /** The session {@code sessionN}, if it exists. */
@@ -226,7 +218,7 @@ public final class IscsiSessionReader {
             throw new HostStateException("session" + dirs.sessionId() + " has a target name brick cannot read", true,
                     Map.of("path", "/sys/" + attributes + "/targetname", "targetname", Quoted.of(targetName)), e);
         }
-        targetNames.put(dirs.sessionId(), targetName); // dirs are always of the kernel's name for the id
+        targetNames.remember(dirs.sessionId(), targetName); // dirs are always of the kernel's name for the id
         String state = required(values, attributes, "state").strip();
         int tpgt = Optional.ofNullable(values.get("tpgt")).flatMap(IscsiSessionReader::parseInt).orElse(-1);
         Optional<Duration> recovery = Optional.ofNullable(values.get("recovery_tmo"))

@@ -269,10 +269,16 @@ final class HostFiles {
      * one that cannot be read.
      */
     static List<String> list(Path dir) {
+        List<String> names = new ArrayList<>(listUnsorted(dir));
+        names.sort(null);
+        return List.copyOf(names);
+    }
+
+    /** The names in a directory in the order the file system gives them, as {@link #list} reads them. */
+    static List<String> listUnsorted(Path dir) {
         String[] listed = dir.toFile().list();
         if (listed != null) {
-            Arrays.sort(listed);
-            return List.of(listed);
+            return Arrays.asList(listed);
         }
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -284,8 +290,7 @@ final class HostFiles {
         } catch (IOException e) {
             throw unreadable(dir, e);
         }
-        names.sort(null);
-        return List.copyOf(names);
+        return names;
     }
 
     /**

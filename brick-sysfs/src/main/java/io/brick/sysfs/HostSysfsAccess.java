@@ -68,11 +68,17 @@ final class HostSysfsAccess implements SysfsAccess {
         }
         Set<Path> checked = new HashSet<>();
         List<Entry> entries = new ArrayList<>();
-        for (String name : HostFiles.list(dir.get())) {
+        // filtered before sorted: a class directory of a big host has a thousand names, a lookup wants a few
+        List<String> wanted = new ArrayList<>();
+        for (String name : HostFiles.listUnsorted(dir.get())) {
             if (names.test(name)) {
-                files.realEntryInSys(dir.get(), name, checked).ifPresent(
-                        real -> entries.add(new RealEntry(name, sys.get().relativize(real).toString(), real)));
+                wanted.add(name);
             }
+        }
+        wanted.sort(null);
+        for (String name : wanted) {
+            files.realEntryInSys(dir.get(), name, checked).ifPresent(
+                    real -> entries.add(new RealEntry(name, sys.get().relativize(real).toString(), real)));
         }
         return List.copyOf(entries);
     }
