@@ -186,7 +186,8 @@ final class Iscsiadm {
         switch (op) {
             case "", "show" -> {
                 StringBuilder out = new StringBuilder();
-                matching.forEach(node -> out.append(NodeTemplate.print(node, options.has("-S"))));
+                matching.forEach(node -> out.append(NodeTemplate.print(node, kernel.ifaceTransport(node.iface()),
+                        options.has("-S"))));
                 return Output.ok(out.toString());
             }
             case "update" -> {
@@ -231,7 +232,7 @@ final class Iscsiadm {
     }
 
     private Output nodeNew(String iqn, String portal, String iface) {
-        if (!"default".equals(iface) && !"iser".equals(iface)) {
+        if (!kernel.knowsIface(iface)) {
             return Output.fail(ERR_IDBM, "iscsiadm: Could not read iface " + iface + ". Error " + ERR_IDBM
                     + "\niscsiadm: Error while adding record: encountered iSCSI database failure\n");
         }
@@ -242,9 +243,13 @@ final class Iscsiadm {
             kernel.nodes.put(key, node);
         }
         String[] parts = Kernel.splitPortal(portal);
-        String transport = "iser".equals(iface) ? "iser" : "tcp";
-        return Output.ok("New iSCSI node [" + transport + ":[hw=,ip=,net_if=,iscsi_if=" + iface + "] " + parts[0] + ","
-                + parts[1] + "," + node.tpgt() + " " + iqn + "] added\n");
+        Kernel.IfaceRecord own = kernel.ifaces.get(iface);
+        String hw = own == null ? "" : own.params.get("iface.hwaddress");
+        String ip = own == null ? "" : own.params.get("iface.ipaddress");
+        String net = own == null ? "" : own.params.get("iface.net_ifacename");
+        return Output.ok("New iSCSI node [" + kernel.ifaceTransport(iface) + ":[hw=" + hw + ",ip=" + ip + ",net_if="
+                + net + ",iscsi_if=" + iface + "] " + parts[0] + "," + parts[1] + "," + node.tpgt() + " " + iqn
+                + "] added\n");
     }
 
     private Kernel.NodeRecord newNode(String iqn, String portal, String iface, int tpgt, Optional<String> discovery) {
@@ -388,7 +393,7 @@ final class Iscsiadm {
         if (level < 0) {
             StringBuilder out = new StringBuilder();
             for (Kernel.SessionState session : sessions) {
-                out.append(transport(session.iface)).append(": [").append(session.sid).append("] ")
+                out.append(kernel.ifaceTransport(session.iface)).append(": [").append(session.sid).append("] ")
                         .append(session.portal).append(',').append(Target.TPGT).append(' ').append(session.iqn)
                         .append(" (non-flash)\n");
             }
@@ -403,6 +408,9 @@ final class Iscsiadm {
         String portal = options.single("-p").map(Iscsiadm::normalisePortal)
                 .orElseThrow(() -> unexpected("discovery needs -p"));
         String iface = options.single("-I").orElse("default");
+        if (!kernel.knowsIface(iface)) {
+            return Output.fail(ERR_IDBM, "iscsiadm: Could not read iface info for " + iface + ".\n");
+        }
         List<String> ops = options.all("-o");
         Kernel.DiscoveryRecord record = kernel.discoveryRecords.get(portal);
         if (db && !options.has("--discover")) {
@@ -511,31 +519,102 @@ final class Iscsiadm {
 
     private Output iface(Options options) {
         Optional<String> name = options.single("-I");
+        List<String> ops = options.all("-o");
+        String op = ops.isEmpty() ? "" : ops.get(0);
         if (name.isEmpty()) {
-            return Output.ok("default tcp,<empty>,<empty>,<empty>,<empty>\niser iser,<empty>,<empty>,<empty>,<empty>\n");
+            if (!op.isEmpty() && !"show".equals(op)) {
+                throw unexpected("iface op " + op + " needs -I");
+            }
+            // open-iscsi's flat listing: name transport,hwaddress,ipaddress,net_ifacename,initiatorname
+            StringBuilder out = new StringBuilder();
+            for (String each : allIfaces()) {
+                Map<String, String> values = ifaceValues(each);
+                out.append(each).append(' ').append(values.get("iface.transport_name"));
+                for (String key : List.of("iface.hwaddress", "iface.ipaddress", "iface.net_ifacename",
+                        "iface.initiatorname")) {
+                    String value = values.get(key);
+                    out.append(',').append(value.isEmpty() ? "<empty>" : value);
+                }
+                out.append('\n');
+            }
+            return Output.ok(out.toString());
         }
-        if (!"default".equals(name.get()) && !"iser".equals(name.get())) {
-            return Output.fail(ERR_IDBM, "iscsiadm: Could not read iface " + name.get() + " (" + ERR_IDBM + ").\n");
+        String iface = name.get();
+        boolean builtin = "default".equals(iface) || "iser".equals(iface);
+        switch (op) {
+            case "new" -> {
+                if (builtin) {
+                    throw unexpected("the builtin iface " + iface + " is not made anew");
+                }
+                if (!kernel.sessionsTo(null, null, iface).isEmpty()) {
+                    return Output.fail(ERR_SESS_EXISTS, "iscsiadm: Could not create new interface " + iface + ".\n");
+                }
+                // a new record has the defaults, over one that was there
+                kernel.ifaces.put(iface, new Kernel.IfaceRecord(iface));
+                return Output.ok("New interface " + iface + " added\n");
+            }
+            case "update" -> {
+                if (builtin) {
+                    throw unexpected("the builtin iface " + iface + " is not updated");
+                }
+                Kernel.IfaceRecord record = kernel.ifaces.get(iface);
+                if (record == null) {
+                    return Output.fail(ERR_INVAL, "iscsiadm: Could not update iface " + iface
+                            + ": invalid parameter\n");
+                }
+                List<String> names = options.all("-n");
+                List<String> values = options.all("-v");
+                if (names.isEmpty()) {
+                    return Output.fail(ERR_INVAL, "iscsiadm: update requires name and value\n");
+                }
+                for (int i = 0; i < names.size(); i++) {
+                    if (!record.params.containsKey(names.get(i))) {
+                        throw unexpected("iface setting " + names.get(i) + " is not simulated");
+                    }
+                    if ("iface.transport_name".equals(names.get(i)) && !"tcp".equals(values.get(i))
+                            && !"iser".equals(values.get(i))) {
+                        throw unexpected("only the tcp and iser transports are simulated");
+                    }
+                }
+                for (int i = 0; i < names.size(); i++) {
+                    record.params.put(names.get(i), values.get(i));
+                }
+                return Output.ok(iface + " updated.\n");
+            }
+            case "", "show" -> {
+                if (!kernel.knowsIface(iface)) {
+                    return Output.fail(ERR_IDBM, "iscsiadm: Could not read iface " + iface + " (" + ERR_IDBM
+                            + ").\n");
+                }
+                StringBuilder out = new StringBuilder("# BEGIN RECORD 2.1.8\n");
+                out.append("iface.iscsi_ifacename = ").append(iface).append('\n');
+                ifaceValues(iface).forEach((key, value) -> out.append(key).append(" = ")
+                        .append(value.isEmpty() ? "<empty>" : value).append('\n'));
+                return Output.ok(out.append("# END RECORD\n").toString());
+            }
+            default -> throw unexpected("iface op " + op + " is not simulated");
         }
-        String transport = transport(name.get());
-        StringBuilder out = new StringBuilder("# BEGIN RECORD 2.1.8\n");
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("iface.iscsi_ifacename", name.get());
-        values.put("iface.net_ifacename", "<empty>");
-        values.put("iface.ipaddress", "<empty>");
-        values.put("iface.prefix_len", "0");
-        values.put("iface.hwaddress", "<empty>");
-        values.put("iface.transport_name", transport);
-        values.put("iface.initiatorname", "<empty>");
-        values.forEach((key, value) -> out.append(key).append(" = ").append(value).append('\n'));
-        return Output.ok(out.append("# END RECORD\n").toString());
+    }
+
+    /** The builtin ifaces, then the operator's in the order they were made. */
+    private List<String> allIfaces() {
+        List<String> all = new ArrayList<>(List.of("default", "iser"));
+        all.addAll(kernel.ifaces.keySet());
+        return all;
+    }
+
+    /** An iface's settings as its record prints them (empty where unset). */
+    private Map<String, String> ifaceValues(String iface) {
+        Kernel.IfaceRecord own = kernel.ifaces.get(iface);
+        if (own != null) {
+            return own.params;
+        }
+        Kernel.IfaceRecord builtin = new Kernel.IfaceRecord(iface);
+        builtin.params.put("iface.transport_name", kernel.ifaceTransport(iface));
+        return builtin.params;
     }
 
     // ------------------------------------------------------------------------------------------- helpers
-
-    static String transport(String iface) {
-        return "iser".equals(iface) ? "iser" : "tcp";
-    }
 
     /** {@code address:port} without a {@code ,tpgt} suffix, with the default port when none is given. */
     static String normalisePortal(String portal) {
@@ -624,7 +703,7 @@ final class Iscsiadm {
             return LINES.stream().anyMatch(each -> each.getKey().equals(key));
         }
 
-        static String print(Kernel.NodeRecord node, boolean showSecrets) {
+        static String print(Kernel.NodeRecord node, String transport, boolean showSecrets) {
             StringBuilder out = new StringBuilder("# BEGIN RECORD 2.1.8\n");
             for (Map.Entry<String, String> line : LINES) {
                 String key = line.getKey();
@@ -632,7 +711,7 @@ final class Iscsiadm {
                     case "node.name" -> node.iqn();
                     case "node.tpgt" -> Integer.toString(node.tpgt());
                     case "iface.iscsi_ifacename" -> node.iface();
-                    case "iface.transport_name" -> transport(node.iface());
+                    case "iface.transport_name" -> transport;
                     default -> node.params().getOrDefault(key, line.getValue());
                 };
                 if (key.startsWith("node.session.auth.password") && !showSecrets && !value.isEmpty()

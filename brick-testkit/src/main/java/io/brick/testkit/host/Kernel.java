@@ -53,6 +53,10 @@ final class Kernel {
 
     final Map<String, NodeRecord> nodes = new LinkedHashMap<>();
     final Map<String, DiscoveryRecord> discoveryRecords = new LinkedHashMap<>();
+    /** An operator's own ifaces ({@code iscsiadm -m iface -I NAME -o new}), by name: the builtin two are not here. */
+    final Map<String, IfaceRecord> ifaces = new LinkedHashMap<>();
+    /** Whether a session's {@code ifacename} in sysfs names its iface; else it reads {@code (null)}, as iscsid left it unset. */
+    boolean sessionIfacenames = true;
     final Map<Integer, SessionState> sessions = new TreeMap<>();
     final Map<String, Device> devices = new LinkedHashMap<>();
     /** Paths multipathd still monitors though their devices were removed ({@link Faults#multipathdKeepsRemovedPaths}). */
@@ -106,8 +110,9 @@ final class Kernel {
         String address = localAddressFor(node.portal());
         sysfs.iscsiSession(host, sid, s -> s.target(target.iqn()).portal(portal[0], Integer.parseInt(portal[1]))
                 .tpgt(Target.TPGT).recoveryTmo(recoveryTmo).initiatorName(initiatorName).localAddress(address)
-                .localPort(40000 + sid).ifaceName(node.iface())
-                .driver("iser".equals(node.iface()) ? "ib_iser" : "iscsi_tcp").username(user.isEmpty() ? "(null)" : user));
+                .localPort(40000 + sid).ifaceName(sessionIfacenames ? node.iface() : "(null)")
+                .driver("iser".equals(ifaceTransport(node.iface())) ? "ib_iser" : "iscsi_tcp")
+                .username(user.isEmpty() ? "(null)" : user));
         SessionState session = new SessionState(sid, host, target.iqn(), node.portal(), node.iface(), recoveryTmo);
         sessions.put(sid, session);
         watch(sysfs.scsiHostDirectory(host).resolve("scan"), new Watch(WatchKind.SCAN, host, ""));
@@ -141,6 +146,23 @@ final class Kernel {
         sysfs.removeSession(session.sid);
         unwatchHost(session.host);
         sessions.remove(session.sid);
+    }
+
+    /** Whether open-iscsi knows that iface: {@code default}, {@code iser}, or one made with {@code -m iface -o new}. */
+    boolean knowsIface(String iface) {
+        return "default".equals(iface) || "iser".equals(iface) || ifaces.containsKey(iface);
+    }
+
+    /**
+     * The iface's {@code iface.transport_name}: {@code tcp} for {@code default}, {@code iser} for {@code iser}, an own
+     * iface's as it was made or updated ({@code tcp} when unknown, as {@link SimulatedHost#loginSession} makes it).
+     */
+    String ifaceTransport(String iface) {
+        if ("iser".equals(iface)) {
+            return "iser";
+        }
+        IfaceRecord own = ifaces.get(iface);
+        return own == null ? "tcp" : own.params.get("iface.transport_name");
     }
 
     List<SessionState> sessionsTo(String iqn, String portal, String iface) {
@@ -1088,6 +1110,22 @@ final class Kernel {
 
         Map<String, String> params() {
             return params;
+        }
+    }
+
+    /** An operator's iface record ({@code /etc/iscsi/ifaces/NAME}): its settings, transport {@code tcp} when made. */
+    static final class IfaceRecord {
+        final String name;
+        final Map<String, String> params = new LinkedHashMap<>();
+
+        IfaceRecord(String name) {
+            this.name = name;
+            params.put("iface.net_ifacename", "");
+            params.put("iface.ipaddress", "");
+            params.put("iface.prefix_len", "0");
+            params.put("iface.hwaddress", "");
+            params.put("iface.transport_name", "tcp");
+            params.put("iface.initiatorname", "");
         }
     }
 

@@ -36,7 +36,7 @@ final class SessionPrinter {
         out.append("\tPersistent Portal: ").append(portal).append('\n');
         out.append("\t\t**********\n\t\tInterface:\n\t\t**********\n");
         out.append("\t\tIface Name: ").append(session.iface).append('\n');
-        out.append("\t\tIface Transport: ").append(Iscsiadm.transport(session.iface)).append('\n');
+        out.append("\t\tIface Transport: ").append(kernel.ifaceTransport(session.iface)).append('\n');
         out.append("\t\tIface Initiatorname: ").append(kernel.initiatorName).append('\n');
         String local = kernel.localAddressFor(session.portal);
         out.append("\t\tIface IPaddress: ").append(local).append('\n');

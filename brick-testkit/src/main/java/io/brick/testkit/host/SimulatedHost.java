@@ -55,6 +55,7 @@ public final class SimulatedHost implements AutoCloseable {
         this.kernel = new Kernel(sysfs, clock, storage, fabric, builder.latencies, oracle, faults, builder.initiatorName,
                 builder.localAddress, builder.findMultipaths, builder.multipathd, builder.firstHostNumber,
                 builder.defaultScan);
+        kernel.sessionIfacenames = builder.sessionIfacenames;
         oracle.kernel(kernel);
         faults.kernel(kernel);
         fabric.kernel(kernel);
@@ -235,6 +236,7 @@ public final class SimulatedHost implements AutoCloseable {
         private int firstHostNumber = 2;
         private String defaultScan = "auto";
         private boolean multiThreaded;
+        private boolean sessionIfacenames = true;
         private FakeSysfs.Detail detail = FakeSysfs.Detail.KERNEL;
 
         private Builder(Path dir) {
@@ -302,6 +304,16 @@ public final class SimulatedHost implements AutoCloseable {
          */
         public Builder detail(FakeSysfs.Detail value) {
             this.detail = requireNonNull(value, "detail is null");
+            return this;
+        }
+
+        /**
+         * Whether a session's {@code ifacename} in sysfs names its open-iscsi iface (true by default). False: every
+         * session's reads {@code (null)}, as the kernel shows it when iscsid set none, so sysfs alone does not tell a
+         * session's iface (its transport still shows in its host's {@code proc_name}).
+         */
+        public Builder sessionIfacenames(boolean value) {
+            this.sessionIfacenames = value;
             return this;
         }
 
