@@ -40,6 +40,7 @@ final class IscsiCleanup implements TransportCleanup {
     private final List<IscsiTarget> targets;
     private final Map<String, Hctl> volumeDevices;
     private final String iface;
+    private final Optional<String> transport;
 
     /**
      * @param volumeDevices the volume's devices by kernel name and address: a name alone is not enough, since once a
@@ -47,7 +48,7 @@ final class IscsiCleanup implements TransportCleanup {
      *                      on the same session
      */
     IscsiCleanup(IscsiHost host, SessionManager sessions, EventPublisher events, Clock clock, List<IscsiTarget> targets,
-                 Map<String, Hctl> volumeDevices, String iface) {
+                 Map<String, Hctl> volumeDevices, String iface, Optional<String> transport) {
         this.host = requireNonNull(host, "host is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.events = requireNonNull(events, "events is null");
@@ -55,6 +56,7 @@ final class IscsiCleanup implements TransportCleanup {
         this.targets = IscsiHost.distinctTargets(targets);
         this.volumeDevices = Map.copyOf(volumeDevices);
         this.iface = requireNonNull(iface, "iface is null");
+        this.transport = requireNonNull(transport, "transport is null");
     }
 
     /** The volume's paths by kernel name and address. */
@@ -64,18 +66,24 @@ final class IscsiCleanup implements TransportCleanup {
     }
 
     /**
-     * The sessions to the target that are brick's to log out: those over the volume's iface. A session of another
-     * iface to the same portal and target (issue 18, item 3) is left alone: its node record is another iface's; the
-     * volume's devices in it were removed with the others.
+     * The sessions to the target that are brick's to log out: those over the volume's iface and, where the iface's
+     * name tells it ({@link IscsiVolume#sessionTransport}), its transport. A session of another iface to the same
+     * portal and target (issue 18, item 3) is left alone: its node record is another iface's; the volume's devices in
+     * it were removed with the others. Where sysfs names no iface, the transport is what keeps an iSER session that
+     * carries another volume from being counted as a tcp volume's (which would keep the tcp session from its logout).
      */
     private List<IscsiSession> ours(IscsiTarget target, List<IscsiSession> toTarget) {
-        List<IscsiSession> ours = toTarget.stream().filter(session -> session.over(iface)).toList();
+        List<IscsiSession> ours = toTarget.stream().filter(this::isOurs).toList();
         if (ours.size() < toTarget.size()) {
-            log.debug("sessions {} to {} are over another iface than {}: not brick's to log out",
-                    toTarget.stream().filter(session -> !session.over(iface)).map(IscsiSession::sessionId).toList(),
+            log.debug("sessions {} to {} are over another iface or transport than {}: not brick's to log out",
+                    toTarget.stream().filter(session -> !isOurs(session)).map(IscsiSession::sessionId).toList(),
                     target, iface);
         }
         return ours;
+    }
+
+    private boolean isOurs(IscsiSession session) {
+        return session.over(iface) && transport.map(session.transport()::equals).orElse(true);
     }
 
     @Override

@@ -51,10 +51,10 @@ final class IscsiHost {
      * any; the lowest-numbered when there are several (a leftover). A session of another iface to the same portal and
      * target (issue 18, item 3) is not brick's to use: its node record, and so its logout, is the other iface's.
      */
-    Optional<IscsiSession> loggedIn(Portal portal, Iqn iqn, String iface, String transport) {
+    Optional<IscsiSession> loggedIn(Portal portal, Iqn iqn, String iface, Optional<String> transport) {
         return sessionsTo(portal, iqn).stream()
                 .filter(session -> session.over(iface))
-                .filter(session -> session.transport().equals(transport))
+                .filter(session -> transport.map(session.transport()::equals).orElse(true))
                 .filter(IscsiSession::loggedIn)
                 .min(Comparator.comparingInt(IscsiSession::sessionId));
     }
@@ -64,10 +64,10 @@ final class IscsiHost {
      * kernel is reconnecting it, as after a target reboot) or {@code FREE} (iscsid is logging it in). A login over it
      * would be refused as "session exists"; its devices cannot carry I/O until it is {@code LOGGED_IN} again.
      */
-    Optional<IscsiSession> recovering(Portal portal, Iqn iqn, String iface, String transport) {
+    Optional<IscsiSession> recovering(Portal portal, Iqn iqn, String iface, Optional<String> transport) {
         return sessionsTo(portal, iqn).stream()
                 .filter(session -> session.over(iface))
-                .filter(session -> session.transport().equals(transport))
+                .filter(session -> transport.map(session.transport()::equals).orElse(true))
                 .filter(session -> !session.loggedIn())
                 .findFirst();
     }

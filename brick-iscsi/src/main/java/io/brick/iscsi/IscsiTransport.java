@@ -143,7 +143,7 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
             @Override
             public TransportCleanup cleanup(VolumeDevices devices) {
                 return new IscsiCleanup(host, sessions, events, clock, targets, IscsiCleanup.names(devices),
-                        volume.iface());
+                        volume.iface(), volume.sessionTransport());
             }
         };
     }

@@ -65,6 +65,9 @@ public record IscsiVolume(List<IscsiTarget> targets, boolean pluralTargets, bool
     public static final String DEFAULT_IFACE = "default";
     /** The iface of iSER. */
     public static final String ISER_IFACE = "iser";
+    /** The offload drivers open-iscsi names ifaces after ({@code <driver>.<hwaddress>}). */
+    private static final Set<String> OFFLOAD_DRIVERS = Set.of("be2iscsi", "bnx2i", "cxgb3i", "cxgb4i", "qedi", "qla4xxx",
+            "ocs");
     /** open-iscsi keeps CHAP names and secrets in 256-byte buffers. */
     private static final int MAX_CREDENTIAL_BYTES = 255;
     /** open-iscsi iface names: file names under /etc/iscsi/ifaces, at most 64 characters. */
@@ -159,13 +162,23 @@ public record IscsiVolume(List<IscsiTarget> targets, boolean pluralTargets, bool
         return volumeId.map(id -> "volume " + id + " (").orElse("(") + first.iqn().value() + " LUN " + first.lun() + ")";
     }
 
-    /** The transport its sessions show in sysfs: {@code tcp}, {@code iser}, or the offload driver of the iface. */
-    public String sessionTransport() {
+    /**
+     * The transport its sessions show in sysfs, where the iface's name says it: {@code tcp} for {@code default},
+     * {@code iser}, or the offload driver of an iface open-iscsi named {@code <driver>.<hwaddress>} for an offload card
+     * ({@code bnx2i.00:10:18:...}). Empty for an iface an operator named ({@code iscsiadm -m iface -I eth1-iface
+     * --op new}): its transport is in its record ({@code iface.transport_name}, {@code tcp} unless changed), not in its
+     * name, and its sessions are told apart by their {@code ifacename} alone.
+     */
+    public Optional<String> sessionTransport() {
         if (iface.equals(DEFAULT_IFACE)) {
-            return "tcp";
+            return Optional.of("tcp");
+        }
+        if (iface.equals(ISER_IFACE)) {
+            return Optional.of(ISER_IFACE);
         }
         int dot = iface.indexOf('.');
-        return dot > 0 ? iface.substring(0, dot) : iface;
+        String driver = dot > 0 ? iface.substring(0, dot) : "";
+        return OFFLOAD_DRIVERS.contains(driver) ? Optional.of(driver) : Optional.empty();
     }
 
     /** The iface sendtargets runs through: {@code iser} for iSER, else {@code default} (as os-brick does). */

@@ -3,6 +3,7 @@ package io.brick.iscsi;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.model.AttachedVolume;
+import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
@@ -134,6 +135,57 @@ class IscsiOtherIfaceSessionsTest {
         assertThat(sessionOf(attached.path().name())).isNotEqualTo(theirs);
         assertThat(lab.host.clock().elapsed().minus(started)).as("no wait for the iSER session to recover")
                 .isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void a_connect_over_an_operators_own_tcp_iface_uses_its_session_and_its_disconnect_logs_that_session_out()
+            throws IOException {
+        // the iface's name says nothing of its transport (tcp, in its record): its session's host shows iscsi_tcp
+        lab = start(RecordedLab.host(dir, Latencies.realistic()));
+        lab.host.run("iscsiadm", "-m", "iface", "-I", OWN_IFACE, "--op", "new");
+        lab.host.run("iscsiadm", "-m", "iface", "-I", OWN_IFACE, "-o", "update", "-n", "iface.net_ifacename", "-v", "eth1");
+        ConnectionProperties overOwn = ConnectionProperties.parseJson("""
+                {"target_portal": "127.0.0.1:3260", "target_iqn": "%s", "target_lun": 1, "transport": "%s"}"""
+                .formatted(IQN, OWN_IFACE));
+        int before = lab.commandCount();
+
+        AttachedVolume attached = lab.connector.connect(overOwn);
+
+        assertThat(commands(before)).filteredOn(line -> line.contains("--login")).singleElement().asString()
+                .contains(OWN_IFACE);
+        int session = sessionOf(attached.path().name());
+        assertThat(read("sys/class/iscsi_session/session" + session + "/ifacename")).isEqualTo(OWN_IFACE);
+        assertThat(attached.scsiWwn()).contains(Wwid.of(LUN1));
+        int beforeDisconnect = lab.commandCount();
+
+        lab.connector.disconnect(overOwn, Optional.of(attached), DisconnectOptions.SAFE);
+
+        assertThat(commands(beforeDisconnect)).filteredOn(line -> line.contains("--logout")).singleElement().asString()
+                .contains(OWN_IFACE);
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_tcp_disconnect_logs_out_its_session_beside_an_iser_session_carrying_another_lun_where_sysfs_names_no_iface()
+            throws IOException {
+        lab = start(SimulatedHost.builder(dir).initiatorName(RecordedLab.INITIATOR)
+                .latencies(Latencies.realistic()).sessionIfacenames(false).build());
+        lab.host.storage().target(IQN).portal(P1).portal(RecordedLab.PORTALS.get(1))
+                .lun(0, LUN0, 64L << 20).lun(1, LUN1, 128L << 20);
+        int theirs = operatorSession("iser", false);
+        AttachedVolume attached = lab.connector.connect(onePortal(1));
+        int ours = sessionOf(attached.path().name());
+        int before = lab.commandCount();
+
+        lab.connector.disconnect(onePortal(1), Optional.of(attached), DisconnectOptions.SAFE);
+
+        assertThat(commands(before)).filteredOn(line -> line.contains("--logout")).as("the tcp session's logout")
+                .singleElement().asString().contains("default");
+        assertThat(Files.exists(lab.host.root().resolve("sys/class/iscsi_session/session" + ours))).isFalse();
+        assertThat(Files.exists(lab.host.root().resolve("sys/class/iscsi_session/session" + theirs))).isTrue();
+        assertThat(lab.host.oracle().leftovers(Wwid.of(LUN0)).devices()).as("the iSER session's LUN stays").hasSize(1);
+        assertThat(lab.host.oracle().leftovers(Wwid.of(LUN1)).devices()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().sessions()).as("the iSER session only").hasSize(1);
     }
 
     private static SimulatedIscsi start(SimulatedHost host) {
