@@ -261,7 +261,21 @@ final class NodeService extends NodeGrpc.NodeImplBase {
                     throw new CsiError(Status.Code.INVALID_ARGUMENT, "volume_capability.mount.fs_type " + fsType
                             + " is not one brick-csi makes (" + String.join(", ", FILE_SYSTEMS.stream().sorted().toList()) + ")");
                 }
-                return new StagedVolume.Access(false, fsType, capability.getMount().getMountFlagsList());
+                VolumeCapability.AccessMode.Mode mode = capability.getAccessMode().getMode();
+                if (mode == VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER
+                        || mode == VolumeCapability.AccessMode.Mode.MULTI_NODE_SINGLE_WRITER) {
+                    // ext4 and xfs keep their metadata in one node's memory: a second node writing (or even
+                    // replaying the journal) under a first corrupts the file system
+                    throw new CsiError(Status.Code.INVALID_ARGUMENT, "volume_capability.access_mode " + mode
+                            + " with a " + fsType + " mount: " + fsType + " is not a cluster file system, mounted on"
+                            + " several nodes with a writer it is corrupted; ask for a block volume, or single-node access");
+                }
+                List<String> flags = new ArrayList<>(capability.getMount().getMountFlagsList());
+                if ((mode == VolumeCapability.AccessMode.Mode.MULTI_NODE_READER_ONLY
+                        || mode == VolumeCapability.AccessMode.Mode.SINGLE_NODE_READER_ONLY) && !flags.contains("ro")) {
+                    flags.add("ro"); // a reader-only volume is mounted read-only where it is staged, not only where published
+                }
+                return new StagedVolume.Access(false, fsType, flags);
             default:
                 throw CsiError.missing("volume_capability's access type (block or mount)");
         }

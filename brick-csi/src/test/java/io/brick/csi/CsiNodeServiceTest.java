@@ -9,6 +9,7 @@ import csi.v1.VolumeUsage;
 import csi.v1.GetPluginInfoResponse;
 import csi.v1.NodeGetCapabilitiesRequest;
 import csi.v1.NodeGetInfoRequest;
+import csi.v1.VolumeCapability;
 import csi.v1.NodePublishVolumeRequest;
 import csi.v1.NodeServiceCapability;
 import csi.v1.NodeStageVolumeRequest;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -312,6 +314,41 @@ class CsiNodeServiceTest {
         assertThat(lab.mounter.mounts()).as("unstage unmounted the stale mount").isEmpty();
         assertThat(lab.stateFiles()).isEmpty();
         assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_mount_volume_is_never_staged_for_writers_on_several_nodes_and_a_reader_only_one_is_mounted_read_only()
+            throws Exception {
+        VolumeCapability.AccessMode.Mode multiWriter = VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER;
+        long before = lab.logins();
+
+        Status refused = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-rwx", 1)
+                .setVolumeCapability(withMode(CsiLab.mount("xfs"), multiWriter)).build()));
+        Status single = failure(() -> lab.node.nodeStageVolume(lab.stageBlock("vol-rwx", 1)
+                .setVolumeCapability(withMode(CsiLab.mount(""), VolumeCapability.AccessMode.Mode.MULTI_NODE_SINGLE_WRITER))
+                .build()));
+        long afterRefusals = lab.logins();
+        lab.node.nodeStageVolume(lab.stageBlock("vol-rox", 1)
+                .setVolumeCapability(withMode(CsiLab.mount("", "noatime"), VolumeCapability.AccessMode.Mode.MULTI_NODE_READER_ONLY))
+                .build());
+        Optional<InMemoryMounter.Mount> readOnly = lab.mounter.mountAt(lab.stagingPath("vol-rox"));
+        lab.node.nodeUnstageVolume(lab.unstage("vol-rox"));
+        // a block volume for writers on several nodes (a VM's disk during live migration) is theirs to coordinate
+        lab.node.nodeStageVolume(lab.stageBlock("vol-rwx-block", 1).setVolumeCapability(withMode(CsiLab.block(), multiWriter))
+                .build());
+        lab.node.nodeUnstageVolume(lab.unstage("vol-rwx-block"));
+
+        assertThat(refused.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getDescription()).contains("MULTI_NODE_MULTI_WRITER").contains("not a cluster file system");
+        assertThat(single.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(afterRefusals).as("a refused stage logs in nowhere").isEqualTo(before);
+        assertThat(readOnly).map(InMemoryMounter.Mount::options).contains(List.of("noatime", "ro"));
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    private static VolumeCapability withMode(VolumeCapability capability, VolumeCapability.AccessMode.Mode mode) {
+        return capability.toBuilder().setAccessMode(VolumeCapability.AccessMode.newBuilder().setMode(mode)).build();
     }
 
     @Test
