@@ -8,6 +8,7 @@
 #   BRICK_LAB_OUT     where results go (default target/kernel-lab): summary.json, timings.json, per-scenario logs,
 #                     snapshots/*.json (brick snapshot recordings), console.log (the guest's serial console)
 #   BRICK_LAB_JAR     the brick.jar to test (default brick-cli/target/brick.jar; built with mvn if missing)
+#   BRICK_LAB_CSI_JAR the brick-csi.jar to test (default brick-csi/target/brick-csi.jar; built with mvn if missing)
 #   BRICK_LAB_CACHE   where the guest image is cached (default ~/.cache/brick/kernel-lab)
 #   BRICK_LAB_TIMEOUT seconds before the guest is killed (default 1500)
 #   BRICK_LAB_SOAK_CYCLES cycles of the long soak, run only when named (default 50):
@@ -20,6 +21,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 out="${BRICK_LAB_OUT:-$repo/target/kernel-lab}"
 jar="${BRICK_LAB_JAR:-$repo/brick-cli/target/brick.jar}"
+csi_jar="${BRICK_LAB_CSI_JAR:-$repo/brick-csi/target/brick-csi.jar}"
 limit="${BRICK_LAB_TIMEOUT:-1500}"
 
 log() { echo "kernel-lab: $*" >&2; }
@@ -32,6 +34,10 @@ if [ ! -f "$jar" ]; then
     log "building $jar"
     (cd "$repo" && mvn -B -q -DskipTests -pl brick-cli -am package >&2)
 fi
+if [ ! -f "$csi_jar" ]; then
+    log "building $csi_jar"
+    (cd "$repo" && mvn -B -q -DskipTests -pl brick-csi -am package >&2)
+fi
 
 image="$(bash "$here/build-image.sh" | tail -n 1)"
 kver="$(cat "$image/kernel-version")"
@@ -42,6 +48,9 @@ out="$(cd "$out" && pwd)"
 jardir="$(mktemp -d)"
 trap 'rm -rf "$jardir"' EXIT
 cp "$jar" "$jardir/brick.jar"
+# brick-csi's scenarios: the plugin's jar, and the proto the guest's own client is generated from
+cp "$csi_jar" "$jardir/brick-csi.jar"
+cp "$repo/brick-csi/src/main/proto/csi.proto" "$jardir/csi.proto"
 # The classes a brick run loads, listed here where the JVM is fast, so the guest can dump a class-data archive once
 # (under emulation every class loaded from the jar costs ~15x what it costs here).
 (cd "$jardir" && java -XX:DumpLoadedClassList="$jardir/classes.lst" -jar "$jardir/brick.jar" demo >/dev/null 2>&1) \

@@ -15,13 +15,15 @@ import hashlib
 import json
 import os
 import re
+import stat
 import statistics
 import subprocess
 import sys
 import time
 import traceback
 
-from lab import Failure, Lab, Lun, P1, P2, TARGET, props_for, read, sysfs_wwid
+from lab import Failure, Lab, Lun, P1, P2, TARGET, INITIATOR, props_for, read, sysfs_wwid
+import csi
 
 SCENARIOS = []
 # Run only when named (tests/kernel/run.sh soak): too long for CI.
@@ -765,11 +767,125 @@ def soak(lab):
     lab.outcomes["soak"] = soak_cycles(lab, lab.soak_cycles)
 
 
+# brick-csi's scenarios run last: the plugin they start stays up until the run ends, and is idle for no other scenario
+def csi_paths(name):
+    """A scenario's staging and target paths (the kubelet makes the staging directory; brick-csi the target)."""
+    base = f"/tmp/csi-{name}"
+    os.makedirs(f"{base}/staging", exist_ok=True)
+    os.makedirs(f"{base}/pods", exist_ok=True)
+    return f"{base}/staging", f"{base}/pods/target"
+
+
+def expect_no_mount(lab, *paths):
+    mounted = [p for p in csi.mount_points() if p in paths]
+    if mounted:
+        raise Failure(f"still mounted: {mounted}")
+
+
+def csi_release(lab, paths):
+    """After a failure: unmount what a scenario's RPCs left, so the reset can remove the map."""
+    for path in paths:
+        lab.sh(["umount", "-l", path], check=False, quiet=True)
+
+
+@scenario
+def csi_mount(lab):
+    """brick-csi (one plugin process, driven by a Python grpcio client): a mount volume of a two-portal LUN is staged
+    (ext4 made, mounted on the map), published to a target directory, written, unpublished and unstaged (no session,
+    map, device or mount left); staged again it holds the file (no second mkfs); unstaged again, nothing left."""
+    plugin = lab.csi
+    plugin.start(lab.log)
+    info = plugin.call(lab.log, plugin.identity, "GetPluginInfo", plugin.pb.GetPluginInfoRequest())
+    if info.name != "io.brick.csi" or info.manifest.get("brick.io/iscsi.initiator") != INITIATOR:
+        raise Failure(f"GetPluginInfo answered {info.name} with manifest {dict(info.manifest)}")
+    lun = Lun("csi-mount", 1)
+    lab.target([lun])
+    props = props_for(lun)
+    staging, target = csi_paths("mount")
+    try:
+        plugin.stage(lab.log, lun.name, staging, props)
+        source = csi.mount_source(staging)
+        if source is None:
+            raise Failure(f"nothing mounted at {staging} after NodeStageVolume")
+        maps = lab.maps()
+        if lun.wwid not in maps:
+            raise Failure(f"no map of {lun.wwid} after the stage: {maps}")
+        name, slaves = lab.expect_map(f"/dev/{maps[lun.wwid][0]}", lun.wwid, paths=2)
+        if source != read(f"/sys/block/{name}/dev"):
+            raise Failure(f"{staging} is mounted from {source}, not from {name} ({read(f'/sys/block/{name}/dev')})")
+        fs = lab.sh(["blkid", "-p", "-o", "value", "-s", "TYPE", f"/dev/{name}"]).out.strip()
+        if fs != "ext4":
+            raise Failure(f"{name} holds {fs!r} after the stage, expected ext4")
+        plugin.publish(lab.log, lun.name, staging, target)
+        if csi.mount_source(target) != source:
+            raise Failure(f"{target} is mounted from {csi.mount_source(target)}, expected {source}")
+        payload = f"written through brick-csi to {lun.wwid}\n"
+        with open(f"{target}/hello.txt", "w") as f:
+            f.write(payload)
+        plugin.unpublish(lab.log, lun.name, target)
+        if os.path.exists(target):
+            raise Failure(f"{target} is still there after NodeUnpublishVolume")
+        plugin.unstage(lab.log, lun.name, staging)
+        expect_no_mount(lab, staging, target)
+        lab.assert_clean()
+
+        plugin.stage(lab.log, lun.name, staging, props)
+        with open(f"{staging}/hello.txt") as f:
+            if f.read() != payload:
+                raise Failure("the file written before the unstage reads back different after the second stage")
+        lab.log("the second stage found the file written through the first")
+        plugin.unstage(lab.log, lun.name, staging)
+        expect_no_mount(lab, staging, target)
+        lab.assert_clean()
+        if os.listdir(csi.STATE_DIR):
+            raise Failure(f"brick-csi's state directory still holds {os.listdir(csi.STATE_DIR)}")
+    except Exception:
+        csi_release(lab, (target, staging))
+        raise
+
+
+@scenario
+def csi_block(lab):
+    """brick-csi: a block volume of a two-portal LUN is staged (no file system made), published as a device file at
+    the target path (the map's device, read with O_DIRECT), unpublished (the file is gone) and unstaged (nothing left)."""
+    plugin = lab.csi
+    plugin.start(lab.log)
+    lun = Lun("csi-block", 1)
+    lab.target([lun])
+    props = props_for(lun)
+    staging, target = csi_paths("block")
+    try:
+        plugin.stage(lab.log, lun.name, staging, props, block=True)
+        maps = lab.maps()
+        if lun.wwid not in maps:
+            raise Failure(f"no map of {lun.wwid} after the stage: {maps}")
+        name, _ = lab.expect_map(f"/dev/{maps[lun.wwid][0]}", lun.wwid, paths=2)
+        plugin.publish(lab.log, lun.name, staging, target, block=True)
+        st = os.stat(target)
+        want = read(f"/sys/block/{name}/dev")
+        if not stat.S_ISBLK(st.st_mode) or f"{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}" != want:
+            raise Failure(f"{target} is not the block device {name} ({want}): mode {oct(st.st_mode)}")
+        lab.sh(["dd", f"if={target}", "of=/dev/null", "bs=4096", "count=1", "iflag=direct"])
+        fs = lab.sh(["blkid", "-p", "-o", "value", "-s", "TYPE", f"/dev/{name}"], check=False).out.strip()
+        if fs:
+            raise Failure(f"a block volume's stage made a file system: {fs}")
+        plugin.unpublish(lab.log, lun.name, target)
+        if os.path.exists(target):
+            raise Failure(f"{target} is still there after NodeUnpublishVolume")
+        plugin.unstage(lab.log, lun.name, staging)
+        expect_no_mount(lab, staging, target)
+        lab.assert_clean()
+    except Exception:
+        csi_release(lab, (target, staging))
+        raise
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--jar", required=True)
     parser.add_argument("--only", default="")
+    parser.add_argument("--csi-jar", default="/jar/brick-csi.jar")
     args = parser.parse_args()
     os.makedirs(f"{args.out}/logs", exist_ok=True)
     wanted = [s for s in args.only.split(",") if s]
@@ -796,6 +912,8 @@ def main():
             print(r.stdout[-2000:], r.stderr[-2000:])
 
     results, timings, outcomes = [], {}, {}
+    # brick-csi, started by the first CSI scenario and stopped after the last scenario
+    plugin = csi.Plugin(args.csi_jar, args.out, ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"])
     for fn in chosen:
         name = fn.__name__
         path = f"{args.out}/logs/{name}.log"
@@ -809,6 +927,7 @@ def main():
             lab = Lab(args.out, args.jar, log, java_opts)
             lab.timings, lab.outcomes = timings, outcomes
             lab.soak_cycles = soak_cycles_wanted
+            lab.csi = plugin
             log(f"scenario {name}: {fn.__doc__.strip()}")
             status, detail = "pass", ""
             try:
@@ -834,6 +953,7 @@ def main():
         print(line, flush=True)
         results.append({"scenario": name, "status": status, "seconds": round(seconds, 1), "detail": detail})
 
+    plugin.stop()
     failed = [r for r in results if r["status"] != "pass"]
     with open(f"{args.out}/summary.json", "w") as f:
         json.dump({"results": results, "outcomes": outcomes, "passed": len(results) - len(failed),

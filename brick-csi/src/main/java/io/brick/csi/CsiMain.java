@@ -1,15 +1,9 @@
 package io.brick.csi;
 
 import io.brick.core.bootstrap.Brick;
-import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.error.BrickException;
 import io.brick.core.host.HostRoot;
 import io.brick.core.port.CommandRunner;
-import io.brick.exec.ExecPlugin;
-import io.brick.fc.FcPlugin;
-import io.brick.iscsi.IscsiPlugin;
-import io.brick.multipath.MultipathPlugin;
-import io.brick.sysfs.SysfsPlugin;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,11 +19,16 @@ import java.util.Optional;
  *   --node-id ID      the node's ID (default: $NODE_ID, then $KUBE_NODE_NAME)
  *   --state-dir DIR   the staged volumes' state (default /var/lib/brick-csi)
  *   --root DIR        the host's root when /sys, /dev and /etc are mounted elsewhere (default /)
+ *   -v, --verbose     brick's DEBUG log (one line per command) on standard error; also $BRICK_CSI_LOG_LEVEL
  * </pre>
+ * brick-csi.jar logs brick's operations at INFO, everything else at WARN, to standard error.
  * Exits 2 on bad usage, 1 when the runtime cannot be built or the socket not bound; otherwise serves until killed.
  */
 public final class CsiMain {
     private static final String DEFAULT_STATE_DIR = "/var/lib/brick-csi";
+    private static final String VERBOSE = "--verbose";
+    /** The system property brick-csi.jar's logging reads for io.brick's level (else $BRICK_CSI_LOG_LEVEL, else INFO). */
+    static final String LOG_LEVEL_PROPERTY = "brick.csi.log.level";
 
     private CsiMain() {
     }
@@ -49,7 +48,7 @@ public final class CsiMain {
             options = options(args);
         } catch (IllegalArgumentException e) {
             err.println("brick-csi: " + e.getMessage());
-            err.println("usage: brick-csi --endpoint unix:///csi/csi.sock --node-id NODE [--state-dir DIR] [--root DIR]");
+            err.println("usage: brick-csi --endpoint unix:///csi/csi.sock --node-id NODE [--state-dir DIR] [--root DIR] [-v]");
             return 2;
         }
         Optional<String> endpoint = first(options.get("--endpoint"), environment.get("CSI_ENDPOINT"));
@@ -66,8 +65,12 @@ public final class CsiMain {
             err.println("brick-csi: " + e.getMessage());
             return 2;
         }
-        Brick.Builder builder = Brick.builder().plugins(new ExecPlugin(), new SysfsPlugin(), new MultipathPlugin(),
-                new IscsiPlugin(ConnectorConfig.defaults()), new FcPlugin(ConnectorConfig.defaults()));
+        if (options.containsKey(VERBOSE)) {
+            // read by brick-csi.jar's logback.xml; set before the first logger exists (Brick's, just below)
+            System.setProperty(LOG_LEVEL_PROPERTY, "DEBUG");
+        }
+        // the plugins the class path lists in META-INF/services, as the brick command finds them
+        Brick.Builder builder = Brick.builder().discoverPlugins();
         Optional.ofNullable(options.get("--root"))
                 .ifPresent(root -> builder.hostRoot(HostRoot.under(Path.of(root).toAbsolutePath().normalize().toString())));
         try (Brick brick = builder.build()) {
@@ -91,6 +94,10 @@ public final class CsiMain {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
+            if (arg.equals("-v") || arg.equals(VERBOSE)) {
+                options.put(VERBOSE, "true");
+                continue;
+            }
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option " + name);

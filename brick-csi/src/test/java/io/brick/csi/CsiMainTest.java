@@ -35,8 +35,12 @@ class CsiMainTest {
         assertThat(run(Map.of("NODE_ID", "n1"), "--endpoint=tcp://0.0.0.0:10000")).isEqualTo(2);
         assertThat(err()).contains("only unix:// endpoints are served");
         err.reset();
-        assertThat(run(Map.of(), "--endpoint", "unix:///csi.sock", "--verbose")).isEqualTo(2);
-        assertThat(err()).contains("unknown option --verbose").contains("usage: brick-csi");
+        assertThat(run(Map.of(), "--endpoint", "unix:///csi.sock", "--debug")).isEqualTo(2);
+        assertThat(err()).contains("unknown option --debug").contains("usage: brick-csi");
+        err.reset();
+        // -v takes no value: the next word is still read as an option
+        assertThat(run(Map.of(), "-v", "--endpoint", "unix:///csi.sock")).isEqualTo(2);
+        assertThat(err()).contains("--node-id (or NODE_ID) is required").doesNotContain("unknown option");
         err.reset();
         assertThat(run(Map.of(), "--endpoint")).isEqualTo(2);
         assertThat(err()).contains("--endpoint needs a value");
