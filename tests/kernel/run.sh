@@ -10,7 +10,7 @@
 #   BRICK_LAB_JAR     the brick.jar to test (default brick-cli/target/brick.jar; built with mvn if missing)
 #   BRICK_LAB_CSI_JAR the brick-csi.jar to test (default brick-csi/target/brick-csi.jar; built with mvn if missing)
 #   BRICK_LAB_CACHE   where the guest image is cached (default ~/.cache/brick/kernel-lab)
-#   BRICK_LAB_TIMEOUT seconds before the guest is killed (default 1500)
+#   BRICK_LAB_TIMEOUT seconds before the guest is killed (default 2400)
 #   BRICK_LAB_SOAK_CYCLES cycles of the long soak, run only when named (default 50):
 #                     BRICK_LAB_TIMEOUT=5400 tests/kernel/run.sh soak
 #
@@ -22,7 +22,7 @@ repo="$(cd "$here/../.." && pwd)"
 out="${BRICK_LAB_OUT:-$repo/target/kernel-lab}"
 jar="${BRICK_LAB_JAR:-$repo/brick-cli/target/brick.jar}"
 csi_jar="${BRICK_LAB_CSI_JAR:-$repo/brick-csi/target/brick-csi.jar}"
-limit="${BRICK_LAB_TIMEOUT:-1500}"
+limit="${BRICK_LAB_TIMEOUT:-2400}"
 
 log() { echo "kernel-lab: $*" >&2; }
 

@@ -17,7 +17,8 @@ import java.util.Optional;
  * <pre>
  *   --endpoint URL    where to serve (default: $CSI_ENDPOINT)
  *   --node-id ID      the node's ID (default: $NODE_ID, then $KUBE_NODE_NAME)
- *   --state-dir DIR   the staged volumes' state (default /var/lib/brick-csi)
+ *   --state-dir DIR   the staged volumes' state (default /var/lib/brick/csi)
+ *   --node-id-initiators  node_id carries the node's initiators (IQN, WWPNs, NQN) for a controller
  *   --root DIR        the host's root when /sys, /dev and /etc are mounted elsewhere (default /)
  *   -v, --verbose     brick's DEBUG log (one line per command) on standard error; also $BRICK_CSI_LOG_LEVEL
  * </pre>
@@ -25,8 +26,9 @@ import java.util.Optional;
  * Exits 2 on bad usage, 1 when the runtime cannot be built or the socket not bound; otherwise serves until killed.
  */
 public final class CsiMain {
-    private static final String DEFAULT_STATE_DIR = "/var/lib/brick-csi";
+    private static final String DEFAULT_STATE_DIR = "/var/lib/brick/csi";
     private static final String VERBOSE = "--verbose";
+    private static final String INITIATORS = "--node-id-initiators";
     /** The system property brick-csi.jar's logging reads for io.brick's level (else $BRICK_CSI_LOG_LEVEL, else INFO). */
     static final String LOG_LEVEL_PROPERTY = "brick.csi.log.level";
 
@@ -48,7 +50,7 @@ public final class CsiMain {
             options = options(args);
         } catch (IllegalArgumentException e) {
             err.println("brick-csi: " + e.getMessage());
-            err.println("usage: brick-csi --endpoint unix:///csi/csi.sock --node-id NODE [--state-dir DIR] [--root DIR] [-v]");
+            err.println("usage: brick-csi --endpoint unix:///csi/csi.sock --node-id NODE [--state-dir DIR] [--root DIR] [--node-id-initiators] [-v]");
             return 2;
         }
         Optional<String> endpoint = first(options.get("--endpoint"), environment.get("CSI_ENDPOINT"));
@@ -75,6 +77,7 @@ public final class CsiMain {
                 .ifPresent(root -> builder.hostRoot(HostRoot.under(Path.of(root).toAbsolutePath().normalize().toString())));
         try (Brick brick = builder.build()) {
             CsiDriver driver = CsiDriver.builder(brick).nodeId(nodeId.get())
+                    .nodeIdWithInitiators(options.containsKey(INITIATORS))
                     .stateDirectory(Path.of(options.getOrDefault("--state-dir", DEFAULT_STATE_DIR)))
                     .mounter(Mounter.commands(brick.port(CommandRunner.class), Path.of("/proc/self/mountinfo")))
                     .build();
@@ -96,6 +99,10 @@ public final class CsiMain {
             String arg = args[i];
             if (arg.equals("-v") || arg.equals(VERBOSE)) {
                 options.put(VERBOSE, "true");
+                continue;
+            }
+            if (arg.equals(INITIATORS)) {
+                options.put(INITIATORS, "true");
                 continue;
             }
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;

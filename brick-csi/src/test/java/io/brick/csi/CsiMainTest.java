@@ -42,6 +42,10 @@ class CsiMainTest {
         assertThat(run(Map.of(), "-v", "--endpoint", "unix:///csi.sock")).isEqualTo(2);
         assertThat(err()).contains("--node-id (or NODE_ID) is required").doesNotContain("unknown option");
         err.reset();
+        // nor does --node-id-initiators
+        assertThat(run(Map.of(), "--node-id-initiators", "--endpoint", "unix:///csi.sock")).isEqualTo(2);
+        assertThat(err()).contains("--node-id (or NODE_ID) is required").doesNotContain("unknown option");
+        err.reset();
         assertThat(run(Map.of(), "--endpoint")).isEqualTo(2);
         assertThat(err()).contains("--endpoint needs a value");
     }
