@@ -11,10 +11,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -84,24 +87,35 @@ public final class CsiDriver {
      */
     static Map<String, String> manifest(Brick brick) {
         Map<String, String> manifest = new TreeMap<>();
+        connectorProperties(brick).forEach((protocol, properties) -> {
+            String prefix = "brick.io/" + protocol.name().toLowerCase(Locale.ROOT) + ".";
+            properties.forEach((key, value) -> text(value).ifPresent(text -> manifest.put(prefix + key, text)));
+        });
+        return manifest;
+    }
+
+    /** Each installed protocol's connector properties, in protocol order; one that cannot be read now is left out. */
+    private static Map<Protocol, Map<String, Object>> connectorProperties(Brick brick) {
+        Map<Protocol, Map<String, Object>> all = new LinkedHashMap<>();
         for (Protocol protocol : brick.protocols()) {
-            Map<String, Object> properties;
             try {
-                properties = brick.connector(protocol).connectorProperties();
+                all.put(protocol, brick.connector(protocol).connectorProperties());
             } catch (RuntimeException e) {
                 log.warn("the connector properties of {} cannot be read: {}", protocol, e.getMessage());
-                continue;
             }
-            String prefix = "brick.io/" + protocol.name().toLowerCase(Locale.ROOT) + ".";
-            properties.forEach((key, value) -> {
-                if (value instanceof Collection<?> list) {
-                    manifest.put(prefix + key, list.stream().map(String::valueOf).collect(Collectors.joining(",")));
-                } else if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-                    manifest.put(prefix + key, String.valueOf(value));
-                }
-            });
         }
-        return manifest;
+        return all;
+    }
+
+    /** A property's value as text (a list joined with commas), or empty for a value that has no plain text form. */
+    private static Optional<String> text(Object value) {
+        if (value instanceof Collection<?> list) {
+            return Optional.of(list.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return Optional.of(String.valueOf(value));
+        }
+        return Optional.empty();
     }
 
     /** The connector properties that name this node's initiators, in node_id's order. */
@@ -114,16 +128,16 @@ public final class CsiDriver {
      * the iSCSI IQN; {@code wwpns}: the FC ports, joined with commas; {@code nqn}: the NVMe host NQN), each key once.
      */
     static List<String> initiators(Brick brick) {
-        Map<String, String> found = new java.util.LinkedHashMap<>();
-        Map<String, String> manifest = manifest(brick);
+        Map<Protocol, Map<String, Object>> all = connectorProperties(brick);
+        List<String> found = new ArrayList<>();
         for (String key : INITIATOR_KEYS) {
-            manifest.forEach((name, value) -> {
-                if (name.endsWith("." + key) && !value.isEmpty()) {
-                    found.putIfAbsent(key, value);
-                }
-            });
+            all.values().stream()
+                    .map(properties -> text(properties.get(key)).filter(value -> !value.isEmpty()))
+                    .flatMap(Optional::stream)
+                    .findFirst()
+                    .ifPresent(value -> found.add(key + "=" + value));
         }
-        return found.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList();
+        return List.copyOf(found);
     }
 
     /** Describes a driver. Not thread-safe. */
