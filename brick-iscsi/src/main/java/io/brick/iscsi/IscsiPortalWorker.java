@@ -137,7 +137,7 @@ final class IscsiPortalWorker implements Runnable {
                 deadline)) {
             Optional<IscsiSession> session = loggedIn();
             if (session.isEmpty()) {
-                failure = Optional.of("stopped while its session was recovering");
+                failure = Optional.of("stopped (the connect failed) before its session was up");
                 return;
             }
             device = awaitDevice(session.get());
@@ -167,7 +167,10 @@ final class IscsiPortalWorker implements Runnable {
         log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());
     }
 
-    /** The session to the target: reused, recovered or logged in; empty when stopped while it was recovering. */
+    /**
+     * The session to the target: reused, recovered or logged in; empty when stopped before a login (no node command
+     * runs then) or while the session was recovering.
+     */
     private Optional<IscsiSession> loggedIn() {
         Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
                 volume.sessionTransport());
@@ -178,6 +181,11 @@ final class IscsiPortalWorker implements Runnable {
         Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport());
         if (down.isPresent()) {
             return recovered(down.get());
+        }
+        if (stopped.getAsBoolean()) {
+            // the connect failed while this worker waited for its lock: its cleanup may have run already, and nothing
+            // would log out a session (or delete a node record) made now. The lock is held: the check is the last word
+            return Optional.empty();
         }
         Node node = new Node(target.iqn(), target.portal(), volume.iface());
         if (!nodeExists.test(node)) {
