@@ -169,24 +169,45 @@ final class IscsiPortalWorker implements Runnable {
 
     /**
      * The session to the target: reused, recovered or logged in; empty when stopped before a login (no node command
-     * runs then) or while the session was recovering.
+     * runs then) or while the session was recovering. A session waited for that goes away (iscsid gave up, or it was
+     * logged out) is replaced by a fresh login: looked for again from the start.
      */
     private Optional<IscsiSession> loggedIn() {
-        Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
-                volume.sessionTransport());
-        if (existing.isPresent()) {
-            log.debug("reusing session {} to {}", existing.get().sessionId(), target);
-            return existing;
+        while (true) {
+            Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
+                    volume.sessionTransport());
+            if (existing.isPresent()) {
+                log.debug("reusing session {} to {}", existing.get().sessionId(), target);
+                return existing;
+            }
+            Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(),
+                    volume.sessionTransport());
+            if (down.isEmpty()) {
+                if (stopped.getAsBoolean()) {
+                    // the connect failed while this worker waited for its lock: its cleanup may have run already, and
+                    // nothing would log out a session (or delete a node record) made now. The lock is held: this check
+                    // is the last word
+                    return Optional.empty();
+                }
+                IscsiSession session = logIn();
+                if (session.loggedIn()) {
+                    return Optional.of(session);
+                }
+                // "session exists": one went down between our look and the login
+                down = Optional.of(session);
+            }
+            Optional<IscsiSession> recovered = recovered(down.get());
+            if (recovered.isPresent() || stopped.getAsBoolean()) {
+                return recovered;
+            }
         }
-        Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport());
-        if (down.isPresent()) {
-            return recovered(down.get());
-        }
-        if (stopped.getAsBoolean()) {
-            // the connect failed while this worker waited for its lock: its cleanup may have run already, and nothing
-            // would log out a session (or delete a node record) made now. The lock is held: the check is the last word
-            return Optional.empty();
-        }
+    }
+
+    /**
+     * Makes the node record if missing, sets it and logs in; then the session, once sysfs shows it: logged in, or (one
+     * went down between our look and the login) not.
+     */
+    private IscsiSession logIn() {
         Node node = new Node(target.iqn(), target.portal(), volume.iface());
         if (!nodeExists.test(node)) {
             context.sessions().createNode(node, deadline);
@@ -211,12 +232,12 @@ final class IscsiPortalWorker implements Runnable {
             if (session.isPresent()) {
                 login.finished(EventType.LOGIN_FINISHED, Map.of("target", target.iqn().value(),
                         "session", Integer.toString(session.get().sessionId())));
-                return session;
+                return session.get();
             }
-            // "session exists": one went down between our look and the login
-            down = context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport());
+            Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(),
+                    volume.sessionTransport());
             if (down.isPresent()) {
-                return recovered(down.get());
+                return down.get();
             }
             appears.check("the session to " + target + " in sysfs after a successful login", Map.of());
             context.sleeper().sleep(poll.next());
@@ -228,6 +249,8 @@ final class IscsiPortalWorker implements Runnable {
      * connect's budget. Logging in again is not an option: iscsiadm refuses while the session exists, and logging it
      * out would take away the paths of every other volume on it.
      *
+     * @return the session once logged in again; empty when it went away (a fresh login is then the way) or the
+     *         connect was stopped
      * @throws LoginFailedException when it does not recover in time, naming the session and its state
      */
     private Optional<IscsiSession> recovered(IscsiSession down) {
@@ -247,8 +270,8 @@ final class IscsiPortalWorker implements Runnable {
                     return still;
                 }
                 if (still.isEmpty()) {
-                    // gone (iscsid gave up, or it was logged out): a fresh login is the way now
-                    return loggedIn();
+                    log.info("iSCSI session {} to {} is gone: logging in afresh", down.sessionId(), target);
+                    return Optional.empty();
                 }
                 if (wait.expired()) {
                     throw new LoginFailedException("iSCSI session " + still.get().sessionId() + " to " + target
