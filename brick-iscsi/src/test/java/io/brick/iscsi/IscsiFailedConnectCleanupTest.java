@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.brick.iscsi.SimulatedIscsi.IQN;
+import static io.brick.iscsi.SimulatedIscsi.LUN0;
 import static io.brick.iscsi.SimulatedIscsi.LUN1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -92,6 +93,38 @@ class IscsiFailedConnectCleanupTest {
         assertThat(failure).as("multipathd stopped: no map, and multipath is enforced").isNotNull();
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
         // simulated time: a worker that never heard of the stop would be waited for until its 200 s device wait ended
+        assertThat(took).as("failed after %s", took).isLessThan(Duration.ofSeconds(100));
+    }
+
+    @Test
+    void a_failed_connect_stops_a_portal_waiting_for_its_failed_session_to_recover_so_its_cleanup_gets_the_locks() {
+        // LUN 0 is attached through both portals; portal 2's session has failed (its target is rebooting) and will
+        // not be back for minutes. A connect of LUN 1 fails on portal 1 (multipathd stops, multipath is enforced)
+        // while portal 2's worker waits, under its lock, for that session (up to the 250 s device wait); the
+        // cleanup's budget is 20 s: were the worker not stopped, the cleanup could not take portal 2's lock and would
+        // leave the device portal 1 made
+        ConnectorConfig config = new ConnectorConfig(true, Duration.ofSeconds(300), Duration.ofSeconds(250),
+                Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(120));
+        AtomicReference<SimulatedIscsi> holder = new AtomicReference<>();
+        AtomicBoolean armed = new AtomicBoolean(false);
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), config,
+                stopsMultipathdAtTheFirstLogin(holder, armed));
+        holder.set(lab);
+        lab.connector.connect(portals(0, 0, true));
+        lab.host.clock().sleep(Duration.ofSeconds(2));
+        lab.host.faults().pathDown(RecordedLab.PORTALS.get(1));
+        armed.set(true);
+
+        Duration start = lab.host.clock().elapsed();
+        BrickException failure = catchThrowableOfType(BrickException.class,
+                () -> lab.connector.connect(portals(1, 1, true)));
+        Duration took = lab.host.clock().elapsed().minus(start);
+
+        assertThat(failure).as("multipathd stopped: no map, and multipath is enforced").isNotNull();
+        assertThat(lab.host.oracle().leftovers(Wwid.of(LUN1)).devices()).as("the device portal 1 made").isEmpty();
+        assertThat(lab.host.oracle().leftovers(Wwid.of(LUN0)).devices()).as("LUN 0's paths").hasSize(2);
+        assertThat(lab.host.oracle().leftovers().sessions()).as("LUN 0's sessions, the failed one too").hasSize(2);
+        // simulated time: a worker that never heard of the stop would be waited for until its device wait ended
         assertThat(took).as("failed after %s", took).isLessThan(Duration.ofSeconds(100));
     }
 
