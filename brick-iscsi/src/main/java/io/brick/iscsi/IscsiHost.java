@@ -58,9 +58,10 @@ final class IscsiHost {
     }
 
     /**
-     * A session to that portal and target over that iface and transport ({@link #ours}) that exists but is not logged in: {@code FAILED} (the
-     * kernel is reconnecting it, as after a target reboot) or {@code FREE} (iscsid is logging it in). A login over it
-     * would be refused as "session exists"; its devices cannot carry I/O until it is {@code LOGGED_IN} again.
+     * A session to that portal and target over that iface and transport ({@link #ours}) that exists but is not logged
+     * in: {@code FAILED} (the kernel is reconnecting it, as after a target reboot) or {@code FREE} (iscsid is logging
+     * it in). A login over it would be refused as "session exists"; its devices cannot carry I/O until it is
+     * {@code LOGGED_IN} again.
      */
     Optional<IscsiSession> recovering(Portal portal, Iqn iqn, String iface, Optional<String> transport) {
         return sessionsTo(portal, iqn).stream()
