@@ -177,7 +177,7 @@ final class IscsiPortalWorker implements Runnable {
             Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
                     volume.sessionTransport());
             if (existing.isPresent()) {
-                log.debug("reusing session {} to {}", existing.get().sessionId(), target);
+                log.debug("using session {} to {}", existing.get().sessionId(), target);
                 return existing;
             }
             Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(),
@@ -189,25 +189,22 @@ final class IscsiPortalWorker implements Runnable {
                     // is the last word
                     return Optional.empty();
                 }
-                IscsiSession session = logIn();
-                if (session.loggedIn()) {
-                    return Optional.of(session);
+                logIn();
+            } else {
+                awaitRecovery(down.get());
+                if (stopped.getAsBoolean()) {
+                    return Optional.empty();
                 }
-                // "session exists": one went down between our look and the login
-                down = Optional.of(session);
             }
-            Optional<IscsiSession> recovered = recovered(down.get());
-            if (recovered.isPresent() || stopped.getAsBoolean()) {
-                return recovered;
-            }
+            // looked for again: only a logged-in session of the volume's kind to this portal and target is ever used
         }
     }
 
     /**
-     * Makes the node record if missing, sets it and logs in; then the session, once sysfs shows it: logged in, or (one
-     * went down between our look and the login) not.
+     * Makes the node record if missing, sets it and logs in; returns once sysfs shows the session, logged in or (one
+     * went down between our look and the login: "session exists") not.
      */
-    private IscsiSession logIn() {
+    private void logIn() {
         Node node = new Node(target.iqn(), target.portal(), volume.iface());
         if (!nodeExists.test(node)) {
             context.sessions().createNode(node, deadline);
@@ -232,12 +229,11 @@ final class IscsiPortalWorker implements Runnable {
             if (session.isPresent()) {
                 login.finished(EventType.LOGIN_FINISHED, Map.of("target", target.iqn().value(),
                         "session", Integer.toString(session.get().sessionId())));
-                return session.get();
+                return;
             }
-            Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(),
-                    volume.sessionTransport());
-            if (down.isPresent()) {
-                return down.get();
+            if (context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport())
+                    .isPresent()) {
+                return;
             }
             appears.check("the session to " + target + " in sysfs after a successful login", Map.of());
             context.sleeper().sleep(poll.next());
@@ -249,11 +245,12 @@ final class IscsiPortalWorker implements Runnable {
      * connect's budget. Logging in again is not an option: iscsiadm refuses while the session exists, and logging it
      * out would take away the paths of every other volume on it.
      *
-     * @return the session once logged in again; empty when it went away (a fresh login is then the way) or the
-     *         connect was stopped
+     * Returns when it is logged in again, when it went away (a fresh login is then the way) or when the connect was
+     * stopped; the caller looks for the session again.
+     *
      * @throws LoginFailedException when it does not recover in time, naming the session and its state
      */
-    private Optional<IscsiSession> recovered(IscsiSession down) {
+    private void awaitRecovery(IscsiSession down) {
         Deadline wait = deadline.sub(config.deviceWait());
         long waitSeconds = Math.round(wait.remaining().toMillis() / 1000.0);
         log.info("iSCSI session {} to {} is {}: waiting up to {} s for the kernel to recover it", down.sessionId(),
@@ -267,11 +264,11 @@ final class IscsiPortalWorker implements Runnable {
                         .filter(session -> session.connects(target.portal(), target.iqn()));
                 if (still.isPresent() && still.get().loggedIn()) {
                     log.info("iSCSI session {} to {} recovered", down.sessionId(), target);
-                    return still;
+                    return;
                 }
                 if (still.isEmpty()) {
                     log.info("iSCSI session {} to {} is gone: logging in afresh", down.sessionId(), target);
-                    return Optional.empty();
+                    return;
                 }
                 if (wait.expired()) {
                     throw new LoginFailedException("iSCSI session " + still.get().sessionId() + " to " + target
@@ -283,7 +280,6 @@ final class IscsiPortalWorker implements Runnable {
                 }
                 context.sleeper().sleep(poll.next());
             }
-            return Optional.empty();
         } finally {
             recovering = false;
         }
