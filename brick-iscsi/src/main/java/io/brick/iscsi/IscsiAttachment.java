@@ -24,7 +24,6 @@ import io.brick.core.volume.VolumeDevices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,8 +55,6 @@ import static java.util.Objects.requireNonNull;
  */
 final class IscsiAttachment implements Attachment {
     private static final Logger log = LoggerFactory.getLogger(IscsiAttachment.class);
-
-    private static final Duration STOP_GRACE = Duration.ofSeconds(2);
 
     /** What the attachment needs of its transport. */
     record Context(IscsiHost host, SessionManager sessions, ScsiScanner scanner, LockManager locks,
@@ -221,22 +218,15 @@ final class IscsiAttachment implements Attachment {
     }
 
     /**
-     * Stops the workers that are still going and waits until they have ended: within what is left of the connect's
-     * budget plus {@link #STOP_GRACE} (their own steps are bounded by the same deadline, so they end about when it
-     * passes), and never longer than the device wait.
+     * Stops the workers; does not wait for them. What keeps a stopped connect from leaving anything is the (portal,
+     * IQN) lock: a worker holds it from before its login until it has ended, the failed connect's cleanup takes every
+     * portal's lock before it reads what is there, and a worker that gets its lock only after the cleanup finds itself
+     * stopped before any node command or login ({@link IscsiPortalWorker}). A worker rescanning for its LUN, or
+     * waiting for a session to recover, ends at its next look.
      */
     @Override
     public void stop() {
         stopped = true;
-        Duration limit = deadline.remaining().plus(STOP_GRACE);
-        Deadline wait = Deadline.after(limit.compareTo(config.deviceWait()) < 0 ? limit : config.deviceWait(),
-                context.clock());
-        Poll poll = Poll.within(wait);
-        for (IscsiPortalWorker worker : started) {
-            while (!worker.done() && !wait.expired()) {
-                context.sleeper().sleep(poll.next());
-            }
-        }
     }
 
     /**

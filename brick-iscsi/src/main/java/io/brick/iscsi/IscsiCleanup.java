@@ -66,11 +66,10 @@ final class IscsiCleanup implements TransportCleanup {
     }
 
     /**
-     * The sessions to the target that are brick's to log out: those over the volume's iface and, where the iface's
-     * name tells it ({@link IscsiVolume#sessionTransport}), its transport. A session of another iface to the same
-     * portal and target (issue 18, item 3) is left alone: its node record is another iface's; the volume's devices in
-     * it were removed with the others. Where sysfs names no iface, the transport is what keeps an iSER session that
-     * carries another volume from being counted as a tcp volume's (which would keep the tcp session from its logout).
+     * The sessions to the target that are brick's to log out ({@link IscsiHost#ours}). A session of another iface to
+     * the same portal and target is left alone (the volume's devices in it were removed with the others); an iSER
+     * session that carries another volume is not counted as a tcp volume's (which would keep the tcp session from its
+     * logout).
      */
     private List<IscsiSession> ours(IscsiTarget target, List<IscsiSession> toTarget) {
         List<IscsiSession> ours = toTarget.stream().filter(this::isOurs).toList();
@@ -83,7 +82,7 @@ final class IscsiCleanup implements TransportCleanup {
     }
 
     private boolean isOurs(IscsiSession session) {
-        return session.over(iface) && transport.map(session.transport()::equals).orElse(true);
+        return IscsiHost.ours(session, iface, transport);
     }
 
     @Override

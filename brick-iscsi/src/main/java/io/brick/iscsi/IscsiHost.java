@@ -47,29 +47,38 @@ final class IscsiHost {
     }
 
     /**
-     * The logged-in session to that portal and target over that iface and transport ({@code tcp}, {@code iser}), if
-     * any; the lowest-numbered when there are several (a leftover). A session of another iface to the same portal and
-     * target (issue 18, item 3) is not brick's to use: its node record, and so its logout, is the other iface's.
+     * The logged-in session to that portal and target over that iface and transport ({@link #ours}), if any; the
+     * lowest-numbered when there are several (a leftover).
      */
     Optional<IscsiSession> loggedIn(Portal portal, Iqn iqn, String iface, Optional<String> transport) {
         return sessionsTo(portal, iqn).stream()
-                .filter(session -> session.over(iface))
-                .filter(session -> transport.map(session.transport()::equals).orElse(true))
+                .filter(session -> ours(session, iface, transport))
                 .filter(IscsiSession::loggedIn)
                 .min(Comparator.comparingInt(IscsiSession::sessionId));
     }
 
     /**
-     * A session to that portal and target over that iface and transport that exists but is not logged in: {@code FAILED} (the
-     * kernel is reconnecting it, as after a target reboot) or {@code FREE} (iscsid is logging it in). A login over it
-     * would be refused as "session exists"; its devices cannot carry I/O until it is {@code LOGGED_IN} again.
+     * A session to that portal and target over that iface and transport ({@link #ours}) that exists but is not logged
+     * in: {@code FAILED} (the kernel is reconnecting it, as after a target reboot) or {@code FREE} (iscsid is logging
+     * it in). A login over it would be refused as "session exists"; its devices cannot carry I/O until it is
+     * {@code LOGGED_IN} again.
      */
     Optional<IscsiSession> recovering(Portal portal, Iqn iqn, String iface, Optional<String> transport) {
         return sessionsTo(portal, iqn).stream()
-                .filter(session -> session.over(iface))
-                .filter(session -> transport.map(session.transport()::equals).orElse(true))
+                .filter(session -> ours(session, iface, transport))
                 .filter(session -> !session.loggedIn())
                 .findFirst();
+    }
+
+    /**
+     * Whether a session is of the volume's kind, the one test a connect (to reuse or wait for it) and a cleanup (to
+     * log it out) apply: over the volume's iface and, where the iface's name tells it
+     * ({@link IscsiVolume#sessionTransport}), its transport. A session of another iface to the same portal and target
+     * (issue 18, item 3) is not brick's: its node record, and so its login and logout, are the other iface's. Where
+     * sysfs names no iface, the transport is what keeps an iSER session from being taken for a tcp volume's.
+     */
+    static boolean ours(IscsiSession session, String iface, Optional<String> transport) {
+        return session.over(iface) && transport.map(session.transport()::equals).orElse(true);
     }
 
     /**

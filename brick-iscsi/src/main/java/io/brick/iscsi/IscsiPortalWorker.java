@@ -137,7 +137,7 @@ final class IscsiPortalWorker implements Runnable {
                 deadline)) {
             Optional<IscsiSession> session = loggedIn();
             if (session.isEmpty()) {
-                failure = Optional.of("stopped while its session was recovering");
+                failure = Optional.of("stopped (the connect failed) before its session was up");
                 return;
             }
             device = awaitDevice(session.get());
@@ -167,18 +167,44 @@ final class IscsiPortalWorker implements Runnable {
         log.warn("Failed to connect to iSCSI portal {}: {}", target.portal(), e.getMessage());
     }
 
-    /** The session to the target: reused, recovered or logged in; empty when stopped while it was recovering. */
+    /**
+     * The session to the target: reused, recovered or logged in; empty when stopped before a login (no node command
+     * runs then) or while the session was recovering. A session waited for that goes away (iscsid gave up, or it was
+     * logged out) is replaced by a fresh login: looked for again from the start.
+     */
     private Optional<IscsiSession> loggedIn() {
-        Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
-                volume.sessionTransport());
-        if (existing.isPresent()) {
-            log.debug("reusing session {} to {}", existing.get().sessionId(), target);
-            return existing;
+        while (true) {
+            Optional<IscsiSession> existing = context.host().loggedIn(target.portal(), target.iqn(), volume.iface(),
+                    volume.sessionTransport());
+            if (existing.isPresent()) {
+                log.debug("using session {} to {}", existing.get().sessionId(), target);
+                return existing;
+            }
+            Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(),
+                    volume.sessionTransport());
+            if (down.isEmpty()) {
+                if (stopped.getAsBoolean()) {
+                    // the connect failed while this worker waited for its lock: its cleanup may have run already, and
+                    // nothing would log out a session (or delete a node record) made now. The lock is held: this check
+                    // is the last word
+                    return Optional.empty();
+                }
+                logIn();
+            } else {
+                awaitRecovery(down.get());
+                if (stopped.getAsBoolean()) {
+                    return Optional.empty();
+                }
+            }
+            // looked for again: only a logged-in session of the volume's kind to this portal and target is ever used
         }
-        Optional<IscsiSession> down = context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport());
-        if (down.isPresent()) {
-            return recovered(down.get());
-        }
+    }
+
+    /**
+     * Makes the node record if missing, sets it and logs in; returns once sysfs shows the session, logged in or (one
+     * went down between our look and the login: "session exists") not.
+     */
+    private void logIn() {
         Node node = new Node(target.iqn(), target.portal(), volume.iface());
         if (!nodeExists.test(node)) {
             context.sessions().createNode(node, deadline);
@@ -203,12 +229,11 @@ final class IscsiPortalWorker implements Runnable {
             if (session.isPresent()) {
                 login.finished(EventType.LOGIN_FINISHED, Map.of("target", target.iqn().value(),
                         "session", Integer.toString(session.get().sessionId())));
-                return session;
+                return;
             }
-            // "session exists": one went down between our look and the login
-            down = context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport());
-            if (down.isPresent()) {
-                return recovered(down.get());
+            if (context.host().recovering(target.portal(), target.iqn(), volume.iface(), volume.sessionTransport())
+                    .isPresent()) {
+                return;
             }
             appears.check("the session to " + target + " in sysfs after a successful login", Map.of());
             context.sleeper().sleep(poll.next());
@@ -220,9 +245,12 @@ final class IscsiPortalWorker implements Runnable {
      * connect's budget. Logging in again is not an option: iscsiadm refuses while the session exists, and logging it
      * out would take away the paths of every other volume on it.
      *
+     * Returns when it is logged in again, when it went away (a fresh login is then the way) or when the connect was
+     * stopped; the caller looks for the session again.
+     *
      * @throws LoginFailedException when it does not recover in time, naming the session and its state
      */
-    private Optional<IscsiSession> recovered(IscsiSession down) {
+    private void awaitRecovery(IscsiSession down) {
         Deadline wait = deadline.sub(config.deviceWait());
         long waitSeconds = Math.round(wait.remaining().toMillis() / 1000.0);
         log.info("iSCSI session {} to {} is {}: waiting up to {} s for the kernel to recover it", down.sessionId(),
@@ -236,11 +264,11 @@ final class IscsiPortalWorker implements Runnable {
                         .filter(session -> session.connects(target.portal(), target.iqn()));
                 if (still.isPresent() && still.get().loggedIn()) {
                     log.info("iSCSI session {} to {} recovered", down.sessionId(), target);
-                    return still;
+                    return;
                 }
                 if (still.isEmpty()) {
-                    // gone (iscsid gave up, or it was logged out): a fresh login is the way now
-                    return loggedIn();
+                    log.info("iSCSI session {} to {} is gone: logging in afresh", down.sessionId(), target);
+                    return;
                 }
                 if (wait.expired()) {
                     throw new LoginFailedException("iSCSI session " + still.get().sessionId() + " to " + target
@@ -252,7 +280,6 @@ final class IscsiPortalWorker implements Runnable {
                 }
                 context.sleeper().sleep(poll.next());
             }
-            return Optional.empty();
         } finally {
             recovering = false;
         }

@@ -298,7 +298,10 @@ public final class IscsiSessionReader {
         }
     }
 
-    /** The iSCSI transport of a host: {@code tcp}, {@code iser}, or the offload driver's name. */
+    /**
+     * The iSCSI transport of a host: {@code tcp}, {@code iser}, or the offload driver's name, from the host's driver
+     * ({@code proc_name}).
+     */
     private String transport(int hostNumber, String iface) {
         Optional<String> procName = sysfs.read("class/scsi_host/host" + hostNumber + "/proc_name").map(String::strip)
                 .filter(IscsiSessionReader::isSet);
@@ -309,11 +312,9 @@ public final class IscsiSessionReader {
                 default -> procName.get();
             };
         }
-        if (iface.isEmpty() || iface.equals("default")) {
-            return "tcp";
-        }
-        int dot = iface.indexOf('.');
-        return dot > 0 ? iface.substring(0, dot) : iface;
+        // no driver named (a partial tree): what the iface's name tells; an iface an operator named is tcp unless its
+        // record says otherwise, which sysfs does not show
+        return IscsiVolume.transportOfIface(iface.isEmpty() ? IscsiVolume.DEFAULT_IFACE : iface).orElse("tcp");
     }
 
     /** The session's SCSI target ({@code targetH:C:T}), once the kernel has created it (after the first LUN scan). */

@@ -170,6 +170,11 @@ public record IscsiVolume(List<IscsiTarget> targets, boolean pluralTargets, bool
      * name, and its sessions are told apart by their {@code ifacename} alone.
      */
     public Optional<String> sessionTransport() {
+        return transportOfIface(iface);
+    }
+
+    /** What an iface's name tells of its sessions' transport (see {@link #sessionTransport()}): the one rule. */
+    static Optional<String> transportOfIface(String iface) {
         if (iface.equals(DEFAULT_IFACE)) {
             return Optional.of("tcp");
         }

@@ -3,10 +3,12 @@ package io.brick.iscsi;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.error.BrickException;
+import io.brick.core.lock.LockManager;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.TopologyProvider;
+import io.brick.core.time.Deadline;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
@@ -20,10 +22,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.brick.iscsi.SimulatedIscsi.IQN;
+import static io.brick.iscsi.SimulatedIscsi.LUN0;
 import static io.brick.iscsi.SimulatedIscsi.LUN1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -92,6 +97,38 @@ class IscsiFailedConnectCleanupTest {
     }
 
     @Test
+    void a_failed_connect_stops_a_portal_waiting_for_its_failed_session_to_recover_so_its_cleanup_gets_the_locks() {
+        // LUN 0 is attached through both portals; portal 2's session has failed (its target is rebooting) and will
+        // not be back for minutes. A connect of LUN 1 fails on portal 1 (multipathd stops, multipath is enforced)
+        // while portal 2's worker waits, under its lock, for that session (up to the 250 s device wait); the
+        // cleanup's budget is 20 s: were the worker not stopped, the cleanup could not take portal 2's lock and would
+        // leave the device portal 1 made
+        ConnectorConfig config = new ConnectorConfig(true, Duration.ofSeconds(300), Duration.ofSeconds(250),
+                Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(120));
+        AtomicReference<SimulatedIscsi> holder = new AtomicReference<>();
+        AtomicBoolean armed = new AtomicBoolean(false);
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), config,
+                stopsMultipathdAtTheFirstLogin(holder, armed));
+        holder.set(lab);
+        lab.connector.connect(portals(0, 0, true));
+        lab.host.clock().sleep(Duration.ofSeconds(2));
+        lab.host.faults().pathDown(RecordedLab.PORTALS.get(1));
+        armed.set(true);
+
+        Duration start = lab.host.clock().elapsed();
+        BrickException failure = catchThrowableOfType(BrickException.class,
+                () -> lab.connector.connect(portals(1, 1, true)));
+        Duration took = lab.host.clock().elapsed().minus(start);
+
+        assertThat(failure).as("multipathd stopped: no map, and multipath is enforced").isNotNull();
+        assertThat(lab.host.oracle().leftovers(Wwid.of(LUN1)).devices()).as("the device portal 1 made").isEmpty();
+        assertThat(lab.host.oracle().leftovers(Wwid.of(LUN0)).devices()).as("LUN 0's paths").hasSize(2);
+        assertThat(lab.host.oracle().leftovers().sessions()).as("LUN 0's sessions, the failed one too").hasSize(2);
+        // simulated time: a worker that never heard of the stop would be waited for until its device wait ended
+        assertThat(took).as("failed after %s", took).isLessThan(Duration.ofSeconds(100));
+    }
+
+    @Test
     void a_failed_connects_cleanup_logs_out_nothing_while_another_connect_holds_the_targets_lock() {
         // each (portal, IQN) lock is taken twice by this connect: by its worker, then by the failed connect's
         // cleanup; the second time another process's connect of the same target holds it past the cleanup's budget
@@ -124,6 +161,77 @@ class IscsiFailedConnectCleanupTest {
         otherProcess.set(false);
         lab.connector.disconnect(portals(7, 7, false), Optional.empty(), DisconnectOptions.SAFE);
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+    }
+
+    @Test
+    void a_portal_worker_that_gets_its_lock_only_after_the_failed_connects_cleanup_logs_in_nowhere() {
+        // portal 2's (portal, IQN) lock is held by another operation of this process (thread "holder") while the
+        // connect runs: portal 2's worker queues for it. Portal 1's device makes the connect fail (multipathd is
+        // stopped at its login, multipath is enforced). The holder lets the lock go while the failed connect's
+        // cleanup waits for it, and the cleanup, polling then, takes it first (waiters are not served in arrival
+        // order): it finds nothing at portal 2 and logs nothing out there. The worker gets the lock after it: a login
+        // now would be a session and a node record nobody logs out or deletes
+        ConnectorConfig config = ConnectorConfig.defaults();
+        String first = IscsiHost.lockKey(Portal.parse(RecordedLab.PORTALS.get(0)), Iqn.of(IQN));
+        String second = IscsiHost.lockKey(Portal.parse(RecordedLab.PORTALS.get(1)), Iqn.of(IQN));
+        AtomicReference<SimulatedIscsi> holder = new AtomicReference<>();
+        Map<String, Integer> taken = new ConcurrentHashMap<>();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean released = new AtomicBoolean();
+        ProcessLocks locks = (key, deadline) -> {
+            int times = taken.merge(key, 1, Integer::sum);
+            if (key.equals(first) && times == 1) {
+                holder.get().host.faults().multipathdDown();
+            }
+            if (key.equals(first) && times == 2) {
+                // the cleanup, which takes the keys in order, is about to wait for portal 2's: the holder lets it go,
+                // and this thread keeps running (so simulated time stands still and the worker sleeps on) until it has
+                release.countDown();
+                while (!released.get()) {
+                    Thread.onSpinWait();
+                }
+            }
+            return () -> { };
+        };
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()), config, locks);
+        holder.set(lab);
+        LockManager lockManager = lab.brick.port(LockManager.class);
+        CountDownLatch holding = new CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            try (LockManager.Held held = lockManager.acquire(second, Deadline.after(Duration.ofSeconds(1),
+                    lab.host.clock()))) {
+                holding.countDown();
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                released.set(true);
+            }
+        }, "holder");
+        other.start();
+        awaitReal(holding);
+        int before = lab.commandCount();
+
+        BrickException failure = catchThrowableOfType(BrickException.class,
+                () -> lab.connector.connect(portals(1, 1, true)));
+        // past the connect's budget: the worker has had its lock (or given up on it) and ended
+        lab.host.clock().sleep(config.connectTimeout());
+
+        assertThat(failure).as("multipathd stopped: no map, and multipath is enforced").isNotNull();
+        assertThat(taken.get(second)).as("portal 2's lock: the holder, the cleanup, then the worker").isEqualTo(3);
+        assertThat(lab.commandsSince(before)).as("no login at portal 2")
+                .noneMatch(entry -> entry.argv().contains("--login")
+                        && entry.argv().contains(RecordedLab.PORTALS.get(1)));
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+    }
+
+    private static void awaitReal(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(60, TimeUnit.SECONDS)).as("the holder took portal 2's lock").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

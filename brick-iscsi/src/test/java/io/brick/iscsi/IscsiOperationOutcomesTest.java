@@ -107,6 +107,31 @@ class IscsiOperationOutcomesTest {
     }
 
     @Test
+    void a_single_path_connect_that_finds_only_another_volumes_device_reports_it_rejected_as_a_multipath_connect_does() {
+        // the target's LUN 1 went to a new volume while its session still shows the old one's device: a connect of
+        // the new volume (its WWID given) through one path refuses that device and tells its listeners, once
+        lab = SimulatedIscsi.start(RecordedLab.host(dir, Latencies.realistic()),
+                ConnectorConfig.defaults().withUseMultipath(false));
+        lab.connector.connect(SimulatedIscsi.onePortal(1));
+        lab.host.clock().sleep(Duration.ofSeconds(2));
+        lab.host.storage().target(IQN).reuseLun(1, REUSED, 128L << 20);
+        String stale = names(lab.brick.port(TopologyProvider.class), LUN1).get(0);
+        Map<String, Object> data = new java.util.LinkedHashMap<>(SimulatedIscsi.onePortal(1).asMap());
+        data.put("scsi_wwn", REUSED);
+
+        BrickException failure = catchThrowableOfType(BrickException.class,
+                () -> lab.connector.connect(ConnectionProperties.of(data)));
+
+        assertThat(failure).isNotNull();
+        assertThat(ofType(EventType.DEVICE_REJECTED)).singleElement().satisfies(rejected -> {
+            assertThat(rejected.subject()).isEqualTo(stale);
+            assertThat(rejected.details()).containsEntry("wwid", LUN1);
+            assertThat(rejected.details().get("hctl")).matches("\\d+:0:0:1");
+        });
+        assertThat(names(lab.brick.port(TopologyProvider.class), LUN1)).containsExactly(stale);
+    }
+
+    @Test
     void a_map_that_does_not_form_is_a_warning_and_the_single_path_is_returned() {
         AtomicReference<SimulatedIscsi> holder = new AtomicReference<>();
         AtomicBoolean armed = new AtomicBoolean(true);

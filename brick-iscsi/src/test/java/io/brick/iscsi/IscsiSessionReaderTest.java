@@ -169,6 +169,25 @@ class IscsiSessionReaderTest {
         assertThat(provider.iscsiSession(1)).map(session -> session.transport()).contains("tcp");
     }
 
+    @Test
+    void without_the_hosts_driver_the_transport_is_what_the_iface_name_tells_as_a_connect_reads_it() throws IOException {
+        // the one rule a connect applies to its volume's iface (IscsiVolume.sessionTransport): an offload iface is
+        // named after its driver; an iface an operator named is tcp unless its record says otherwise
+        Files.delete(fixture.sys("devices/platform/host3/scsi_host/host3/proc_name"));
+        Path ifacename = fixture.sys("devices/platform/host3/session2/iscsi_session/session2/ifacename");
+
+        Files.writeString(ifacename, "bnx2i.00:10:18:aa:bb:cc\n");
+        assertThat(provider.iscsiSession(2)).map(session -> session.transport()).contains("bnx2i");
+        Files.writeString(ifacename, "iser\n");
+        assertThat(provider.iscsiSession(2)).map(session -> session.transport()).contains("iser");
+        Files.writeString(ifacename, "eth1-iface\n");
+        assertThat(provider.iscsiSession(2)).map(session -> session.transport()).contains("tcp");
+        Files.writeString(ifacename, "san.a\n");
+        assertThat(provider.iscsiSession(2)).map(session -> session.transport()).contains("tcp");
+        Files.writeString(ifacename, "(null)\n");
+        assertThat(provider.iscsiSession(2)).map(session -> session.transport()).contains("tcp");
+    }
+
     private static void deleteTree(Path root) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {

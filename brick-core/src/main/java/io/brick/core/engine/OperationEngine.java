@@ -157,6 +157,8 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
         /** The devices at the volume's addresses when the connect began, by name and address. */
         private final Map<String, PathAddress> before;
         private final Set<String> reported = new HashSet<>();
+        /** Devices already reported as rejected: once each, whether the connect then fails or goes on. */
+        private final Set<String> reportedRejected = new HashSet<>();
         private Optional<Wwid> established = Optional.empty();
 
         Attempt(V volume, Attachment attachment, Deadline deadline) {
@@ -247,6 +249,9 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                 }
                 if (progress.settled() && verdict.accepted().isEmpty()
                         && (!verdict.rejected().isEmpty() || !verdict.undecided().isEmpty())) {
+                    // a transport that then tries its next target (single path) ends in "not found", not a mismatch:
+                    // the rejected devices are reported here
+                    rejected(verdict.rejected());
                     List<BlockDevice> notAccepted = new ArrayList<>(verdict.rejected());
                     notAccepted.addAll(verdict.undecided());
                     attachment.notAccepted(notAccepted);
@@ -270,6 +275,11 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                 }
                 sleeper.sleep(next);
             }
+        }
+
+        private void rejected(List<BlockDevice> rejected) {
+            OperationEngine.this.rejected(rejected.stream().filter(device -> reportedRejected.add(device.name()))
+                    .toList());
         }
 
         /** The volume's path devices now (paths that appear after the first one count too). */

@@ -45,7 +45,12 @@ public interface Attachment extends Located {
     default void settle(Deadline wait) {
     }
 
-    /** Stops whatever is still running and waits (bounded) until it has ended; called before a failed connect's cleanup. */
+    /**
+     * Stops whatever is still running, so that it attaches nothing more; called before a failed connect's cleanup.
+     * Whatever may still be running when this returns must hold the lock of its address while it works, and check
+     * that it was stopped once it holds it (the cleanup takes those locks); otherwise wait (bounded) until it has
+     * ended.
+     */
     void stop();
 
     /** Nothing acceptable was found and nothing more will come: the error that says why (login failed, no device). */
