@@ -8,6 +8,7 @@ import io.brick.core.model.Hctl;
 import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Sleeper;
 import io.brick.core.volume.ErrorCollector;
 import io.brick.core.volume.TransportCleanup;
 import io.brick.core.volume.VolumeDevices;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -37,6 +39,8 @@ final class IscsiCleanup implements TransportCleanup {
     private final SessionManager sessions;
     private final EventPublisher events;
     private final Clock clock;
+    private final Sleeper sleeper;
+    private final Executor workers;
     private final List<IscsiTarget> targets;
     private final Map<String, Hctl> volumeDevices;
     private final String iface;
@@ -47,12 +51,15 @@ final class IscsiCleanup implements TransportCleanup {
      *                      device is removed the kernel gives its name to the next device made, possibly another LUN's
      *                      on the same session
      */
-    IscsiCleanup(IscsiHost host, SessionManager sessions, EventPublisher events, Clock clock, List<IscsiTarget> targets,
-                 Map<String, Hctl> volumeDevices, String iface, Optional<String> transport) {
-        this.host = requireNonNull(host, "host is null");
-        this.sessions = requireNonNull(sessions, "sessions is null");
-        this.events = requireNonNull(events, "events is null");
-        this.clock = requireNonNull(clock, "clock is null");
+    IscsiCleanup(IscsiAttachment.Context context, List<IscsiTarget> targets, Map<String, Hctl> volumeDevices, String iface,
+                 Optional<String> transport) {
+        requireNonNull(context, "context is null");
+        this.host = context.host();
+        this.sessions = context.sessions();
+        this.events = context.events();
+        this.clock = context.clock();
+        this.sleeper = context.sleeper();
+        this.workers = context.workers();
         this.targets = IscsiHost.distinctTargets(targets);
         this.volumeDevices = Map.copyOf(volumeDevices);
         this.iface = requireNonNull(iface, "iface is null");
@@ -109,6 +116,7 @@ final class IscsiCleanup implements TransportCleanup {
     public void run(ErrorCollector errors, Deadline deadline) {
         // read once for every target (a logout ends only its own target's session, which no other target lists)
         Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
+        List<Runnable> steps = new ArrayList<>();
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             List<String> others = otherDevices(toTarget);
@@ -116,21 +124,28 @@ final class IscsiCleanup implements TransportCleanup {
                 log.debug("keeping the session to {}: it carries {}", target, others);
                 continue;
             }
-            Node node = new Node(target.iqn(), target.portal(), iface);
-            if (!toTarget.isEmpty()) {
-                boolean loggedOut = errors.attempt(() -> {
-                    long start = clock.nanoTime();
-                    sessions.logout(node, deadline);
-                    events.deliver(new BrickEvent(EventType.LOGOUT, clock.instant(), target.portal().toString(),
-                            Optional.of(Duration.ofNanos(clock.nanoTime() - start)),
-                            Map.of("target", target.iqn().value())));
-                });
-                if (!loggedOut) {
-                    continue;
-                }
-            }
-            errors.attempt(() -> sessions.deleteNode(node, deadline));
+            steps.add(() -> end(target, !toTarget.isEmpty(), errors, deadline));
         }
+        // each target's logout waits for its own session to end: the targets' run at once, not one after another
+        ParallelSteps.run(steps, workers, sleeper, clock);
+    }
+
+    /** Logs out of the target (when it has a session of ours) and deletes its node record. */
+    private void end(IscsiTarget target, boolean loggedIn, ErrorCollector errors, Deadline deadline) {
+        Node node = new Node(target.iqn(), target.portal(), iface);
+        if (loggedIn) {
+            boolean loggedOut = errors.attempt(() -> {
+                long start = clock.nanoTime();
+                sessions.logout(node, deadline);
+                events.deliver(new BrickEvent(EventType.LOGOUT, clock.instant(), target.portal().toString(),
+                        Optional.of(Duration.ofNanos(clock.nanoTime() - start)),
+                        Map.of("target", target.iqn().value())));
+            });
+            if (!loggedOut) {
+                return;
+            }
+        }
+        errors.attempt(() -> sessions.deleteNode(node, deadline));
     }
 
     /**
