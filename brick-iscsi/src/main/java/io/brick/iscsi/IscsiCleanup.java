@@ -30,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * logged out and its node record deleted; a target without session has its node record deleted. Only the sessions
  * over the volume's iface count (every one of them, a leftover second session too: the logout of the node ends them
  * all); another iface's session to the same portal and target is never logged out. Decided on the sessions as they
- * are when it runs, with the targets' locks held.
+ * are when it runs (or is planned, just before it runs), with the targets' locks held; the sessions' devices are read
+ * again when it runs.
  */
 final class IscsiCleanup implements TransportCleanup {
     private static final Logger log = LoggerFactory.getLogger(IscsiCleanup.class);
@@ -45,6 +46,8 @@ final class IscsiCleanup implements TransportCleanup {
     private final Map<String, Hctl> volumeDevices;
     private final String iface;
     private final Optional<String> transport;
+    /** The sessions {@link #plan} read, for the {@link #run} that follows it (once). */
+    private Map<IscsiTarget, List<IscsiSession>> planned;
 
     /**
      * @param volumeDevices the volume's devices by kernel name and address: a name alone is not enough, since once a
@@ -97,6 +100,8 @@ final class IscsiCleanup implements TransportCleanup {
     public List<String> plan() {
         List<String> steps = new ArrayList<>();
         Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
+        // the disconnect runs the cleanup right after planning it, under the same locks: the run acts on this read
+        planned = byTarget;
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             List<String> others = otherDevices(toTarget);
@@ -114,8 +119,10 @@ final class IscsiCleanup implements TransportCleanup {
 
     @Override
     public void run(ErrorCollector errors, Deadline deadline) {
-        // read once for every target (a logout ends only its own target's session, which no other target lists)
-        Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
+        // read once for every target (a logout ends only its own target's session, which no other target lists), or
+        // taken from the plan just made: under emulation each read of the sessions is a few hundred ms
+        Map<IscsiTarget, List<IscsiSession>> byTarget = planned != null ? planned : host.sessionsTo(targets);
+        planned = null;
         List<Runnable> steps = new ArrayList<>();
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
