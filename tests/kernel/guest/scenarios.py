@@ -657,7 +657,7 @@ def kernel_floor(lab, lun):
     t["connect_total_ms"] = round((time.monotonic() - start) * 1000)
     start = time.monotonic()
     disks = [d for d, w in lab.disks().items() if w == lun.wwid]
-    timed("flush_map_ms", lambda: lab.sh(["multipath", "-f", lun.wwid], quiet=True))
+    timed("flush_map_ms", lambda: flush_map(lab, lun.wwid))
     timed("delete_disks_ms", lambda: [lab.write(f"/sys/block/{d}/device/delete", "1") for d in disks])
     timed("logout_ms", lambda: lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "--logout"], quiet=True))
     lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-o", "delete"], quiet=True)
@@ -665,6 +665,17 @@ def kernel_floor(lab, lun):
     lab.assert_clean()
     return t
 
+
+def flush_map(lab, wwid):
+    """multipath -f, again while the map is in use: right after the map formed, udev's probe of the new dm device may
+    still hold it open (seen under load); brick and os-brick retry the flush too."""
+    for _ in range(20):
+        r = lab.sh(["multipath", "-f", wwid], quiet=True, check=False)
+        if r.rc == 0 or "in use" not in r.out + r.err:
+            break
+        time.sleep(0.1)
+    if r.rc != 0:
+        raise Failure(f"multipath -f {wwid} failed ({r.rc}): {r.out}{r.err}")
 
 class Flapper:
     """Takes one portal down and up again, over and over, from the target side (seeded intervals), until stopped."""
