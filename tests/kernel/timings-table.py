@@ -62,9 +62,10 @@ def side_by_side(side):
           "| floor disconnect |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in rounds:
-        print(f"| {r['round']} | {r['os_brick']['connect_ms']} | {r['brick_csi']['connect_ms']} | "
-              f"{r['kernel_floor']['connect_total_ms']} | {r['os_brick']['disconnect_ms']} | "
-              f"{r['brick_csi']['disconnect_ms']} | {r['kernel_floor']['disconnect_total_ms']} |")
+        o, b, k = r.get("os_brick", {}), r.get("brick_csi", {}), r.get("kernel_floor", {})
+        print(f"| {r['round']} | {o.get('connect_ms', '-')} | {b.get('connect_ms', '-')} | "
+              f"{k.get('connect_total_ms', '-')} | {o.get('disconnect_ms', '-')} | {b.get('disconnect_ms', '-')} "
+              f"| {k.get('disconnect_total_ms', '-')} |")
     print(f"| median | {s.get('os_brick_connect_ms')} | {s.get('brick_csi_connect_ms')} | "
           f"{s.get('kernel_floor_connect_ms')} | {s.get('os_brick_disconnect_ms')} | {s.get('brick_csi_disconnect_ms')} "
           f"| {s.get('kernel_floor_disconnect_ms')} |")
@@ -72,19 +73,19 @@ def side_by_side(side):
     print(f"brick-csi / os-brick: connect {s.get('brick_over_os_brick_connect')}, disconnect "
           f"{s.get('brick_over_os_brick_disconnect')}; brick-csi / floor: connect {s.get('brick_over_floor_connect')}, "
           f"disconnect {s.get('brick_over_floor_disconnect')}")
-    warm = rounds[1:] or rounds
+    warm = [r for r in rounds[1:] or rounds if "brick_csi" in r]
     for kind, key in (("connect", "stage_steps"), ("disconnect", "unstage_steps")):
-        by_time = sorted(warm, key=lambda r: r["brick_csi"][f"{kind}_ms"])
+        by_time = sorted(warm, key=lambda r: r["brick_csi"].get(f"{kind}_ms", 0))
         median_round = by_time[len(by_time) // 2]
         print()
-        print(f"brick-csi's {kind} in round {median_round['round']} ({median_round['brick_csi'][f'{kind}_ms']} ms at "
+        print(f"brick-csi's {kind} in round {median_round['round']} ({median_round['brick_csi'].get(f'{kind}_ms')} ms at "
               f"the client), from its DEBUG log:")
         print()
         print("| at ms | ms | step |")
         print("| --- | --- | --- |")
         for start, took, what in brick_steps(median_round["brick_csi"].get(key, [])):
             print(f"| {start} | {took} | {what} |")
-    floors = [r["kernel_floor"] for r in warm]
+    floors = [r["kernel_floor"] for r in warm if "kernel_floor" in r]
     print()
     print("The floor's steps (medians): " + ", ".join(
         f"{k} {median([f[k] for f in floors])}" for k in ("login_1_ms", "login_2_ms", "scan_ms", "map_after_scan_ms",

@@ -913,12 +913,13 @@ def csi_side_by_side(lab):
     try:
         for n in range(SIDE_BY_SIDE_ROUNDS):
             lab.log(f"---- round {n + 1} of {SIDE_BY_SIDE_ROUNDS} ----")
-            row = {"round": n + 1, "os_brick": osbrick.round(props, lun)}
+            row = {"round": n + 1}
+            rounds.append(row)  # a round cut short by a failure still shows what it measured
+            row["os_brick"] = osbrick.round(props, lun)
             lab.assert_clean()
             row["brick_csi"] = brick_csi_round(lab, plugin, lun, props, staging)
             lab.assert_clean()
             row["kernel_floor"] = kernel_floor(lab, lun)
-            rounds.append(row)
     finally:
         osbrick.close()
         lab.timings["side_by_side"] = {"rounds": rounds, "summary": side_by_side_summary(rounds)}
@@ -1027,7 +1028,7 @@ def side_by_side_summary(rounds):
         for what in ("connect", "disconnect"):
             key = "connect_total_ms" if who == "kernel_floor" and what == "connect" else \
                 "disconnect_total_ms" if who == "kernel_floor" else f"{what}_ms"
-            values = [r[who][key] for r in warm if who in r]
+            values = [r[who][key] for r in warm if key in r.get(who, {})]
             if values:
                 summary[f"{who}_{what}_ms"] = round(statistics.median(values))
     for what in ("connect", "disconnect"):
@@ -1044,11 +1045,13 @@ def side_by_side_table(side):
     lines = ["| round | os-brick connect | brick-csi connect | floor connect | os-brick disconnect | "
              "brick-csi disconnect | floor disconnect |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in side["rounds"]:
-        lines.append(f"| {r['round']} | {r['os_brick']['connect_ms']} | {r['brick_csi']['connect_ms']} | "
-                     f"{r['kernel_floor']['connect_total_ms']} | {r['os_brick']['disconnect_ms']} | "
-                     f"{r['brick_csi']['disconnect_ms']} | {r['kernel_floor']['disconnect_total_ms']} |")
+        o, b, k = r.get("os_brick", {}), r.get("brick_csi", {}), r.get("kernel_floor", {})
+        lines.append(f"| {r['round']} | {o.get('connect_ms', '-')} | {b.get('connect_ms', '-')} | "
+                     f"{k.get('connect_total_ms', '-')} | {o.get('disconnect_ms', '-')} | "
+                     f"{b.get('disconnect_ms', '-')} | {k.get('disconnect_total_ms', '-')} |")
     s = side["summary"]
-    if "os_brick_connect_ms" in s:
+    if all(f"{who}_{what}_ms" in s for who in ("os_brick", "brick_csi", "kernel_floor")
+           for what in ("connect", "disconnect")):
         lines.append(f"| median of rounds 2-{s['rounds']} | {s['os_brick_connect_ms']} | {s['brick_csi_connect_ms']} | "
                      f"{s['kernel_floor_connect_ms']} | {s['os_brick_disconnect_ms']} | "
                      f"{s['brick_csi_disconnect_ms']} | {s['kernel_floor_disconnect_ms']} |")
