@@ -17,7 +17,7 @@ mirror="${BRICK_LAB_MIRROR:-http://deb.debian.org/debian}"
 
 packages=(kmod udev mount util-linux procps iproute2 open-iscsi multipath-tools dmsetup kpartx sg3-utils lsscsi
     targetcli-fb python3-rtslib-fb dbus openjdk-17-jre-headless e2fsprogs coreutils
-    python3-grpcio python3-grpc-tools python3-pkg-resources)
+    python3-grpcio python3-grpc-tools python3-pkg-resources python3-os-brick)
 initramfs_modules=(virtio_pci virtio_blk ext4 9p 9pnet_virtio)
 
 log() { echo "build-image: $*" >&2; }

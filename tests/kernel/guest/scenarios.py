@@ -657,7 +657,7 @@ def kernel_floor(lab, lun):
     t["connect_total_ms"] = round((time.monotonic() - start) * 1000)
     start = time.monotonic()
     disks = [d for d, w in lab.disks().items() if w == lun.wwid]
-    timed("flush_map_ms", lambda: lab.sh(["multipath", "-f", lun.wwid], quiet=True))
+    timed("flush_map_ms", lambda: flush_map(lab, lun.wwid))
     timed("delete_disks_ms", lambda: [lab.write(f"/sys/block/{d}/device/delete", "1") for d in disks])
     timed("logout_ms", lambda: lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "--logout"], quiet=True))
     lab.sh(["iscsiadm", "-m", "node", "-T", TARGET, "-o", "delete"], quiet=True)
@@ -665,6 +665,17 @@ def kernel_floor(lab, lun):
     lab.assert_clean()
     return t
 
+
+def flush_map(lab, wwid):
+    """multipath -f, again while the map is in use: right after the map formed, udev's probe of the new dm device may
+    still hold it open (seen under load); brick and os-brick retry the flush too."""
+    for _ in range(20):
+        r = lab.sh(["multipath", "-f", wwid], quiet=True, check=False)
+        if r.rc == 0 or "in use" not in r.out + r.err:
+            break
+        time.sleep(0.1)
+    if r.rc != 0:
+        raise Failure(f"multipath -f {wwid} failed ({r.rc}): {r.out}{r.err}")
 
 class Flapper:
     """Takes one portal down and up again, over and over, from the target side (seeded intervals), until stopped."""
@@ -878,6 +889,177 @@ def csi_block(lab):
     except Exception:
         csi_release(lab, (target, staging))
         raise
+
+
+SIDE_BY_SIDE_ROUNDS = 4
+
+
+@scenario
+def csi_side_by_side(lab):
+    """Issue 19's side-by-side, on one two-portal LUN in this guest: os-brick 6.1 (Debian's python3-os-brick,
+    ISCSIConnector with multipath, privileged calls in this process) connect_volume/disconnect_volume, brick's
+    connect/disconnect inside the running brick-csi process (NodeStageVolume/NodeUnstageVolume of a block volume), and
+    the kernel's floor (kernel_floor), interleaved for SIDE_BY_SIDE_ROUNDS rounds. Every round goes to timings.json
+    (side_by_side) with brick's commands from its DEBUG log; the table (medians of the rounds after the first) is
+    logged. Timing is reported, not judged; anything left behind after any round fails the scenario."""
+    plugin = lab.csi
+    plugin.start(lab.log)
+    lun = Lun("csi-sbs", 1)
+    lab.target([lun])
+    props = props_for(lun)
+    osbrick = OsBrick(lab)
+    staging, _ = csi_paths("side-by-side")
+    rounds = []
+    try:
+        for n in range(SIDE_BY_SIDE_ROUNDS):
+            lab.log(f"---- round {n + 1} of {SIDE_BY_SIDE_ROUNDS} ----")
+            row = {"round": n + 1}
+            rounds.append(row)  # a round cut short by a failure still shows what it measured
+            row["os_brick"] = osbrick.round(props, lun)
+            lab.assert_clean()
+            row["brick_csi"] = brick_csi_round(lab, plugin, lun, props, staging)
+            lab.assert_clean()
+            row["kernel_floor"] = kernel_floor(lab, lun)
+    finally:
+        osbrick.close()
+        lab.timings["side_by_side"] = {"rounds": rounds, "summary": side_by_side_summary(rounds)}
+    for line in side_by_side_table(lab.timings["side_by_side"]):
+        lab.log(line)
+    if os.listdir(csi.STATE_DIR):
+        raise Failure(f"brick-csi's state directory still holds {os.listdir(csi.STATE_DIR)}")
+
+
+class OsBrick:
+    """os-brick 6.1's ISCSIConnector in this very process: its privsep context in-process (client mode off: the
+    privileged functions run here, as root, with no privsep daemon and no rootwrap), its locks in a lab directory,
+    its DEBUG log (and processutils' command lines) in the scenario's log."""
+
+    def __init__(self, lab):
+        import logging
+        started = time.monotonic()
+        from oslo_config import cfg
+        import os_brick
+        from os_brick import privileged
+        from os_brick.initiator import connector
+        cfg.CONF([], project="brick-lab", default_config_files=[])
+        os.makedirs("/tmp/os-brick-locks", exist_ok=True)
+        cfg.CONF.set_override("lock_path", "/tmp/os-brick-locks", "oslo_concurrency")
+        os_brick.setup(cfg.CONF)
+        privileged.default.set_client_mode(False)
+        self.lab = lab
+
+        class ToLab(logging.Handler):
+            def emit(self, record):
+                lab.log(f"  os-brick {record.name}: {record.getMessage()[:600]}")
+
+        self.handler = ToLab()
+        self.loggers = [logging.getLogger(name) for name in ("os_brick", "oslo_concurrency.processutils")]
+        for logger in self.loggers:
+            logger.setLevel(logging.DEBUG)
+            logger.addHandler(self.handler)
+        self.connector = connector.InitiatorConnector.factory("ISCSI", root_helper="sudo", use_multipath=True)
+        lab.log(f"os-brick {getattr(os_brick, '__version__', '')} imported and set up in "
+                f"{time.monotonic() - started:.1f} s (not timed in the rounds)")
+
+    def round(self, props, lun):
+        started = time.monotonic()
+        info = self.connector.connect_volume(dict(props))
+        connect_ms = round((time.monotonic() - started) * 1000)
+        self.lab.log(f"os-brick connect_volume -> {info} in {connect_ms} ms")
+        self.lab.expect_map(info["path"], lun.wwid, paths=2)
+        started = time.monotonic()
+        self.connector.disconnect_volume(dict(props), info, force=False, ignore_errors=False)
+        disconnect_ms = round((time.monotonic() - started) * 1000)
+        self.lab.log(f"os-brick disconnect_volume in {disconnect_ms} ms")
+        return {"connect_ms": connect_ms, "disconnect_ms": disconnect_ms}
+
+    def close(self):
+        for logger in self.loggers:
+            logger.removeHandler(self.handler)
+
+
+def brick_csi_round(lab, plugin, lun, props, staging):
+    """One NodeStageVolume/NodeUnstageVolume of a block volume, timed by the client, with brick's commands (the
+    plugin's DEBUG log lines of the call) and the elapsed times brick logs."""
+    row = {}
+    for rpc in ("stage", "unstage"):
+        offset = os.path.getsize(f"{lab.out}/logs/brick-csi.log")
+        started = time.monotonic()
+        if rpc == "stage":
+            plugin.stage(lab.log, lun.name, staging, props, block=True)
+        else:
+            plugin.unstage(lab.log, lun.name, staging)
+        row[f"{'connect' if rpc == 'stage' else 'disconnect'}_ms"] = round((time.monotonic() - started) * 1000)
+        with open(f"{lab.out}/logs/brick-csi.log") as f:
+            f.seek(offset)
+            lines = f.read().splitlines()
+        row[f"{rpc}_steps"] = csi_log_steps(lines)
+        if rpc == "stage":
+            maps = lab.maps()
+            if lun.wwid not in maps:
+                raise Failure(f"no map of {lun.wwid} after the stage: {maps}")
+            lab.expect_map(f"/dev/{maps[lun.wwid][0]}", lun.wwid, paths=2)
+    lab.log(f"brick-csi stage {row['connect_ms']} ms, unstage {row['disconnect_ms']} ms (at the client)")
+    return row
+
+
+CSI_LOG_LINE = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d\d\d) (\w+)\s+(\S+) - (.*)$")
+
+
+def csi_log_steps(lines):
+    """brick-csi's log lines of one call, each as [ms after the first line, logger, message]."""
+    steps, first = [], None
+    for line in lines:
+        m = CSI_LOG_LINE.match(line)
+        if not m:
+            continue
+        ms = ((int(m.group(1)) * 60 + int(m.group(2))) * 60 + int(m.group(3))) * 1000 + int(m.group(4))
+        if first is None:
+            first = ms
+        steps.append([ms - first, m.group(6).rsplit(".", 1)[-1], m.group(7)[:300]])
+    return steps
+
+
+def side_by_side_summary(rounds):
+    """Medians of the rounds after the first (the first is cold for os-brick's imports and brick-csi's JIT)."""
+    warm = rounds[1:] or rounds
+    summary = {"rounds": len(rounds), "warm_rounds": len(warm)}
+    for who in ("os_brick", "brick_csi", "kernel_floor"):
+        for what in ("connect", "disconnect"):
+            key = "connect_total_ms" if who == "kernel_floor" and what == "connect" else \
+                "disconnect_total_ms" if who == "kernel_floor" else f"{what}_ms"
+            values = [r[who][key] for r in warm if key in r.get(who, {})]
+            if values:
+                summary[f"{who}_{what}_ms"] = round(statistics.median(values))
+    for what in ("connect", "disconnect"):
+        b, o, k = (summary.get(f"{who}_{what}_ms") for who in ("brick_csi", "os_brick", "kernel_floor"))
+        if b and o:
+            summary[f"brick_over_os_brick_{what}"] = round(b / o, 2)
+        if b and k:
+            summary[f"brick_over_floor_{what}"] = round(b / k, 2)
+    return summary
+
+
+def side_by_side_table(side):
+    """The side-by-side as text lines: every round, then the medians and ratios."""
+    lines = ["| round | os-brick connect | brick-csi connect | floor connect | os-brick disconnect | "
+             "brick-csi disconnect | floor disconnect |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in side["rounds"]:
+        o, b, k = r.get("os_brick", {}), r.get("brick_csi", {}), r.get("kernel_floor", {})
+        lines.append(f"| {r['round']} | {o.get('connect_ms', '-')} | {b.get('connect_ms', '-')} | "
+                     f"{k.get('connect_total_ms', '-')} | {o.get('disconnect_ms', '-')} | "
+                     f"{b.get('disconnect_ms', '-')} | {k.get('disconnect_total_ms', '-')} |")
+    s = side["summary"]
+    if all(f"{who}_{what}_ms" in s for who in ("os_brick", "brick_csi", "kernel_floor")
+           for what in ("connect", "disconnect")):
+        lines.append(f"| median of rounds 2-{s['rounds']} | {s['os_brick_connect_ms']} | {s['brick_csi_connect_ms']} | "
+                     f"{s['kernel_floor_connect_ms']} | {s['os_brick_disconnect_ms']} | "
+                     f"{s['brick_csi_disconnect_ms']} | {s['kernel_floor_disconnect_ms']} |")
+        lines.append(f"brick/os-brick: connect {s.get('brick_over_os_brick_connect')}, disconnect "
+                     f"{s.get('brick_over_os_brick_disconnect')} (goal <= 0.5); brick/floor: connect "
+                     f"{s.get('brick_over_floor_connect')}, disconnect {s.get('brick_over_floor_disconnect')} "
+                     f"(goal for the disconnect <= 1.5)")
+    return lines
 
 
 def main():

@@ -116,8 +116,7 @@ final class IscsiAttachment implements Attachment {
 
     @Override
     public TransportCleanup cleanup(VolumeDevices devices) {
-        return new IscsiCleanup(context.host(), context.sessions(), context.events(), context.clock(), left(),
-                IscsiCleanup.names(devices), volume.iface(), volume.sessionTransport());
+        return new IscsiCleanup(context, left(), IscsiCleanup.names(devices), volume.iface(), volume.sessionTransport());
     }
 
     // ------------------------------------------------------------------------------------------- progress
@@ -179,8 +178,8 @@ final class IscsiAttachment implements Attachment {
         cleaned.add(target);
         Deadline cleanup = Deadline.after(config.disconnectTimeout(), context.clock());
         try (LockManager.Held held = context.locks().acquire(IscsiHost.lockKey(target.portal(), target.iqn()), cleanup)) {
-            new IscsiCleanup(context.host(), context.sessions(), context.events(), context.clock(), List.of(target),
-                    Map.of(), volume.iface(), volume.sessionTransport()).run(new ErrorCollector(true), cleanup);
+            new IscsiCleanup(context, List.of(target), Map.of(), volume.iface(), volume.sessionTransport())
+                    .run(new ErrorCollector(true), cleanup);
         } catch (BrickException e) {
             log.warn("could not clean up {} after it gave no device: {}", target, e.getMessage());
         }

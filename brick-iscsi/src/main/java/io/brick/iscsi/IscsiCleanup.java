@@ -8,6 +8,7 @@ import io.brick.core.model.Hctl;
 import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
+import io.brick.core.time.Sleeper;
 import io.brick.core.volume.ErrorCollector;
 import io.brick.core.volume.TransportCleanup;
 import io.brick.core.volume.VolumeDevices;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -28,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * logged out and its node record deleted; a target without session has its node record deleted. Only the sessions
  * over the volume's iface count (every one of them, a leftover second session too: the logout of the node ends them
  * all); another iface's session to the same portal and target is never logged out. Decided on the sessions as they
- * are when it runs, with the targets' locks held.
+ * are when it runs (or is planned, just before it runs), with the targets' locks held; the sessions' devices are read
+ * again when it runs.
  */
 final class IscsiCleanup implements TransportCleanup {
     private static final Logger log = LoggerFactory.getLogger(IscsiCleanup.class);
@@ -37,22 +40,29 @@ final class IscsiCleanup implements TransportCleanup {
     private final SessionManager sessions;
     private final EventPublisher events;
     private final Clock clock;
+    private final Sleeper sleeper;
+    private final Executor workers;
     private final List<IscsiTarget> targets;
     private final Map<String, Hctl> volumeDevices;
     private final String iface;
     private final Optional<String> transport;
+    /** The sessions {@link #plan} read, for the {@link #run} that follows it (once). */
+    private Map<IscsiTarget, List<IscsiSession>> planned;
 
     /**
      * @param volumeDevices the volume's devices by kernel name and address: a name alone is not enough, since once a
      *                      device is removed the kernel gives its name to the next device made, possibly another LUN's
      *                      on the same session
      */
-    IscsiCleanup(IscsiHost host, SessionManager sessions, EventPublisher events, Clock clock, List<IscsiTarget> targets,
-                 Map<String, Hctl> volumeDevices, String iface, Optional<String> transport) {
-        this.host = requireNonNull(host, "host is null");
-        this.sessions = requireNonNull(sessions, "sessions is null");
-        this.events = requireNonNull(events, "events is null");
-        this.clock = requireNonNull(clock, "clock is null");
+    IscsiCleanup(IscsiAttachment.Context context, List<IscsiTarget> targets, Map<String, Hctl> volumeDevices, String iface,
+                 Optional<String> transport) {
+        requireNonNull(context, "context is null");
+        this.host = context.host();
+        this.sessions = context.sessions();
+        this.events = context.events();
+        this.clock = context.clock();
+        this.sleeper = context.sleeper();
+        this.workers = context.workers();
         this.targets = IscsiHost.distinctTargets(targets);
         this.volumeDevices = Map.copyOf(volumeDevices);
         this.iface = requireNonNull(iface, "iface is null");
@@ -89,6 +99,8 @@ final class IscsiCleanup implements TransportCleanup {
     public List<String> plan() {
         List<String> steps = new ArrayList<>();
         Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
+        // the disconnect runs the cleanup right after planning it, under the same locks: the run acts on this read
+        planned = byTarget;
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             List<String> others = otherDevices(toTarget);
@@ -106,8 +118,11 @@ final class IscsiCleanup implements TransportCleanup {
 
     @Override
     public void run(ErrorCollector errors, Deadline deadline) {
-        // read once for every target (a logout ends only its own target's session, which no other target lists)
-        Map<IscsiTarget, List<IscsiSession>> byTarget = host.sessionsTo(targets);
+        // read once for every target (a logout ends only its own target's session, which no other target lists), or
+        // taken from the plan just made: under emulation each read of the sessions is a few hundred ms
+        Map<IscsiTarget, List<IscsiSession>> byTarget = planned != null ? planned : host.sessionsTo(targets);
+        planned = null;
+        List<Runnable> steps = new ArrayList<>();
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             List<String> others = otherDevices(toTarget);
@@ -115,21 +130,28 @@ final class IscsiCleanup implements TransportCleanup {
                 log.debug("keeping the session to {}: it carries {}", target, others);
                 continue;
             }
-            Node node = new Node(target.iqn(), target.portal(), iface);
-            if (!toTarget.isEmpty()) {
-                boolean loggedOut = errors.attempt(() -> {
-                    long start = clock.nanoTime();
-                    sessions.logout(node, deadline);
-                    events.deliver(new BrickEvent(EventType.LOGOUT, clock.instant(), target.portal().toString(),
-                            Optional.of(Duration.ofNanos(clock.nanoTime() - start)),
-                            Map.of("target", target.iqn().value())));
-                });
-                if (!loggedOut) {
-                    continue;
-                }
-            }
-            errors.attempt(() -> sessions.deleteNode(node, deadline));
+            steps.add(() -> end(target, !toTarget.isEmpty(), errors, deadline));
         }
+        // each target's logout waits for its own session to end: the targets' run at once, not one after another
+        ParallelSteps.run(steps, workers, sleeper, clock);
+    }
+
+    /** Logs out of the target (when it has a session of ours) and deletes its node record. */
+    private void end(IscsiTarget target, boolean loggedIn, ErrorCollector errors, Deadline deadline) {
+        Node node = new Node(target.iqn(), target.portal(), iface);
+        if (loggedIn) {
+            boolean loggedOut = errors.attempt(() -> {
+                long start = clock.nanoTime();
+                sessions.logout(node, deadline);
+                events.deliver(new BrickEvent(EventType.LOGOUT, clock.instant(), target.portal().toString(),
+                        Optional.of(Duration.ofNanos(clock.nanoTime() - start)),
+                        Map.of("target", target.iqn().value())));
+            });
+            if (!loggedOut) {
+                return;
+            }
+        }
+        errors.attempt(() -> sessions.deleteNode(node, deadline));
     }
 
     /**

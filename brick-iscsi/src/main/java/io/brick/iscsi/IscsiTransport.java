@@ -142,8 +142,8 @@ class IscsiTransport implements Transport<IscsiVolume>, AutoCloseable {
 
             @Override
             public TransportCleanup cleanup(VolumeDevices devices) {
-                return new IscsiCleanup(host, sessions, events, clock, targets, IscsiCleanup.names(devices),
-                        volume.iface(), volume.sessionTransport());
+                return new IscsiCleanup(context, targets, IscsiCleanup.names(devices), volume.iface(),
+                        volume.sessionTransport());
             }
         };
     }
