@@ -16,7 +16,9 @@ import csi.v1.NodeStageVolumeRequest;
 import csi.v1.NodeUnpublishVolumeRequest;
 import csi.v1.NodeUnstageVolumeRequest;
 import csi.v1.ProbeRequest;
+import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.DevicePath;
+import io.brick.core.port.TopologyProvider;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.host.RecordedLab;
 import io.grpc.Status;
@@ -676,6 +678,33 @@ class CsiNodeServiceTest {
         assertThat(lab.logins() - before).as("logged in again").isEqualTo(2);
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("the volume is attached again").isFalse();
         assertThat(StateStore.open(lab.stateDir).read("vol-r").orElseThrow().device()).isPresent();
+    }
+
+    @Test
+    void a_stage_whose_connect_returned_a_single_path_that_a_map_holds_now_goes_on_with_the_map() throws Exception {
+        // The real-kernel lane, four stages at once on a busy node: the connect returned a single path because
+        // multipathd made the map only after the connect's wait; the map then holds the path, mkfs on it fails ("in
+        // use by the system") and the stage fails. Its retry must go on with the map, not try the path again.
+        Path staging = lab.stagingPath("vol-p");
+        NodeStageVolumeRequest stage = lab.stageBlock("vol-p", 1).setVolumeCapability(CsiLab.mount("ext4")).build();
+        VolumeSource source = VolumeSource.from(stage.getPublishContextMap(), Map.of());
+        AttachedVolume attached = lab.brick.connector(source.protocol()).connect(source.properties());
+        String map = attached.path().path();
+        String path = lab.brick.port(TopologyProvider.class).multipathMap(attached.path().name())
+                .orElseThrow().slaves().get(0);
+        AttachedVolume single = new AttachedVolume(
+                DevicePath.ofKernelName(path), attached.scsiWwn(), Optional.empty());
+        StateStore.open(lab.stateDir).write(StagedVolume.staging("vol-p", staging.toString(), source,
+                NodeService.access(true, CsiLab.mount("ext4"))).withDevice(single));
+
+        lab.node.nodeStageVolume(stage);
+
+        assertThat(lab.mounter.mountAt(staging).orElseThrow().source()).as("mounted from the map").isEqualTo(map);
+        assertThat(lab.mounter.formatted()).contains(map).doesNotContain("/dev/" + path);
+        assertThat(StateStore.open(lab.stateDir).read("vol-p").orElseThrow().device()).contains(attached);
+        lab.node.nodeUnstageVolume(lab.unstage("vol-p"));
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
     }
 
     @Test
