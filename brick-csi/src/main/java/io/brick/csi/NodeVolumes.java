@@ -146,6 +146,13 @@ final class NodeVolumes {
         if (knownReadOnly != null && mounter.isMounted(target)) {
             return true;
         }
+        if (!access.block() && !mounter.isMounted(Path.of(volume.stagingPath()))) {
+            // an unstage that unmounted and then failed its flush leaves the volume staged and unmounted: a bind of
+            // the bare staging directory would give the pod the node's own disk
+            throw new CsiError(Status.Code.FAILED_PRECONDITION, "volume " + volumeId + " is staged, but nothing is"
+                    + " mounted at its staging path " + volume.stagingPath() + " (an unstage failed after the unmount?):"
+                    + " stage it again");
+        }
         // recorded before the mount, so a restart between the two finds it and Unstage refuses to run under it
         store.write(volume.withPublication(key, readOnly));
         boolean made = access.block() ? makeFile(target) : makeDirectory(target);

@@ -458,6 +458,36 @@ class CsiNodeServiceTest {
     }
 
     @Test
+    void a_mount_volume_left_unmounted_by_a_failed_unstage_is_not_published_until_staged_again() throws Exception {
+        Path staging = lab.stagingPath("vol-f");
+        NodeStageVolumeRequest stage = lab.stageBlock("vol-f", 1).setVolumeCapability(CsiLab.mount("ext4")).build();
+        Path target = Files.createDirectories(dir.resolve("pods/pod-f/volumes")).resolve("vol-f");
+        NodePublishVolumeRequest publish = NodePublishVolumeRequest.newBuilder().setVolumeId("vol-f")
+                .setStagingTargetPath(staging.toString()).setTargetPath(target.toString())
+                .setVolumeCapability(CsiLab.mount("ext4")).build();
+        lab.node.nodeStageVolume(stage);
+        DevicePath map = DevicePath.of("/dev/dm-0");
+        lab.host.write(map).open(map);
+        // the unstage unmounts the staging path, then its flush fails: staged, with nothing mounted at staging
+        assertThat(code(() -> lab.node.nodeUnstageVolume(lab.unstage("vol-f")))).isEqualTo(Status.Code.INTERNAL);
+        lab.host.close(map);
+
+        Status refused = failure(() -> lab.node.nodePublishVolume(publish));
+
+        assertThat(refused.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(refused.getDescription()).contains("nothing is mounted at its staging path");
+        assertThat(lab.mounter.mountAt(target)).as("the bare staging directory is not bound").isEmpty();
+        lab.node.nodeStageVolume(stage);
+        lab.node.nodePublishVolume(publish);
+        assertThat(lab.mounter.mountAt(target)).isPresent();
+        lab.node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId("vol-f")
+                .setTargetPath(target.toString()).build());
+        lab.node.nodeUnstageVolume(lab.unstage("vol-f"));
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
     void a_restarted_plugin_unstages_what_the_last_one_staged() throws Exception {
         lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
 
