@@ -959,8 +959,8 @@ def csi_flush_failure(lab):
     """brick-csi: a staged mount volume whose file system is busy (a file open on it): NodeUnstageVolume fails at the
     unmount and changes nothing. Then the map held open (an open descriptor on its dm device, as a process reading it
     would): the unstage unmounts, the flush fails and the RPC answers INTERNAL with flush-failed and the open count;
-    the volume stays staged (state file, session, map and paths kept); once the descriptor is closed, the unstage
-    succeeds and leaves nothing."""
+    the volume stays staged (state file, session, map and paths kept) and a publish is refused (FAILED_PRECONDITION:
+    nothing is mounted at staging); once the descriptor is closed, the unstage succeeds and leaves nothing."""
     plugin = lab.csi
     plugin.start(lab.log)
     lun = Lun("csi-flush", 1)
@@ -1001,6 +1001,12 @@ def csi_flush_failure(lab):
             raise Failure(f"the unstage with the map held open failed with '{detail}', expected flush-failed naming "
                           "the open count")
         still_staged("an unstage whose flush failed")
+        # staged but unmounted now: a publish would bind the bare staging directory
+        plugin.call(lab.log, plugin.node, "NodePublishVolume", plugin.pb.NodePublishVolumeRequest(
+            volume_id=lun.name, staging_target_path=staging, target_path=target,
+            volume_capability=plugin.capability()), expect="FAILED_PRECONDITION")
+        if os.path.exists(target):
+            raise Failure(f"a refused publish left {target}")
         os.close(held)
         held = None
         plugin.unstage(lab.log, lun.name, staging)
@@ -1010,7 +1016,7 @@ def csi_flush_failure(lab):
     except Exception:
         if held is not None:
             os.close(held)
-        csi_forget(lab, (staging,))
+        csi_forget(lab, (target, staging))
         raise
 
 
