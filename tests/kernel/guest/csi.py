@@ -24,6 +24,7 @@ class Plugin:
     def __init__(self, jar, out, java_opts):
         self.jar, self.out, self.java_opts = jar, out, java_opts
         self.process = None
+        self.killed = 0
         self.pb = self.node = self.identity = None
 
     def start(self, log):
@@ -32,6 +33,11 @@ class Plugin:
                 raise Failure(f"brick-csi exited {self.process.returncode} after an earlier scenario (see logs/brick-csi.log)")
             return
         started = time.monotonic()
+        if self.pb is None:
+            self.generate_stubs(log, started)
+        self.launch(log, started)
+
+    def generate_stubs(self, log, started):
         os.makedirs(STUBS, exist_ok=True)
         include = os.path.join(os.path.dirname(__import__("grpc_tools").__file__), "_proto")
         r = subprocess.run([sys.executable, "-m", "grpc_tools.protoc", f"-I{PROTO_DIR}", f"-I{include}",
@@ -46,12 +52,20 @@ class Plugin:
         self.grpc, self.pb = grpc, csi_pb2
         log(f"stubs generated from csi.proto in {time.monotonic() - started:.1f} s")
 
-        self.logfile = open(f"{self.out}/logs/brick-csi.log", "w")
+    def launch(self, log, started):
+        import grpc
+        import csi_pb2
+        import csi_pb2_grpc
+        # a restarted plugin (csi_kill_stage) appends to the first one's log
+        self.logfile = open(f"{self.out}/logs/brick-csi.log", "a" if self.killed else "w")
         argv = ["java", *self.java_opts, "-jar", self.jar, "--endpoint", ENDPOINT, "--node-id", "brick-lab",
                 "--state-dir", STATE_DIR, "-v"]
         log("$ " + " ".join(argv) + "  (log: logs/brick-csi.log)")
         self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.logfile, stderr=subprocess.STDOUT)
-        channel = grpc.insecure_channel(ENDPOINT)
+        # grpc's reconnect backoff grows to minutes while the JVM starts under emulation: retry every second at most
+        channel = grpc.insecure_channel(ENDPOINT, options=[("grpc.initial_reconnect_backoff_ms", 250),
+                                                           ("grpc.min_reconnect_backoff_ms", 250),
+                                                           ("grpc.max_reconnect_backoff_ms", 1000)])
         self.identity = csi_pb2_grpc.IdentityStub(channel)
         self.node = csi_pb2_grpc.NodeStub(channel)
         deadline = time.monotonic() + 180
@@ -68,6 +82,16 @@ class Plugin:
                 raise Failure("brick-csi did not answer Probe with ready within 180 s")
             time.sleep(0.5)
         log(f"brick-csi ready (Probe) {time.monotonic() - started:.1f} s after the start")
+
+    def kill(self, log):
+        """SIGKILL, as a crash or an OOM kill would end the plugin; the next start() launches a new one over the same
+        state directory and socket path (the launcher removes the socket file the dead one left)."""
+        self.process.kill()
+        rc = self.process.wait()
+        self.logfile.close()
+        self.process = None
+        self.killed += 1
+        log(f"brick-csi killed (SIGKILL, exit {rc})")
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -87,6 +111,7 @@ class Plugin:
         except self.grpc.RpcError as e:
             response, code, detail = None, e.code().name, e.details()
         log(f"csi {rpc} -> {code} in {time.monotonic() - started:.2f}s {detail}")
+        self.last_detail = detail  # what the failure said, for a scenario that expects one
         if code != expect:
             raise Failure(f"{rpc} answered {code} ({detail}), expected {expect}")
         return response
@@ -104,9 +129,15 @@ class Plugin:
             volume_id=volume_id, staging_target_path=staging, volume_capability=self.capability(block),
             volume_context=context))
 
-    def unstage(self, log, volume_id, staging):
+    def unstage(self, log, volume_id, staging, expect="OK"):
         return self.call(log, self.node, "NodeUnstageVolume", self.pb.NodeUnstageVolumeRequest(
-            volume_id=volume_id, staging_target_path=staging))
+            volume_id=volume_id, staging_target_path=staging), expect=expect)
+
+    def expand(self, log, volume_id, staging, required_bytes, block=False):
+        return self.call(log, self.node, "NodeExpandVolume", self.pb.NodeExpandVolumeRequest(
+            volume_id=volume_id, volume_path=staging, staging_target_path=staging,
+            capacity_range=self.pb.CapacityRange(required_bytes=required_bytes),
+            volume_capability=self.capability(block)))
 
     def publish(self, log, volume_id, staging, target, block=False):
         return self.call(log, self.node, "NodePublishVolume", self.pb.NodePublishVolumeRequest(

@@ -1062,6 +1062,246 @@ def side_by_side_table(side):
     return lines
 
 
+def csi_staged_map(lab, lun, staging, paths=2):
+    """The map a mount volume of lun is staged on: the map of its WWID with every path, mounted at staging."""
+    maps = lab.maps()
+    if lun.wwid not in maps:
+        raise Failure(f"no map of {lun.wwid} after the stage: {maps}")
+    name, slaves = lab.expect_map(f"/dev/{maps[lun.wwid][0]}", lun.wwid, paths=paths)
+    source = csi.mount_source(staging)
+    if source != read(f"/sys/block/{name}/dev"):
+        raise Failure(f"{staging} is mounted from {source}, not from {name} ({read(f'/sys/block/{name}/dev')})")
+    return name, slaves
+
+
+def csi_forget(lab, paths):
+    """After a failure of one of the scenarios below: unmount what its RPCs left and remove brick-csi's state files, so
+    the next CSI scenario does not find this one's volumes staged."""
+    csi_release(lab, paths)
+    for name in os.listdir(csi.STATE_DIR) if os.path.isdir(csi.STATE_DIR) else []:
+        os.remove(os.path.join(csi.STATE_DIR, name))
+
+
+def expect_state_files(count):
+    files = os.listdir(csi.STATE_DIR) if os.path.isdir(csi.STATE_DIR) else []
+    if len(files) != count:
+        raise Failure(f"brick-csi's state directory holds {files}, expected {count} file(s)")
+
+
+@scenario
+def csi_expand(lab):
+    """brick-csi: a mount volume of a two-portal LUN (a block backstore on a loop device, 128 MiB) is staged (ext4) and
+    a file written; the LUN grows to 256 MiB on the target; NodeExpandVolume returns 256 MiB, the map and both paths
+    show it and the mounted file system grew online (statvfs) with the file intact; unstaged, nothing left."""
+    plugin = lab.csi
+    plugin.start(lab.log)
+    lun = Lun("csi-expand", 1, size_mb=128, block=True)
+    lab.target([lun])
+    props = props_for(lun)
+    staging, target = csi_paths("expand")
+    try:
+        plugin.stage(lab.log, lun.name, staging, props)
+        name, slaves = csi_staged_map(lab, lun, staging)
+        payload = f"written before the expand of {lun.wwid}\n"
+        with open(f"{staging}/before.txt", "w") as f:
+            f.write(payload)
+        before = os.statvfs(staging)
+        lab.sh(["df", "-B1", staging])
+        lab.sh(["truncate", "-s", "256M", f"/var/lib/lab/{lun.name}.img"])
+        lab.sh(["losetup", "-c", lun.loop])
+        r = plugin.expand(lab.log, lun.name, staging, 256 << 20)
+        if r.capacity_bytes != 256 << 20:
+            raise Failure(f"NodeExpandVolume returned {r.capacity_bytes} bytes, expected {256 << 20}")
+        for device in [name] + slaves:
+            size = int(read(f"/sys/block/{device}/size")) * 512
+            if size != 256 << 20:
+                raise Failure(f"{device} is {size} bytes after NodeExpandVolume, expected {256 << 20}")
+        after = os.statvfs(staging)
+        lab.sh(["df", "-B1", staging])
+        grown = (after.f_blocks - before.f_blocks) * after.f_frsize
+        lab.log(f"file system at {staging}: {before.f_blocks * before.f_frsize} -> {after.f_blocks * after.f_frsize} "
+                f"bytes (statvfs), grown by {grown}")
+        # the file system's own overhead (inode tables of the new groups) takes part of the 128 MiB added
+        if grown < 100 << 20:
+            raise Failure(f"the mounted file system grew by {grown} bytes after the LUN grew by {128 << 20}")
+        with open(f"{staging}/before.txt") as f:
+            if f.read() != payload:
+                raise Failure("the file written before the expand reads back different")
+        plugin.unstage(lab.log, lun.name, staging)
+        expect_no_mount(lab, staging)
+        lab.assert_clean()
+        expect_state_files(0)
+    except Exception:
+        csi_forget(lab, (staging,))
+        raise
+
+
+@scenario
+def csi_flush_failure(lab):
+    """brick-csi: a staged mount volume whose file system is busy (a file open on it): NodeUnstageVolume fails at the
+    unmount and changes nothing. Then the map held open (an open descriptor on its dm device, as a process reading it
+    would): the unstage unmounts, the flush fails and the RPC answers INTERNAL with flush-failed and the open count;
+    the volume stays staged (state file, session, map and paths kept) and a publish is refused (FAILED_PRECONDITION:
+    nothing is mounted at staging); once the descriptor is closed, the unstage succeeds and leaves nothing."""
+    plugin = lab.csi
+    plugin.start(lab.log)
+    lun = Lun("csi-flush", 1)
+    lab.target([lun], portals=(P1,))
+    props = props_for(lun, portals=(P1,))
+    staging, target = csi_paths("flush")
+    held = None
+    try:
+        plugin.stage(lab.log, lun.name, staging, props)
+        name, slaves = csi_staged_map(lab, lun, staging, paths=1)
+        with open(f"{staging}/kept.txt", "w") as f:
+            f.write("kept\n")
+        sessions = lab.sessions()
+
+        def still_staged(what):
+            lab.settle()
+            if lun.wwid not in lab.maps() or lab.sessions() != sessions or slaves[0] not in lab.disks():
+                raise Failure(f"{what} removed something: maps {lab.maps()}, sessions {lab.sessions()}, "
+                              f"disks {lab.disks()}")
+            expect_state_files(1)
+
+        busy = open(f"{staging}/kept.txt")
+        try:
+            plugin.unstage(lab.log, lun.name, staging, expect="INTERNAL")
+        finally:
+            busy.close()
+        if "umount" not in plugin.last_detail:
+            raise Failure(f"the unstage of a busy file system failed with '{plugin.last_detail}', expected umount's error")
+        if csi.mount_source(staging) != read(f"/sys/block/{name}/dev"):
+            raise Failure(f"the failed unmount left {staging} mounted from {csi.mount_source(staging)}")
+        still_staged("an unstage whose unmount failed")
+
+        held = os.open(f"/dev/{name}", os.O_RDONLY)
+        lab.log(f"/dev/{name} held open by this process (fd {held})")
+        plugin.unstage(lab.log, lun.name, staging, expect="INTERNAL")
+        detail = plugin.last_detail
+        if not detail.startswith("flush-failed:") or "held open" not in detail:
+            raise Failure(f"the unstage with the map held open failed with '{detail}', expected flush-failed naming "
+                          "the open count")
+        still_staged("an unstage whose flush failed")
+        # staged but unmounted now: a publish would bind the bare staging directory
+        plugin.call(lab.log, plugin.node, "NodePublishVolume", plugin.pb.NodePublishVolumeRequest(
+            volume_id=lun.name, staging_target_path=staging, target_path=target,
+            volume_capability=plugin.capability()), expect="FAILED_PRECONDITION")
+        if os.path.exists(target):
+            raise Failure(f"a refused publish left {target}")
+        os.close(held)
+        held = None
+        plugin.unstage(lab.log, lun.name, staging)
+        expect_no_mount(lab, staging)
+        lab.assert_clean()
+        expect_state_files(0)
+    except Exception:
+        if held is not None:
+            os.close(held)
+        csi_forget(lab, (target, staging))
+        raise
+
+
+@scenario
+def csi_kill_stage(lab):
+    """brick-csi is killed (SIGKILL) in the middle of a NodeStageVolume of a two-portal mount volume, as soon as its
+    first iSCSI session shows in sysfs; a new plugin process over the same state directory takes the retried
+    NodeStageVolume to the end: one session per portal (no duplicate), the map of the LUN's WWID with both paths, one
+    mount at the staging path; unstaged, nothing left and the state directory empty."""
+    plugin = lab.csi
+    plugin.start(lab.log)
+    lun = Lun("csi-kill", 1)
+    lab.target([lun])
+    props = props_for(lun)
+    staging, target = csi_paths("kill")
+    answers = []
+
+    def stage_until_killed():
+        try:
+            plugin.stage(lab.log, lun.name, staging, props)
+            answers.append("OK")
+        except Failure as e:
+            answers.append(str(e))
+
+    try:
+        caller = threading.Thread(target=stage_until_killed, name="stage")
+        caller.start()
+        lab.wait_for("brick-csi's first session", lambda: glob.glob("/sys/class/iscsi_session/session*"),
+                     timeout=120, interval=0.02)
+        plugin.kill(lab.log)
+        caller.join(timeout=60)
+        lab.log(f"the interrupted NodeStageVolume answered: {answers}")
+        if answers == ["OK"]:
+            raise Failure("NodeStageVolume finished before the plugin was killed: nothing was interrupted")
+        lab.log(f"at the kill: sessions {lab.sessions()}, disks {lab.disks()}, maps {lab.maps()}, "
+                f"mounted at staging: {csi.mount_source(staging)}, state files {os.listdir(csi.STATE_DIR)}")
+        plugin.start(lab.log)
+        plugin.stage(lab.log, lun.name, staging, props)
+        csi_staged_map(lab, lun, staging)
+        sessions = lab.sessions()
+        portals = sorted(line.split()[2].split(",")[0] for line in sessions)
+        if portals != [f"{P1}:3260", f"{P2}:3260"]:
+            raise Failure(f"sessions after the retried stage: {sessions}, expected one per portal")
+        mounts = [p for p in csi.mount_points() if p == staging]
+        if len(mounts) != 1:
+            raise Failure(f"{len(mounts)} mounts at {staging} after the retried stage, expected one")
+        expect_state_files(1)
+        plugin.unstage(lab.log, lun.name, staging)
+        expect_no_mount(lab, staging)
+        lab.assert_clean()
+        expect_state_files(0)
+    except Exception:
+        csi_forget(lab, (staging,))
+        raise
+
+
+@scenario
+def csi_four_at_once(lab):
+    """brick-csi: four mount volumes (four LUNs of one two-portal target) staged by four NodeStageVolume calls at once:
+    all succeed, each mounted from the map of its own WWID with both paths, one session per portal; then unstaged by
+    four calls at once: nothing left, the state directory empty."""
+    plugin = lab.csi
+    plugin.start(lab.log)
+    luns = [Lun("csi-four", n, size_mb=64) for n in range(1, 5)]
+    lab.target(luns)
+    stagings = [csi_paths(f"four-{lun.number}")[0] for lun in luns]
+    try:
+        retried = []
+
+        def stage(i):
+            try:
+                plugin.stage(lab.log, luns[i].name, stagings[i], props_for(luns[i]))
+            except Failure as e:
+                # as the kubelet would: one retry. On a busy node the connect may return a single path before
+                # multipathd makes the map, which then holds the path and fails the mkfs; the retry must go on with
+                # the map (brick-csi's onItsMap)
+                lab.log(f"volume {luns[i].name}: {e}; retrying once")
+                retried.append(luns[i].name)
+                plugin.stage(lab.log, luns[i].name, stagings[i], props_for(luns[i]))
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            started = time.monotonic()
+            list(pool.map(stage, range(4)))
+            lab.log(f"four stages at once took {time.monotonic() - started:.1f} s, retried: {retried}")
+        lab.outcomes["csi_four_at_once_retried_stages"] = len(retried)
+        devices = [csi_staged_map(lab, lun, staging)[0] for lun, staging in zip(luns, stagings)]
+        if len(set(devices)) != 4:
+            raise Failure(f"the four volumes are mounted from {devices}, expected four maps")
+        if len(lab.sessions()) != 2:
+            raise Failure(f"sessions after four stages: {lab.sessions()}, expected one per portal")
+        expect_state_files(4)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            started = time.monotonic()
+            list(pool.map(lambda i: plugin.unstage(lab.log, luns[i].name, stagings[i]), range(4)))
+            lab.log(f"four unstages at once took {time.monotonic() - started:.1f} s")
+        expect_no_mount(lab, *stagings)
+        lab.assert_clean()
+        expect_state_files(0)
+    except Exception:
+        csi_forget(lab, stagings)
+        raise
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)

@@ -5,6 +5,7 @@ import io.brick.core.connector.Connector;
 import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
+import io.brick.core.model.DevicePath;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.port.TopologyProvider;
 import io.grpc.Status;
@@ -64,7 +65,7 @@ final class NodeVolumes {
                         + "; this stage asks for something else: unstage it first");
             }
             if (volume.staged() && present(volume.device().orElseThrow())) {
-                mountIfNeeded(volume);
+                mountIfNeeded(onItsMap(volume));
                 return StageOutcome.ALREADY_STAGED;
             }
             // a stage that an earlier run of the plugin began and did not finish, or one whose device is gone (the
@@ -86,7 +87,7 @@ final class NodeVolumes {
         }
         StagedVolume staged = volume.withDevice(attached);
         store.write(staged);
-        mountIfNeeded(staged);
+        mountIfNeeded(onItsMap(staged));
         return known.isPresent() ? StageOutcome.RESUMED : StageOutcome.STAGED;
     }
 
@@ -144,6 +145,13 @@ final class NodeVolumes {
         }
         if (knownReadOnly != null && mounter.isMounted(target)) {
             return true;
+        }
+        if (!access.block() && !mounter.isMounted(Path.of(volume.stagingPath()))) {
+            // an unstage that unmounted and then failed its flush leaves the volume staged and unmounted: a bind of
+            // the bare staging directory would give the pod the node's own disk
+            throw new CsiError(Status.Code.FAILED_PRECONDITION, "volume " + volumeId + " is staged, but nothing is"
+                    + " mounted at its staging path " + volume.stagingPath() + " (an unstage failed after the unmount?):"
+                    + " stage it again");
         }
         // recorded before the mount, so a restart between the two finds it and Unstage refuses to run under it
         store.write(volume.withPublication(key, readOnly));
@@ -249,6 +257,33 @@ final class NodeVolumes {
                 ? Optional.empty() : Optional.of(mounter.usage(volumePath));
         String condition = problems.isEmpty() ? "every path of " + device.path() + " is running" : String.join("; ", problems);
         return new Stats(size, usage, !problems.isEmpty(), condition);
+    }
+
+    /**
+     * The volume moved onto its map when its device is a single path that a multipath map of the volume's WWID holds
+     * now, and nothing uses the path yet (not mounted at staging, not published). brick's connect returns a single
+     * path when multipathd has not made the map within the connect's wait (a busy node, several stages at once), and
+     * multipathd makes it moments later and holds the path: mkfs on that path then fails ("in use by the system"),
+     * and without this every retried stage would try that path again and fail the same way.
+     */
+    private StagedVolume onItsMap(StagedVolume volume) {
+        AttachedVolume device = volume.device().orElseThrow();
+        if (device.multipath() || !volume.publications().isEmpty()
+                || (!volume.access().block() && mounter.isMounted(Path.of(volume.stagingPath())))) {
+            return volume;
+        }
+        Optional<MultipathMap> map = brick.port(TopologyProvider.class).holderMap(device.path().name());
+        if (map.isEmpty() || map.get().wwid().isEmpty()
+                || (device.scsiWwn().isPresent() && !device.scsiWwn().equals(map.get().wwid()))) {
+            return volume;
+        }
+        AttachedVolume onMap = new AttachedVolume(DevicePath.ofKernelName(map.get().kernelName()),
+                device.scsiWwn().or(() -> map.get().wwid()), map.get().wwid());
+        log.info("volume {}: the connect returned the single path {}, which multipath map {} holds now; staging on the"
+                + " map", volume.volumeId(), device.path(), onMap.path());
+        StagedVolume moved = volume.withDevice(onMap);
+        store.write(moved);
+        return moved;
     }
 
     /** Whether the device a connect returned is still there: its map by WWID, or its kernel device. */

@@ -16,7 +16,9 @@ import csi.v1.NodeStageVolumeRequest;
 import csi.v1.NodeUnpublishVolumeRequest;
 import csi.v1.NodeUnstageVolumeRequest;
 import csi.v1.ProbeRequest;
+import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.DevicePath;
+import io.brick.core.port.TopologyProvider;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.host.RecordedLab;
 import io.grpc.Status;
@@ -456,6 +458,36 @@ class CsiNodeServiceTest {
     }
 
     @Test
+    void a_mount_volume_left_unmounted_by_a_failed_unstage_is_not_published_until_staged_again() throws Exception {
+        Path staging = lab.stagingPath("vol-f");
+        NodeStageVolumeRequest stage = lab.stageBlock("vol-f", 1).setVolumeCapability(CsiLab.mount("ext4")).build();
+        Path target = Files.createDirectories(dir.resolve("pods/pod-f/volumes")).resolve("vol-f");
+        NodePublishVolumeRequest publish = NodePublishVolumeRequest.newBuilder().setVolumeId("vol-f")
+                .setStagingTargetPath(staging.toString()).setTargetPath(target.toString())
+                .setVolumeCapability(CsiLab.mount("ext4")).build();
+        lab.node.nodeStageVolume(stage);
+        DevicePath map = DevicePath.of("/dev/dm-0");
+        lab.host.write(map).open(map);
+        // the unstage unmounts the staging path, then its flush fails: staged, with nothing mounted at staging
+        assertThat(code(() -> lab.node.nodeUnstageVolume(lab.unstage("vol-f")))).isEqualTo(Status.Code.INTERNAL);
+        lab.host.close(map);
+
+        Status refused = failure(() -> lab.node.nodePublishVolume(publish));
+
+        assertThat(refused.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(refused.getDescription()).contains("nothing is mounted at its staging path");
+        assertThat(lab.mounter.mountAt(target)).as("the bare staging directory is not bound").isEmpty();
+        lab.node.nodeStageVolume(stage);
+        lab.node.nodePublishVolume(publish);
+        assertThat(lab.mounter.mountAt(target)).isPresent();
+        lab.node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId("vol-f")
+                .setTargetPath(target.toString()).build());
+        lab.node.nodeUnstageVolume(lab.unstage("vol-f"));
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
     void a_restarted_plugin_unstages_what_the_last_one_staged() throws Exception {
         lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
 
@@ -676,6 +708,33 @@ class CsiNodeServiceTest {
         assertThat(lab.logins() - before).as("logged in again").isEqualTo(2);
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("the volume is attached again").isFalse();
         assertThat(StateStore.open(lab.stateDir).read("vol-r").orElseThrow().device()).isPresent();
+    }
+
+    @Test
+    void a_stage_whose_connect_returned_a_single_path_that_a_map_holds_now_goes_on_with_the_map() throws Exception {
+        // The real-kernel lane, four stages at once on a busy node: the connect returned a single path because
+        // multipathd made the map only after the connect's wait; the map then holds the path, mkfs on it fails ("in
+        // use by the system") and the stage fails. Its retry must go on with the map, not try the path again.
+        Path staging = lab.stagingPath("vol-p");
+        NodeStageVolumeRequest stage = lab.stageBlock("vol-p", 1).setVolumeCapability(CsiLab.mount("ext4")).build();
+        VolumeSource source = VolumeSource.from(stage.getPublishContextMap(), Map.of());
+        AttachedVolume attached = lab.brick.connector(source.protocol()).connect(source.properties());
+        String map = attached.path().path();
+        String path = lab.brick.port(TopologyProvider.class).multipathMap(attached.path().name())
+                .orElseThrow().slaves().get(0);
+        AttachedVolume single = new AttachedVolume(
+                DevicePath.ofKernelName(path), attached.scsiWwn(), Optional.empty());
+        StateStore.open(lab.stateDir).write(StagedVolume.staging("vol-p", staging.toString(), source,
+                NodeService.access(true, CsiLab.mount("ext4"))).withDevice(single));
+
+        lab.node.nodeStageVolume(stage);
+
+        assertThat(lab.mounter.mountAt(staging).orElseThrow().source()).as("mounted from the map").isEqualTo(map);
+        assertThat(lab.mounter.formatted()).contains(map).doesNotContain("/dev/" + path);
+        assertThat(StateStore.open(lab.stateDir).read("vol-p").orElseThrow().device()).contains(attached);
+        lab.node.nodeUnstageVolume(lab.unstage("vol-p"));
+        assertThat(lab.stateFiles()).isEmpty();
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
     }
 
     @Test
