@@ -149,7 +149,11 @@ public final class DisconnectCost {
         private final Path root;
         private final Map<String, String> mapsByReference = new HashMap<>();
         private final List<String> commands = new ArrayList<>();
-        private List<String> disks = List.of();
+        // the volume's disks and map still there: the fake's own checks must not list the whole host (at 65,536
+        // disks, FakeSysfs.scsiDevices() is a list of every disk, and its garbage slows what is measured)
+        private final java.util.Set<String> present = new java.util.LinkedHashSet<>();
+        private String map = "";
+        private boolean mapPresent;
         private Excluded excluded;
 
         FakeHost(FakeSysfs sysfs) {
@@ -159,7 +163,10 @@ public final class DisconnectCost {
 
         /** Starts a volume's disconnect: its disks (for the kernel's half of the deletes) and its map's names. */
         synchronized void volume(List<String> volumeDisks, String map, Excluded watch) throws IOException {
-            this.disks = List.copyOf(volumeDisks);
+            this.present.clear();
+            this.present.addAll(volumeDisks);
+            this.map = map;
+            this.mapPresent = true;
             this.excluded = watch;
             this.commands.clear();
             String name = Files.readString(root.resolve("sys/block").resolve(map).resolve("dm/name")).strip();
@@ -173,6 +180,15 @@ public final class DisconnectCost {
             return List.copyOf(commands);
         }
 
+        /** The volume's disks and map the host still has. */
+        synchronized List<String> left() {
+            List<String> left = new ArrayList<>(present);
+            if (mapPresent) {
+                left.add(map);
+            }
+            return left;
+        }
+
         @Override
         public CommandResult run(Command command) {
             return excluded.run(() -> answer(command));
@@ -184,9 +200,10 @@ public final class DisconnectCost {
             boolean removesMap = argv.size() >= 3 && (argv.get(0).equals("multipath") && argv.get(1).equals("-f")
                     || argv.get(0).equals("multipathd") && argv.get(1).equals("del") && argv.get(2).equals("map"));
             if (removesMap) {
-                String map = mapsByReference.get(argv.get(argv.size() - 1));
-                if (map != null && sysfs.multipathMaps().contains(map)) {
-                    sysfs.removeMultipathMap(map);
+                String named = mapsByReference.get(argv.get(argv.size() - 1));
+                if (named != null && mapPresent) {
+                    sysfs.removeMultipathMap(named);
+                    mapPresent = false;
                 }
             }
             return new CommandResult(command.display(), 0, "", "", Duration.ZERO, false);
@@ -202,14 +219,12 @@ public final class DisconnectCost {
 
         /** The kernel's half of {@code device/delete}: the devices written to go. */
         private synchronized void kernel() {
-            for (String disk : disks) {
-                if (!sysfs.scsiDevices().contains(disk)) {
-                    continue;
-                }
+            for (String disk : List.copyOf(present)) {
                 try {
                     String written = Files.readString(sysfs.scsiDeviceDirectory(disk).resolve("delete")).strip();
                     if (written.equals("1")) {
                         sysfs.removeScsiDevice(disk);
+                        present.remove(disk);
                     }
                 } catch (NoSuchFileException gone) {
                     // not there: nothing to do
@@ -297,13 +312,14 @@ public final class DisconnectCost {
         connector.disconnect(properties, Optional.empty(), DisconnectOptions.SAFE);
         long wall = System.nanoTime() - wallStart;
         long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
-        for (String disk : disks) {
-            if (sysfs.scsiDevices().contains(disk)) {
-                throw new IllegalStateException("the disconnect of " + target + "/" + lun + " left " + disk);
+        for (String name : disks) {
+            if (Files.exists(sysfs.root().resolve("sys/block").resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalStateException("the disconnect of " + target + "/" + lun + " left " + name);
             }
         }
-        if (sysfs.multipathMaps().contains(map)) {
-            throw new IllegalStateException("the disconnect of " + target + "/" + lun + " left " + map);
+        if (!host.left().isEmpty() || Files.exists(sysfs.root().resolve("sys/block").resolve(map),
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalStateException("the disconnect of " + target + "/" + lun + " left " + host.left());
         }
         return new Cost(target + "/" + lun, wall - excluded.wall(), cpu - excluded.cpu(), host.commands());
     }
