@@ -35,6 +35,8 @@ ROWS = [
      'get_sysfs_wwid', 'wwid'),
     ('holderMap', 'the map holding a device',
      'find_sysfs_multipath_dm', 'holderMap'),
+    ('mapRead', "that map's name (brick: the map read and checked)",
+     'get_dm_name', 'mapRead'),
     ('volumeDevices', 'every device of a volume on all its portals',
      '_get_connection_devices', 'volumeDevices'),
     ('staleLinks', 'the stale by-id links of its removed paths',
@@ -108,6 +110,8 @@ def calls(scsi, connector, unlinked):
                      lambda p: p['wwid']),
         'holderMap': (lambda p: scsi.find_sysfs_multipath_dm([p['disk']]),
                       lambda p: p['map']),
+        'mapRead': (lambda p: scsi.get_dm_name(p['map']),
+                    lambda p: p['wwid']),
         'volumeDevices': (volume_devices, lambda p: sorted(p['disks'])),
         'staleLinks': (stale_links, lambda p: p['stale_links']),
     }

@@ -15,6 +15,7 @@ public class LookupSyscalls {
         Supplier<Object> call = switch (a[1]) {
             case "sessionDevice" -> b::sessionDevice;
             case "holderMap" -> b::holderMap;
+            case "holders" -> b::holders;
             case "wwid" -> b::wwid;
             case "volumeDevices" -> b::volumeDevices;
             case "byIdLink" -> b::byIdLink;

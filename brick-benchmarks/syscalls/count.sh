@@ -2,7 +2,7 @@
 # System calls per lookup, independent of the machine's load (docs/performance.md, issue 16's "lookups not worse"):
 #   brick-benchmarks/syscalls/count.sh BENCHMARKS_JAR TREE_DIR SHAPE LOOKUP
 #   e.g. count.sh brick-benchmarks/target/benchmarks.jar /tmp/trees 8x2x64 sessionDevice
-# LOOKUP: sessionDevice, holderMap, wwid, volumeDevices, byIdLink. The tree is built (or reused) in TREE_DIR by the
+# LOOKUP: sessionDevice, holderMap, holders, wwid, volumeDevices, byIdLink. The tree is built (or reused) in TREE_DIR by the
 # jar's own builder. Needs strace.
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -140,6 +140,20 @@ public class LookupBenchmarks {
         return topology.holderMap(disks[index]).orElseThrow();
     }
 
+    /** The holders' names alone (one listing), as a disconnect asks first; the naive scan has no such step. */
+    @Benchmark
+    public Object holders() {
+        int index = pick();
+        if (naive()) {
+            return naive.holderMap(disks[index]).orElseThrow();
+        }
+        List<String> holders = topology.holders(disks[index]);
+        if (holders.isEmpty()) {
+            throw new IllegalStateException("no holder of " + disks[index]);
+        }
+        return holders;
+    }
+
     @Benchmark
     public Object wwid() {
         int index = pick();

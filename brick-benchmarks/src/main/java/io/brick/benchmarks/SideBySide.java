@@ -44,7 +44,9 @@ import static java.util.Objects.requireNonNull;
  * bound over {@code /sys} and {@code /dev} in a private mount namespace.
  *
  * <p>The lookups, each on every sampled volume: {@code sessionDevice} (the disk of (session, LUN)), {@code wwid} (a
- * disk's WWID), {@code holderMap} (the map holding a disk), {@code volumeDevices} (every disk of the volume on all
+ * disk's WWID), {@code holderMap} (the map holding a disk, as a disconnect asks it first: {@link
+ * TopologyProvider#holders}, one listing of {@code holders/}), {@code mapRead} (then that map, read and checked where
+ * it is: {@link TopologyProvider#holderMap(String, String)}), {@code volumeDevices} (every disk of the volume on all
  * its portals: one read of the IQN's sessions, then the LUN in each session to a portal, as the iSCSI connector's
  * disconnect finds them) and {@code staleLinks} (the by-id links of the volume's removed disks, as every disconnect
  * removes them; the disks' {@code /sys/block} entries are taken away before the call and everything is put back
@@ -57,8 +59,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class SideBySide {
     /** The lookups, in the table's order. */
-    public static final List<String> LOOKUPS = List.of("sessionDevice", "wwid", "holderMap", "volumeDevices",
-            "staleLinks");
+    public static final List<String> LOOKUPS = List.of("sessionDevice", "wwid", "holderMap", "mapRead",
+            "volumeDevices", "staleLinks");
     /** A round lasts at least this long (short lookups run the sample several times per round). */
     static final long MIN_ROUND_NANOS = 50_000_000L;
     /** Warm-up per lookup (the JIT compiles brick's code; the Python side, interpreted, warms for a second). */
@@ -348,8 +350,15 @@ public final class SideBySide {
             return topology.wwid(pick.disk()).map(Wwid::value).orElse("");
         }
 
+        /** The map holding the disk, as {@code VolumeDevices.judge} asks it first: the holders' names (one listing). */
         String holderMap(Pick pick) {
-            return topology.holderMap(pick.disk()).map(MultipathMap::kernelName).orElse("");
+            List<String> holders = topology.holders(pick.disk());
+            return holders.isEmpty() ? "" : holders.get(0);
+        }
+
+        /** Then the holder read as the disk's map (uuid, name, slaves, size; the disk among its slaves). */
+        String mapRead(Pick pick) {
+            return topology.holderMap(pick.disk(), pick.map()).map(MultipathMap::name).orElse("");
         }
 
         /** The volume's disks on all its portals: one read of the IQN's sessions, then the LUN in each. */
@@ -423,6 +432,9 @@ public final class SideBySide {
                 expect(pick, "sessionDevice", sessionDevice(pick), pick.disk());
                 expect(pick, "wwid", wwid(pick), pick.wwid());
                 expect(pick, "holderMap", holderMap(pick), pick.map());
+                expect(pick, "mapRead", mapRead(pick), pick.wwid());
+                expect(pick, "holderMap (whole)", topology.holderMap(pick.disk()).map(MultipathMap::kernelName)
+                        .orElse(""), pick.map());
                 expect(pick, "volumeDevices", volumeDevices(pick), pick.disks());
                 List<String> removed = new ArrayList<>();
                 staleLinks(pick, removed, new Stopwatch());
@@ -446,6 +458,7 @@ public final class SideBySide {
             timings.add(SideBySide.measure("sessionDevice", picks, timed(this::sessionDevice), rounds));
             timings.add(SideBySide.measure("wwid", picks, timed(this::wwid), rounds));
             timings.add(SideBySide.measure("holderMap", picks, timed(this::holderMap), rounds));
+            timings.add(SideBySide.measure("mapRead", picks, timed(this::mapRead), rounds));
             timings.add(SideBySide.measure("volumeDevices", picks, timed(this::volumeDevices), rounds));
             timings.add(SideBySide.measure("staleLinks", picks, (pick, watch) -> staleLinks(pick, new ArrayList<>(), watch),
                     rounds));

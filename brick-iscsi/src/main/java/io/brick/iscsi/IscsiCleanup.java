@@ -35,6 +35,8 @@ import static java.util.Objects.requireNonNull;
  */
 final class IscsiCleanup implements TransportCleanup {
     private static final Logger log = LoggerFactory.getLogger(IscsiCleanup.class);
+    /** How many of the other devices that keep a session the plan names. */
+    private static final int PLAN_NAMES = 3;
 
     private final IscsiHost host;
     private final SessionManager sessions;
@@ -103,14 +105,16 @@ final class IscsiCleanup implements TransportCleanup {
         planned = byTarget;
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
-            List<String> others = otherDevices(toTarget);
+            // a few named, not every LUN of a session of hundreds read for a line of text
+            List<String> others = otherDevices(toTarget, PLAN_NAMES + 1);
             if (toTarget.isEmpty()) {
                 steps.add("delete node " + target.portal() + " " + target.iqn() + " (no session)");
             } else if (others.isEmpty()) {
                 steps.add("logout " + target.portal() + " " + target.iqn() + " and delete its node");
             } else {
                 steps.add("keep session to " + target.portal() + " " + target.iqn() + ": it carries "
-                        + String.join(", ", others));
+                        + String.join(", ", others.subList(0, Math.min(others.size(), PLAN_NAMES)))
+                        + (others.size() > PLAN_NAMES ? " and more" : ""));
             }
         }
         return steps;
@@ -125,7 +129,8 @@ final class IscsiCleanup implements TransportCleanup {
         List<Runnable> steps = new ArrayList<>();
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
-            List<String> others = otherDevices(toTarget);
+            // one other device is enough to keep the session: not every LUN of a session of hundreds is read
+            List<String> others = otherDevices(toTarget, 1);
             if (!others.isEmpty()) {
                 log.debug("keeping the session to {}: it carries {}", target, others);
                 continue;
@@ -155,16 +160,18 @@ final class IscsiCleanup implements TransportCleanup {
     }
 
     /**
-     * Devices of other LUNs (or other volumes) in the sessions, ours excluded: ours by name and address, so that a
-     * device another LUN's connect made under a name one of ours had is never taken for ours.
+     * Devices of other LUNs (or other volumes) in the sessions, ours excluded, at most {@code limit}: ours by name and
+     * address, so that a device another LUN's connect made under a name one of ours had is never taken for ours.
      */
-    private List<String> otherDevices(List<IscsiSession> toTarget) {
+    private List<String> otherDevices(List<IscsiSession> toTarget, int limit) {
         List<String> others = new ArrayList<>();
         for (IscsiSession session : toTarget) {
-            for (BlockDevice device : host.sessions().devices(session.sessionId())) {
-                if (!device.hctl().equals(volumeDevices.get(device.name()))) {
-                    others.add(device.name() + " (" + device.hctl() + ")");
-                }
+            if (others.size() >= limit) {
+                break;
+            }
+            for (BlockDevice device : host.sessions().devices(session.sessionId(),
+                    each -> !each.hctl().equals(volumeDevices.get(each.name())), limit - others.size())) {
+                others.add(device.name() + " (" + device.hctl() + ")");
             }
         }
         return others;

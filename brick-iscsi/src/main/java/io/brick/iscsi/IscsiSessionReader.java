@@ -345,19 +345,39 @@ public final class IscsiSessionReader {
 
     /** Every block device of one session, sorted by H:C:T:L. */
     public List<BlockDevice> devices(int sessionId) {
-        List<BlockDevice> devices = new ArrayList<>();
+        return devices(sessionId, device -> true, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The block devices of one session that {@code counted} accepts, in H:C:T:L order, read one at a time and only
+     * until {@code limit} are found: a question such as "does the session carry anything but these?" reads the
+     * session's addresses and then as few devices as it takes, not every LUN's attributes.
+     */
+    public List<BlockDevice> devices(int sessionId, Predicate<BlockDevice> counted, int limit) {
+        requireNonNull(counted, "counted is null");
         Optional<SessionDirs> dirs = sessionDirs(sessionId);
-        if (dirs.isEmpty()) {
+        if (dirs.isEmpty() || limit < 1) {
             return List.of();
         }
+        List<Hctl> addresses = new ArrayList<>();
         for (ScsiTarget target : targets(dirs.get())) {
             for (String name : sysfs.list(dirs.get().device() + "/" + target)) {
                 if (HCTL.matcher(name).matches()) {
-                    topology.deviceAt(Hctl.parse(name)).ifPresent(devices::add);
+                    addresses.add(Hctl.parse(name));
                 }
             }
         }
-        devices.sort(Comparator.comparing(BlockDevice::hctl, HCTL_ORDER));
+        addresses.sort(HCTL_ORDER);
+        List<BlockDevice> devices = new ArrayList<>();
+        for (Hctl address : addresses) {
+            Optional<BlockDevice> device = topology.deviceAt(address).filter(counted);
+            if (device.isPresent()) {
+                devices.add(device.get());
+                if (devices.size() >= limit) {
+                    break;
+                }
+            }
+        }
         return List.copyOf(devices);
     }
 

@@ -142,6 +142,25 @@ class IscsiSessionReaderTest {
     }
 
     @Test
+    void a_sessions_devices_up_to_a_limit_are_read_in_address_order_and_no_further() throws IOException {
+        // a device after sdb whose size cannot be read: reading every device of the session trips over it
+        Path broken = fixture.sys("devices/platform/host3/session2/target3:0:0/3:0:0:9");
+        Files.createDirectories(broken.resolve("block/sdz/size"));
+        Files.createSymbolicLink(fixture.sys("block/sdz"),
+                Path.of("../devices/platform/host3/session2/target3:0:0/3:0:0:9/block/sdz"));
+        Files.createSymbolicLink(broken.resolve("block/sdz/device"), Path.of("../../../3:0:0:9"));
+        Files.createSymbolicLink(fixture.sys("bus/scsi/devices/3:0:0:9"),
+                Path.of("../../../devices/platform/host3/session2/target3:0:0/3:0:0:9"));
+
+        assertThat(provider.sessions().devices(2, device -> true, 1)).extracting(BlockDevice::name)
+                .containsExactly("sdb");
+        assertThat(provider.sessions().devices(1, device -> !device.name().equals("sda"), 1)).isEmpty();
+        assertThat(provider.sessions().devices(2, device -> true, 0)).isEmpty();
+        assertThatThrownBy(() -> provider.sessions().devices(2)).isInstanceOf(HostStateException.class)
+                .hasMessageContaining("sdz");
+    }
+
+    @Test
     void sessions_of_one_target_are_the_full_listing_filtered_by_target_name_in_any_case() throws IOException {
         Iqn lab = Iqn.of("IQN.2003-01.org.linux-iscsi.LABVM:target1");
         Files.writeString(fixture.sys("devices/platform/host3/session2/iscsi_session/session2/targetname"),

@@ -208,31 +208,60 @@ final class SysfsTopologyProvider implements TopologyProvider {
     // ---------------------------------------------------------------- multipath
 
     /**
-     * The map holding a device, at the cost of one listing of its {@code holders/} (the kernel follows
-     * {@code block/NAME}, as os-brick's glob does) and of reading the map itself: the listing gives only names; the
-     * map is read where {@code block/dm-N} really leads inside {@code /sys}, its {@code dm/uuid} first (a holder that
-     * is not a multipath map costs one read), and must list the device among its {@code slaves/}, the other half of
-     * the link the kernel makes, so a name from a listing outside {@code /sys} never makes a map brick's.
+     * The device-mapper devices holding a device: one listing of its {@code holders/} (the kernel follows
+     * {@code block/NAME}, as os-brick's glob of {@code holders/dm-*} does), keeping only names of the kernel's form
+     * ({@code dm-N}), so no name from the listing can lead a later read anywhere else. Nothing is read of them: a
+     * caller that needs the map asks {@link #holderMap(String, String)}, which checks it where it really is.
+     */
+    @Override
+    public List<String> holders(String kernelName) {
+        if (!HostFiles.isKernelName(kernelName)) {
+            return List.of();
+        }
+        List<String> listed = HostFiles.listUnsorted(files.sys("block", kernelName, "holders"));
+        if (listed.isEmpty()) {
+            return List.of();
+        }
+        List<String> holders = new ArrayList<>(listed.size());
+        for (String name : listed) {
+            if (KernelNames.isDeviceMapper(name)) {
+                holders.add(name);
+            }
+        }
+        if (holders.size() > 1) {
+            holders.sort(KernelNames.ORDER);
+        }
+        return List.copyOf(holders);
+    }
+
+    /**
+     * The map holding a device: {@link #holders}, then {@link #holderMap(String, String)} for each until one is a
+     * multipath map of the device.
      */
     @Override
     public Optional<MultipathMap> holderMap(String kernelName) {
-        if (!HostFiles.isKernelName(kernelName)) {
-            return Optional.empty();
-        }
-        List<String> holders = new ArrayList<>(HostFiles.list(files.sys("block", kernelName, "holders")));
-        if (holders.isEmpty()) {
-            return Optional.empty();
-        }
-        holders.sort(KernelNames.ORDER);
-        for (String holder : holders) {
-            Optional<MultipathMap> map = absentIfGone(() -> files.realInSys(files.sys("block", holder))
-                    .flatMap(block -> readMultipathMap(holder, block)))
-                    .filter(found -> found.slaves().contains(kernelName));
+        for (String holder : holders(kernelName)) {
+            Optional<MultipathMap> map = holderMap(kernelName, holder);
             if (map.isPresent()) {
                 return map;
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * One holder read as a map: where {@code block/dm-N} really leads inside {@code /sys}, its {@code dm/uuid} first (a
+     * holder that is not a multipath map costs one read), and it must list the device among its {@code slaves/}, the
+     * other half of the link the kernel makes, so a name from a listing outside {@code /sys} never makes a map brick's.
+     */
+    @Override
+    public Optional<MultipathMap> holderMap(String kernelName, String holder) {
+        if (!HostFiles.isKernelName(kernelName) || !KernelNames.isDeviceMapper(holder)) {
+            return Optional.empty();
+        }
+        return absentIfGone(() -> files.realInSys(files.sys("block", holder))
+                .flatMap(block -> readMultipathMap(holder, block)))
+                .filter(found -> found.slaves().contains(kernelName));
     }
 
     /** A device-mapper device that is a multipath map ({@code dm/uuid} {@code mpath-<wwid>}); empty for any other. */

@@ -99,6 +99,35 @@ class SysfsTopologyProviderTest {
     }
 
     @Test
+    void holders_are_the_dm_names_listed_in_holders_and_nothing_of_them_is_read() throws IOException {
+        Path holders = fixture.sys("block/sda/holders");
+        Files.createSymbolicLink(holders.resolve("dm-10"), Path.of("/nonexistent"));
+        Files.createSymbolicLink(holders.resolve("md127"), Path.of("/nonexistent"));
+        Files.createSymbolicLink(holders.resolve("dm-x"), Path.of("/nonexistent"));
+        Files.writeString(fixture.sys("devices/virtual/block/dm-0/dm/uuid"), "LVM-abcdef\n");
+
+        assertThat(provider.holders("sda")).as("dm-N names only, in kernel order, the maps not read")
+                .containsExactly("dm-0", "dm-10");
+        assertThat(provider.holders("sdb")).containsExactly("dm-0");
+        assertThat(provider.holders("sdz")).isEmpty();
+        assertThat(provider.holders("..")).isEmpty();
+        assertThat(provider.holders("dm-0")).isEmpty();
+    }
+
+    @Test
+    void a_holder_is_a_map_of_the_device_only_where_it_is_a_multipath_map_listing_it() throws IOException {
+        MultipathMap map = provider.holderMap("sdb").orElseThrow();
+
+        assertThat(provider.holderMap("sdb", "dm-0")).contains(map);
+        assertThat(provider.holderMap("sdz", "dm-0")).as("dm-0 does not list sdz").isEmpty();
+        assertThat(provider.holderMap("sdb", "dm-1")).isEmpty();
+        assertThat(provider.holderMap("sdb", "../dm-0")).isEmpty();
+        assertThat(provider.holderMap("sdb", "sda")).isEmpty();
+        Files.writeString(fixture.sys("devices/virtual/block/dm-0/dm/uuid"), "LVM-abcdef\n");
+        assertThat(provider.holderMap("sdb", "dm-0")).as("not a multipath map").isEmpty();
+    }
+
+    @Test
     void disk_by_id_links_are_those_resolving_to_the_device() {
         assertThat(provider.diskByIdLinks("sda")).containsExactly(
                 "scsi-1LIO-ORG_lun1:3b8c2d61-19a4-14f0-b8e2-75d1c0000001",

@@ -32,4 +32,18 @@ public final class KernelNames {
         }
         return left.compareTo(right);
     }
+
+    /** Whether a name is a device-mapper device's kernel name: {@code dm-} and a number of at most nine digits. */
+    public static boolean isDeviceMapper(String name) {
+        if (name == null || name.length() < 4 || name.length() > 12 || !name.startsWith("dm-")) {
+            return false;
+        }
+        for (int index = 3; index < name.length(); index++) {
+            char each = name.charAt(index);
+            if (each < '0' || each > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -3,6 +3,7 @@ package io.brick.core.port;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.Hctl;
+import io.brick.core.model.KernelNames;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Topology;
 import io.brick.core.model.Wwid;
@@ -31,8 +32,30 @@ public interface TopologyProvider {
     /** A device's WWID in udev form ({@code device/wwid}, {@code vpd_pg83} as fallback). */
     Optional<Wwid> wwid(String kernelName);
 
-    /** The multipath map holding a device, if any. */
+    /**
+     * The multipath map holding a device, if any: {@link #holders} and, for each holder in order, {@link
+     * #holderMap(String, String)}, the first that is a multipath map listing the device.
+     */
     Optional<MultipathMap> holderMap(String kernelName);
+
+    /**
+     * The device-mapper devices holding a device ({@code dm-N}, from its {@code holders/}), sorted in
+     * {@link KernelNames#ORDER}: names only, without reading any of them (one directory listing in
+     * sysfs). Whether one is a multipath map of the device is {@link #holderMap(String, String)}'s question, asked
+     * only where a caller needs the map.
+     */
+    default List<String> holders(String kernelName) {
+        return device(kernelName).map(BlockDevice::holders).orElse(List.of()).stream()
+                .filter(KernelNames::isDeviceMapper).sorted(KernelNames.ORDER).toList();
+    }
+
+    /**
+     * The multipath map {@code holder} (a name {@link #holders} gave for {@code kernelName}), if it is a multipath map
+     * and lists {@code kernelName} among its slaves (the other half of the link the kernel makes).
+     */
+    default Optional<MultipathMap> holderMap(String kernelName, String holder) {
+        return multipathMap(holder).filter(map -> map.wwid().isPresent() && map.slaves().contains(kernelName));
+    }
 
     /** A device-mapper device by kernel name ({@code dm-0}). */
     Optional<MultipathMap> multipathMap(String kernelName);

@@ -201,6 +201,18 @@ final class FakeHost {
         }
 
         @Override
+        public List<String> holders(String kernelName) {
+            onPoll.run();
+            BlockDevice device = devices.get(kernelName);
+            return device == null ? List.of() : device.holders();
+        }
+
+        @Override
+        public Optional<MultipathMap> holderMap(String kernelName, String holder) {
+            return Optional.ofNullable(maps.get(holder));
+        }
+
+        @Override
         public Optional<MultipathMap> multipathMap(String kernelName) {
             onPoll.run();
             Long due = resizedAt.get(kernelName);
