@@ -252,8 +252,14 @@ final class NodeVolumes {
                 problems.add("device " + device.path() + " is " + single.get().state().kernelName());
             }
         }
+        // a mount volume with nothing mounted at the path (an unstage that failed its flush after the unmount): statfs
+        // there would read the node's own disk, not the volume
+        boolean unmounted = !volume.access().block() && !gone && !mounter.isMounted(volumePath);
+        if (unmounted) {
+            problems.add("nothing is mounted at " + volumePath);
+        }
         // statfs on a file system whose device is gone may hang: no usage then
-        Optional<Mounter.Usage> usage = volume.access().block() || gone
+        Optional<Mounter.Usage> usage = volume.access().block() || gone || unmounted
                 ? Optional.empty() : Optional.of(mounter.usage(volumePath));
         String condition = problems.isEmpty() ? "every path of " + device.path() + " is running" : String.join("; ", problems);
         return new Stats(size, usage, !problems.isEmpty(), condition);

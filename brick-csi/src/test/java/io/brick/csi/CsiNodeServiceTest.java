@@ -488,6 +488,30 @@ class CsiNodeServiceTest {
     }
 
     @Test
+    void stats_of_a_mount_volume_left_unmounted_by_a_failed_unstage_are_abnormal_and_read_no_file_system() throws Exception {
+        Path staging = lab.stagingPath("vol-u");
+        NodeStageVolumeRequest stage = lab.stageBlock("vol-u", 1).setVolumeCapability(CsiLab.mount("ext4")).build();
+        lab.node.nodeStageVolume(stage);
+        lab.mounter.usage(staging, new Mounter.Usage(100, 60, 40, 10, 7));
+        DevicePath map = DevicePath.of("/dev/dm-0");
+        lab.host.write(map).open(map);
+        assertThat(code(() -> lab.node.nodeUnstageVolume(lab.unstage("vol-u")))).isEqualTo(Status.Code.INTERNAL);
+        lab.host.close(map);
+
+        NodeGetVolumeStatsResponse stats = lab.node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder()
+                .setVolumeId("vol-u").setVolumePath(staging.toString()).build());
+
+        // the volume's size alone: the bare staging directory's file system is the node's own
+        assertThat(stats.getUsageList()).containsExactly(
+                VolumeUsage.newBuilder().setUnit(VolumeUsage.Unit.BYTES).setTotal(128L << 20).build());
+        assertThat(stats.getVolumeCondition().getAbnormal()).isTrue();
+        assertThat(stats.getVolumeCondition().getMessage()).contains("nothing is mounted at " + staging);
+        lab.node.nodeStageVolume(stage);
+        lab.node.nodeUnstageVolume(lab.unstage("vol-u"));
+        assertThat(lab.host.oracle().leftovers().isEmpty()).isTrue();
+    }
+
+    @Test
     void a_restarted_plugin_unstages_what_the_last_one_staged() throws Exception {
         lab.node.nodeStageVolume(lab.stageBlock("vol-1", 1).build());
 
