@@ -8,7 +8,6 @@ import io.brick.core.model.Hctl;
 import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
-import io.brick.core.time.Sleeper;
 import io.brick.core.volume.ErrorCollector;
 import io.brick.core.volume.TransportCleanup;
 import io.brick.core.volume.VolumeDevices;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -42,8 +40,6 @@ final class IscsiCleanup implements TransportCleanup {
     private final SessionManager sessions;
     private final EventPublisher events;
     private final Clock clock;
-    private final Sleeper sleeper;
-    private final Executor workers;
     private final List<IscsiTarget> targets;
     private final Map<String, Hctl> volumeDevices;
     private final String iface;
@@ -63,8 +59,6 @@ final class IscsiCleanup implements TransportCleanup {
         this.sessions = context.sessions();
         this.events = context.events();
         this.clock = context.clock();
-        this.sleeper = context.sleeper();
-        this.workers = context.workers();
         this.targets = IscsiHost.distinctTargets(targets);
         this.volumeDevices = Map.copyOf(volumeDevices);
         this.iface = requireNonNull(iface, "iface is null");
@@ -126,7 +120,6 @@ final class IscsiCleanup implements TransportCleanup {
         // taken from the plan just made: under emulation each read of the sessions is a few hundred ms
         Map<IscsiTarget, List<IscsiSession>> byTarget = planned != null ? planned : host.sessionsTo(targets);
         planned = null;
-        List<Runnable> steps = new ArrayList<>();
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             // one other device is enough to keep the session: not every LUN of a session of hundreds is read
@@ -135,10 +128,9 @@ final class IscsiCleanup implements TransportCleanup {
                 log.debug("keeping the session to {}: it carries {}", target, others);
                 continue;
             }
-            steps.add(() -> end(target, !toTarget.isEmpty(), errors, deadline));
+            // one target after another: without force the first failure stops the disconnect, as os-brick's does
+            end(target, !toTarget.isEmpty(), errors, deadline);
         }
-        // each target's logout waits for its own session to end: the targets' run at once, not one after another
-        ParallelSteps.run(steps, workers, sleeper, clock);
     }
 
     /** Logs out of the target (when it has a session of ours) and deletes its node record. */

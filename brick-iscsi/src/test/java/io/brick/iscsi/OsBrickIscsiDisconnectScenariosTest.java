@@ -177,13 +177,10 @@ class OsBrickIscsiDisconnectScenariosTest {
         }
 
         List<String> commands = iscsiadm(lab.commandsSince(before));
-        // the targets' logouts run at once (issue 19), so a failed one does not keep the other target's from running,
-        // with or without force (os-brick's, one after the other, stops at the first failure without force); the
-        // failure is raised all the same, and the failed target's node record is kept
-        assertThat(commands.subList(0, 2)).containsExactlyInAnyOrder(node(IQN, P1, "default") + " --logout",
-                node(IQN, P2, "default") + " --logout");
-        assertThat(commands.stream().filter(line -> line.endsWith("--op delete")).count())
-                .isEqualTo(logoutFails ? 1 : 2);
+        assertThat(commands.get(0)).isEqualTo(node(IQN, P1, "default") + " --logout");
+        boolean secondLoggedOut = commands.contains(node(IQN, P2, "default") + " --logout");
+        // without force the first failure stops the disconnect; with force every target is still tried
+        assertThat(secondLoggedOut).isEqualTo(!logoutFails || force);
         assertThat(lab.host.oracle().leftovers(Wwid.of(LUN1)).devices()).isEmpty();
     }
 
