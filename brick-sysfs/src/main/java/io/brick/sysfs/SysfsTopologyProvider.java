@@ -235,21 +235,6 @@ final class SysfsTopologyProvider implements TopologyProvider {
     }
 
     /**
-     * The map holding a device: {@link #holders}, then {@link #holderMap(String, String)} for each until one is a
-     * multipath map of the device.
-     */
-    @Override
-    public Optional<MultipathMap> holderMap(String kernelName) {
-        for (String holder : holders(kernelName)) {
-            Optional<MultipathMap> map = holderMap(kernelName, holder);
-            if (map.isPresent()) {
-                return map;
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
      * One holder read as a map: where {@code block/dm-N} really leads inside {@code /sys}, its {@code dm/uuid} first (a
      * holder that is not a multipath map costs one read), and it must list the device among its {@code slaves/}, the
      * other half of the link the kernel makes, so a name from a listing outside {@code /sys} never makes a map brick's.

@@ -36,7 +36,16 @@ public interface TopologyProvider {
      * The multipath map holding a device, if any: {@link #holders} and, for each holder in order, {@link
      * #holderMap(String, String)}, the first that is a multipath map listing the device.
      */
-    Optional<MultipathMap> holderMap(String kernelName);
+    default Optional<MultipathMap> holderMap(String kernelName) {
+        // two steps, so that a path without holders costs one listing and no map is read but the one asked for
+        for (String holder : holders(kernelName)) {
+            Optional<MultipathMap> map = holderMap(kernelName, holder);
+            if (map.isPresent()) {
+                return map;
+            }
+        }
+        return Optional.empty();
+    }
 
     /**
      * The device-mapper devices holding a device ({@code dm-N}, from its {@code holders/}), sorted in

@@ -197,7 +197,7 @@ public final class MultipathAssembly {
 
     private Optional<MultipathMap> find(Wwid wwid, List<String> current, Set<String> ignored) {
         for (String path : current) {
-            Optional<MultipathMap> holder = VolumeDevices.heldBy(topology, path);
+            Optional<MultipathMap> holder = topology.holderMap(path);
             if (holder.isEmpty()) {
                 continue;
             }

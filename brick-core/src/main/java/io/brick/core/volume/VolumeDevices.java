@@ -78,7 +78,7 @@ public record VolumeDevices(String description, Optional<Wwid> wwid, List<BlockD
         Optional<Wwid> wwid = verdict.wwid().or(() -> expected);
         Optional<MultipathMap> map = Optional.empty();
         for (BlockDevice path : paths) {
-            map = heldBy(topology, path.name()).filter(candidate -> wwid.isEmpty() || candidate.wwid().equals(wwid));
+            map = topology.holderMap(path.name()).filter(candidate -> wwid.isEmpty() || candidate.wwid().equals(wwid));
             if (map.isPresent()) {
                 break;
             }
@@ -87,21 +87,6 @@ public record VolumeDevices(String description, Optional<Wwid> wwid, List<BlockD
             map = IdentityGuard.mapOfWwid(topology, wwid.get(), verdict.rejected());
         }
         return new VolumeDevices(description, wwid, paths, map, verdict.rejected());
-    }
-
-    /**
-     * The multipath map holding a path, as {@link TopologyProvider#holderMap(String)} answers it, asked in its two
-     * steps: the holders' names (one listing), then the first of them that is a multipath map of the path (the only
-     * map read, and none for a path without holders).
-     */
-    static Optional<MultipathMap> heldBy(TopologyProvider topology, String path) {
-        for (String holder : topology.holders(path)) {
-            Optional<MultipathMap> map = topology.holderMap(path, holder);
-            if (map.isPresent()) {
-                return map;
-            }
-        }
-        return Optional.empty();
     }
 
     /** SCSI paths by H:C:T:L (numerically, the LUN unsigned), before paths of other kinds by kind and address. */

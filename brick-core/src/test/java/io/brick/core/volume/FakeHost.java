@@ -191,16 +191,6 @@ final class FakeHost {
         }
 
         @Override
-        public Optional<MultipathMap> holderMap(String kernelName) {
-            onPoll.run();
-            BlockDevice device = devices.get(kernelName);
-            if (device == null) {
-                return Optional.empty();
-            }
-            return device.holders().stream().map(maps::get).filter(java.util.Objects::nonNull).findFirst();
-        }
-
-        @Override
         public List<String> holders(String kernelName) {
             onPoll.run();
             BlockDevice device = devices.get(kernelName);
