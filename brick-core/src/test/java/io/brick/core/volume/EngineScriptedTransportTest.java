@@ -1,0 +1,437 @@
+package io.brick.core.volume;
+
+import io.brick.core.connector.Connector;
+import io.brick.core.connector.ConnectorConfig;
+import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.engine.OperationEngines;
+import io.brick.core.error.BrickException;
+import io.brick.core.error.DeviceNotFoundException;
+import io.brick.core.event.BrickEvent;
+import io.brick.core.event.EventPublisher;
+import io.brick.core.event.EventType;
+import io.brick.core.lock.DefaultLockManager;
+import io.brick.core.lock.ProcessLocks;
+import io.brick.core.model.AttachedVolume;
+import io.brick.core.model.BlockDevice;
+import io.brick.core.model.ConnectionProperties;
+import io.brick.core.model.DevicePath;
+import io.brick.core.model.Protocol;
+import io.brick.core.model.Wwid;
+import io.brick.core.port.HostConfiguration;
+import io.brick.core.time.Deadline;
+import io.brick.core.time.ManualClock;
+import io.brick.core.time.Sleeper;
+import io.brick.core.transport.AttachRequest;
+import io.brick.core.transport.Attachment;
+import io.brick.core.transport.Candidate;
+import io.brick.core.transport.Located;
+import io.brick.core.transport.Progress;
+import io.brick.core.transport.Transport;
+import io.brick.core.transport.TransportVolume;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.brick.core.volume.FakeHost.STALE;
+import static io.brick.core.volume.FakeHost.VOLUME;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The operation engine's own decisions, with a scripted SCSI-like transport over brick-core's fake host: when a
+ * connect may judge what it found, what it tells a transport that goes target by target, the WWID a single path gets
+ * late, the map's name, every path's joining the map, the path a by-path link names on disconnect, and the second
+ * pass over a path that appeared during a disconnect. The transports' own tests run the same engine end to end; these
+ * pin each decision alone, where no transport's timing can hide it.
+ */
+class EngineScriptedTransportTest {
+    private final ManualClock clock = new ManualClock();
+    private final FakeHost host = new FakeHost(clock);
+    private final List<BrickEvent> events = new ArrayList<>();
+    /** Run before each of the engine's sleeps, with the simulated time slept so far. */
+    private Runnable beforeSleep = () -> { };
+    private final Sleeper sleeper = duration -> {
+        beforeSleep.run();
+        clock.sleep(duration);
+    };
+
+    /** The scripted volume: one LUN, the caller's WWID if given. */
+    record Volume(Optional<Wwid> expectedWwid) implements TransportVolume {
+        @Override
+        public String description() {
+            return "scripted lun 1";
+        }
+
+        @Override
+        public boolean enforceMultipath() {
+            return false;
+        }
+    }
+
+    /** What the attachment reports at each of the engine's asks. */
+    private final class Script implements Attachment {
+        /** The kernel names at the volume's addresses, looked up on the host at each ask. */
+        final Set<String> addresses = new LinkedHashSet<>();
+        /** Names that appeared during this connect. */
+        final Set<String> fresh = new LinkedHashSet<>();
+        /** Run at each ask, with its number (from 1): the "kernel" changes the host here. */
+        java.util.function.IntConsumer onAsk = ask -> { };
+        boolean settled = true;
+        boolean done = true;
+        final List<List<String>> notAccepted = new ArrayList<>();
+        final Map<String, BlockDevice> linkedDevices = new HashMap<>();
+        int asks;
+
+        @Override
+        public Progress progress() {
+            onAsk.accept(++asks);
+            List<Candidate> candidates = new ArrayList<>();
+            for (String name : addresses) {
+                host.topology().device(name).ifPresent(device -> candidates.add(new Candidate(device,
+                        fresh.contains(name), Map.of("target", "t1"))));
+            }
+            return new Progress(candidates, settled, done, Optional.empty());
+        }
+
+        @Override
+        public void notAccepted(List<BlockDevice> devices) {
+            notAccepted.add(devices.stream().map(BlockDevice::name).toList());
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public BrickException notFound() {
+            return new DeviceNotFoundException("no device of the scripted volume", Map.of());
+        }
+
+        @Override
+        public List<String> lockKeys() {
+            return List.of("scripted-t1");
+        }
+
+        @Override
+        public List<BlockDevice> devices() {
+            return addresses.stream().map(name -> host.topology().device(name)).flatMap(Optional::stream).toList();
+        }
+
+        @Override
+        public TransportCleanup cleanup(VolumeDevices devices) {
+            return host.new Cleanup();
+        }
+
+        @Override
+        public Optional<BlockDevice> deviceOf(DevicePath link) {
+            return Optional.ofNullable(linkedDevices.get(link.path()));
+        }
+    }
+
+    private final Script script = new Script();
+    private Transport.MapNaming mapNaming = Transport.MapNaming.KERNEL_NAME;
+
+    private final Transport<Volume> transport = new Transport<>() {
+        @Override
+        public Set<Protocol> protocols() {
+            return Set.of(Protocol.of("SCRIPTED"));
+        }
+
+        @Override
+        public Volume parse(ConnectionProperties properties) {
+            return new Volume(properties.scsiWwn());
+        }
+
+        @Override
+        public Attachment attach(Volume volume, AttachRequest request) {
+            return script;
+        }
+
+        @Override
+        public Located locate(Volume volume, Optional<Wwid> wwid) {
+            return script;
+        }
+
+        @Override
+        public List<DevicePath> volumePaths(Volume volume) {
+            return List.of();
+        }
+
+        @Override
+        public Map<String, Object> connectorProperties() {
+            return Map.of();
+        }
+
+        @Override
+        public MapNaming mapNaming() {
+            return mapNaming;
+        }
+    };
+
+    private Connector connector() {
+        EventPublisher publisher = new EventPublisher(events::add, clock);
+        HostConfiguration configuration = new HostConfiguration() {
+            @Override
+            public Optional<String> etcFile(String path) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> hostName() {
+                return Optional.empty();
+            }
+        };
+        DisconnectPipeline pipeline = new DisconnectPipeline(host.topology(), host.flusher(),
+                Optional.of(host.multipath()), publisher, Set.of());
+        MultipathAssembly assembly = new MultipathAssembly(host.topology(), Optional.of(host.multipath()), sleeper,
+                publisher);
+        OperationEngines engines = new OperationEngines(host.topology(), host.flusher(), Optional.of(host.multipath()),
+                pipeline, assembly, new DefaultLockManager(ProcessLocks.none(), clock, clock), publisher, clock,
+                sleeper, configuration);
+        return engines.connector(transport, ConnectorConfig.defaults());
+    }
+
+    private static ConnectionProperties properties(Optional<Wwid> wwid) {
+        return ConnectionProperties.parseJson(wwid.map(id -> "{\"scsi_wwn\": \"" + id.value() + "\"}").orElse("{}"));
+    }
+
+    private static ConnectionProperties properties() {
+        return properties(Optional.empty());
+    }
+
+    // ------------------------------------------------------------------------------------------- judging
+
+    @Test
+    void a_device_there_before_is_not_judged_alone_while_the_attachment_is_unsettled() {
+        // a stale device of a reused LUN sits at the address; the volume's own device comes a moment later
+        host.addDevice("sda", "2:0:0:1", Optional.of(STALE));
+        script.addresses.addAll(List.of("sda", "sdb"));
+        script.settled = false;
+        script.done = false;
+        script.onAsk = ask -> {
+            if (ask == 2) {
+                host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+                script.fresh.add("sdb");
+                script.settled = true;
+                script.done = true;
+            }
+        };
+        host.multipathdRunning = false;
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/sdb"));
+        assertThat(attached.scsiWwn()).contains(VOLUME);
+        assertThat(events).filteredOn(event -> event.type() == EventType.DEVICE_REJECTED)
+                .extracting(BrickEvent::subject).containsExactly("sda");
+    }
+
+    @Test
+    void a_new_device_without_a_wwid_is_waited_for_until_it_has_one_so_the_map_is_returned() {
+        host.addDevice("sda", "2:0:0:1", Optional.empty());
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+        script.done = false;
+        script.onAsk = ask -> {
+            if (ask == 3) {
+                host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+                host.addMap("dm-0", VOLUME, "sda");
+                script.done = true;
+            }
+        };
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/dm-0"));
+        assertThat(attached.multipathId()).contains(VOLUME);
+    }
+
+    @Test
+    void a_settled_target_showing_only_another_volumes_device_is_told_so_and_the_next_one_is_tried() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(STALE));
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+        script.done = false;
+        script.onAsk = ask -> {
+            if (!script.notAccepted.isEmpty() && !script.addresses.contains("sdc")) {
+                // the transport cleaned up the first target and went on to the next
+                host.removeDevice("sda");
+                script.addresses.clear();
+                host.addDevice("sdc", "4:0:0:1", Optional.of(VOLUME));
+                script.addresses.add("sdc");
+                script.fresh.add("sdc");
+                script.done = true;
+            }
+        };
+        host.multipathdRunning = false;
+
+        AttachedVolume attached = connector().connect(properties(Optional.of(VOLUME)));
+
+        assertThat(script.notAccepted).containsExactly(List.of("sda"));
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/sdc"));
+    }
+
+    @Test
+    void an_accepted_device_is_never_reported_as_not_accepted() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+        host.multipathdRunning = false;
+
+        connector().connect(properties(Optional.of(VOLUME)));
+
+        assertThat(script.notAccepted).isEmpty();
+    }
+
+    @Test
+    void devices_that_never_get_the_expected_wwid_end_in_not_found_naming_them() {
+        host.addDevice("sda", "2:0:0:1", Optional.empty());
+        host.addDevice("sdb", "3:0:0:1", Optional.empty());
+        script.addresses.addAll(List.of("sda", "sdb"));
+        script.fresh.addAll(List.of("sda", "sdb"));
+
+        assertThatThrownBy(() -> connector().connect(properties(Optional.of(VOLUME))))
+                .isInstanceOfSatisfying(DeviceNotFoundException.class, failure -> {
+                    assertThat(failure.getMessage()).contains("have no WWID");
+                    assertThat(failure.evidence()).containsEntry("devices", "sda,sdb");
+                });
+        assertThat(script.notAccepted).containsExactly(List.of("sda", "sdb"));
+    }
+
+    // ------------------------------------------------------------------------------------ a late WWID
+
+    @Test
+    void a_single_path_without_a_wwid_is_returned_with_the_wwid_it_gets_within_the_wait() {
+        host.addDevice("sda", "2:0:0:1", Optional.empty());
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+        beforeSleep = () -> {
+            if (clock.slept().compareTo(Duration.ofSeconds(3)) >= 0 && host.topology().wwid("sda").isEmpty()) {
+                host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+            }
+        };
+        host.multipathdRunning = false;
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/sda"));
+        assertThat(attached.scsiWwn()).contains(VOLUME);
+        assertThat(clock.slept()).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void a_single_path_that_never_gets_a_wwid_is_returned_without_one_after_the_wait() {
+        host.addDevice("sda", "2:0:0:1", Optional.empty());
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+        host.multipathdRunning = false;
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/sda"));
+        assertThat(attached.scsiWwn()).isEmpty();
+        assertThat(clock.slept()).isGreaterThanOrEqualTo(Duration.ofSeconds(10))
+                .isLessThan(Duration.ofSeconds(12));
+    }
+
+    // ----------------------------------------------------------------------------------------- the map
+
+    @Test
+    void the_map_is_named_as_the_transport_names_it() {
+        for (Transport.MapNaming naming : Transport.MapNaming.values()) {
+            EngineScriptedTransportTest test = new EngineScriptedTransportTest();
+            test.mapNaming = naming;
+            test.host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+            test.host.addMap("dm-3", VOLUME, "sda");
+            test.script.addresses.add("sda");
+            test.script.fresh.add("sda");
+
+            AttachedVolume attached = test.connector().connect(properties());
+
+            assertThat(attached.path()).as("%s", naming).isEqualTo(DevicePath.of(
+                    naming == Transport.MapNaming.KERNEL_NAME ? "/dev/dm-3"
+                            : "/dev/disk/by-id/dm-uuid-mpath-" + VOLUME.value()));
+        }
+    }
+
+    @Test
+    void a_path_that_appears_after_the_map_formed_is_handed_to_multipathd_when_it_does_not_join() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        host.addMap("dm-0", VOLUME, "sda");
+        script.addresses.addAll(List.of("sda", "sdb"));
+        script.fresh.addAll(List.of("sda", "sdb"));
+        // the second portal's device shows once the map has formed over the first
+        script.onAsk = ask -> {
+            if (ask == 2) {
+                host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+            }
+        };
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/dm-0"));
+        assertThat(host.calls()).contains("addPath /dev/sdb").doesNotContain("addPath /dev/sda");
+    }
+
+    // ------------------------------------------------------------------------------------- disconnect
+
+    @Test
+    void a_disconnect_given_a_by_path_link_flushes_the_one_path_it_names() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+        script.addresses.addAll(List.of("sda", "sdb"));
+        String link = "/dev/disk/by-path/ip-10.0.0.2:3260-iscsi-iqn.2003-01.org.example:t1-lun-1";
+        script.linkedDevices.put(link, host.topology().device("sdb").orElseThrow());
+
+        connector().disconnect(properties(), Optional.of(new AttachedVolume(DevicePath.of(link), Optional.of(VOLUME),
+                Optional.empty())), new DisconnectOptions(false, false));
+
+        assertThat(host.calls()).filteredOn(call -> call.startsWith("flushBuffers"))
+                .containsExactly("flushBuffers sdb");
+        assertThat(host.has("sda")).isFalse();
+        assertThat(host.has("sdb")).isFalse();
+    }
+
+    @Test
+    void a_path_of_the_volume_that_appears_during_the_disconnect_is_removed_by_a_second_pass() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.addAll(List.of("sda", "sdc"));
+        boolean[] once = {false};
+        host.afterRemoval = () -> {
+            if (!once[0]) {
+                once[0] = true;
+                // the kernel scanned a port that came back while the disconnect ran
+                host.addDevice("sdc", "4:0:0:1", Optional.of(VOLUME));
+            }
+        };
+
+        connector().disconnect(properties(Optional.empty()), Optional.empty(), new DisconnectOptions(false, false));
+
+        assertThat(host.has("sda")).isFalse();
+        assertThat(host.has("sdc")).as("the late path is the volume's: removed").isFalse();
+    }
+
+    @Test
+    void a_device_of_another_wwid_that_appears_during_the_disconnect_is_kept() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.addAll(List.of("sda", "sdc"));
+        host.afterRemoval = () -> {
+            if (!host.has("sdc")) {
+                // the address was reused by another volume at once
+                host.addDevice("sdc", "4:0:0:1", Optional.of(STALE));
+            }
+        };
+
+        connector().disconnect(properties(Optional.empty()), Optional.empty(), new DisconnectOptions(false, false));
+
+        assertThat(host.has("sda")).isFalse();
+        assertThat(host.has("sdc")).as("another volume's device").isTrue();
+    }
+}
