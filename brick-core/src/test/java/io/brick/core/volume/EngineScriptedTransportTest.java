@@ -3,9 +3,13 @@ package io.brick.core.volume;
 import io.brick.core.connector.Connector;
 import io.brick.core.connector.ConnectorConfig;
 import io.brick.core.connector.DisconnectOptions;
+import io.brick.core.connector.DisconnectPlan;
 import io.brick.core.engine.OperationEngines;
 import io.brick.core.error.BrickException;
 import io.brick.core.error.DeviceNotFoundException;
+import io.brick.core.error.HostStateException;
+import io.brick.core.error.IdentityMismatchException;
+import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
@@ -63,15 +67,10 @@ class EngineScriptedTransportTest {
     };
 
     /** The scripted volume: one LUN, the caller's WWID if given. */
-    record Volume(Optional<Wwid> expectedWwid) implements TransportVolume {
+    record Volume(Optional<Wwid> expectedWwid, boolean enforceMultipath) implements TransportVolume {
         @Override
         public String description() {
             return "scripted lun 1";
-        }
-
-        @Override
-        public boolean enforceMultipath() {
-            return false;
         }
     }
 
@@ -88,6 +87,8 @@ class EngineScriptedTransportTest {
         final List<List<String>> notAccepted = new ArrayList<>();
         final Map<String, BlockDevice> linkedDevices = new HashMap<>();
         int asks;
+        int settles;
+        int stops;
 
         @Override
         public Progress progress() {
@@ -106,7 +107,13 @@ class EngineScriptedTransportTest {
         }
 
         @Override
+        public void settle(Deadline wait) {
+            settles++;
+        }
+
+        @Override
         public void stop() {
+            stops++;
         }
 
         @Override
@@ -146,7 +153,7 @@ class EngineScriptedTransportTest {
 
         @Override
         public Volume parse(ConnectionProperties properties) {
-            return new Volume(properties.scsiWwn());
+            return new Volume(properties.scsiWwn(), properties.bool("enforce_multipath").orElse(false));
         }
 
         @Override
@@ -161,7 +168,7 @@ class EngineScriptedTransportTest {
 
         @Override
         public List<DevicePath> volumePaths(Volume volume) {
-            return List.of();
+            return List.of(DevicePath.of("/dev/disk/by-path/scripted-lun-1"));
         }
 
         @Override
@@ -204,6 +211,13 @@ class EngineScriptedTransportTest {
 
     private static ConnectionProperties properties() {
         return properties(Optional.empty());
+    }
+
+    private static final ConnectionProperties ENFORCED = ConnectionProperties.parseJson(
+            "{\"enforce_multipath\": true}");
+
+    private List<EventType> types() {
+        return events.stream().map(BrickEvent::type).toList();
     }
 
     // ------------------------------------------------------------------------------------------- judging
@@ -433,5 +447,242 @@ class EngineScriptedTransportTest {
 
         assertThat(host.has("sda")).isFalse();
         assertThat(host.has("sdc")).as("another volume's device").isTrue();
+    }
+
+    // -------------------------------------------------------------------------------- a failed connect
+
+    @Test
+    void a_failed_connect_stops_the_attachment_and_removes_only_what_appeared_during_it() {
+        // the volume's path through the first target was attached before (another connect of it is in use)
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.addAll(List.of("sda", "sdb"));
+        script.onAsk = ask -> {
+            if (ask == 1) {
+                host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+                script.fresh.add("sdb");
+            }
+        };
+        // multipathd never makes the map, and multipath is enforced
+
+        assertThatThrownBy(() -> connector().connect(ENFORCED)).isInstanceOf(HostStateException.class)
+                .hasMessageContaining("formed no map");
+
+        assertThat(script.stops).isEqualTo(1);
+        assertThat(host.has("sdb")).as("made by the failed connect: removed").isFalse();
+        assertThat(host.has("sda")).as("there before: another attachment's, kept").isTrue();
+        assertThat(host.calls()).contains("cleanup.run").noneMatch(call -> call.startsWith("flushBuffers sda")
+                || call.startsWith("removeDevices sda"));
+        assertThat(types()).contains(EventType.OPERATION_STARTED, EventType.OPERATION_FAILED)
+                .doesNotContain(EventType.OPERATION_FINISHED);
+    }
+
+    @Test
+    void an_attachment_that_never_reports_a_device_fails_at_the_connects_budget() {
+        script.addresses.add("sda");
+        script.settled = false;
+        script.done = false;
+
+        assertThatThrownBy(() -> connector().connect(properties())).isInstanceOf(OperationTimeoutException.class);
+
+        assertThat(clock.slept()).isGreaterThanOrEqualTo(ConnectorConfig.defaults().connectTimeout())
+                .isLessThan(ConnectorConfig.defaults().connectTimeout().plusSeconds(10));
+        assertThat(script.stops).isEqualTo(1);
+    }
+
+    @Test
+    void a_fresh_device_is_the_volumes_at_once_even_while_the_attachment_is_unsettled() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+        script.settled = false;
+        host.multipathdRunning = false;
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/sda"));
+        assertThat(script.asks).isEqualTo(1);
+    }
+
+    @Test
+    void two_new_devices_of_different_wwids_are_a_mismatch_naming_both() {
+        script.addresses.addAll(List.of("sda", "sdb"));
+        script.onAsk = ask -> {
+            if (ask == 1) {
+                host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+                host.addDevice("sdb", "3:0:0:1", Optional.of(STALE));
+                script.fresh.addAll(List.of("sda", "sdb"));
+            }
+        };
+
+        assertThatThrownBy(() -> connector().connect(properties()))
+                .isInstanceOfSatisfying(IdentityMismatchException.class, failure -> assertThat(failure.evidence())
+                        .containsEntry("device", "sda").containsEntry("hctl", "2:0:0:1")
+                        .containsEntry("foundWwid", VOLUME.value()));
+        assertThat(host.has("sda")).isTrue();
+        assertThat(host.has("sdb")).as("neither can be trusted: none is removed as the volume's").isTrue();
+    }
+
+    @Test
+    void only_a_device_of_another_wwid_ends_in_a_mismatch_naming_it_and_the_expected_wwid() {
+        script.addresses.add("sda");
+        script.onAsk = ask -> {
+            if (ask == 1) {
+                host.addDevice("sda", "2:0:0:1", Optional.of(STALE));
+                script.fresh.add("sda");
+            }
+        };
+
+        assertThatThrownBy(() -> connector().connect(properties(Optional.of(VOLUME))))
+                .isInstanceOfSatisfying(IdentityMismatchException.class, failure -> assertThat(failure.evidence())
+                        .containsEntry("expectedWwid", VOLUME.value()).containsEntry("foundWwid", STALE.value())
+                        .containsEntry("device", "sda"));
+        assertThat(events).filteredOn(event -> event.type() == EventType.DEVICE_REJECTED).singleElement()
+                .satisfies(event -> assertThat(event.details()).containsEntry("hctl", "2:0:0:1")
+                        .containsEntry("wwid", STALE.value()));
+        assertThat(host.has("sda")).as("another volume's device is never removed as this one's").isTrue();
+    }
+
+    @Test
+    void a_device_rejected_at_several_asks_is_reported_once() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(STALE));
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+        script.done = false;
+        script.onAsk = ask -> {
+            if (script.notAccepted.size() == 3) {
+                host.removeDevice("sda");
+                host.addDevice("sdc", "4:0:0:1", Optional.of(VOLUME));
+                script.addresses.add("sdc");
+                script.fresh.add("sdc");
+                script.done = true;
+            }
+        };
+        host.multipathdRunning = false;
+
+        connector().connect(properties(Optional.of(VOLUME)));
+
+        assertThat(events).filteredOn(event -> event.type() == EventType.DEVICE_REJECTED)
+                .extracting(BrickEvent::subject).containsExactly("sda");
+    }
+
+    // --------------------------------------------------------------------------- multipathd's answers
+
+    @Test
+    void without_multipathd_a_connect_returns_one_path_with_a_warning_or_fails_when_multipath_is_enforced() {
+        host.multipathdRunning = false;
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+
+        assertThatThrownBy(() -> connector().connect(ENFORCED)).isInstanceOf(HostStateException.class)
+                .hasMessageContaining("multipathd is not running");
+        assertThat(script.asks).as("nothing attached").isZero();
+
+        AttachedVolume attached = connector().connect(properties());
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/sda"));
+        assertThat(attached.multipathId()).isEmpty();
+        assertThat(host.calls()).noneMatch(call -> call.startsWith("addPath") || call.startsWith("addWwid"));
+        assertThat(types()).containsSubsequence(EventType.OPERATION_STARTED, EventType.OPERATION_FINISHED);
+    }
+
+    @Test
+    void a_map_that_never_forms_gives_the_single_path_with_a_warning() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/sda"));
+        assertThat(attached.scsiWwn()).contains(VOLUME);
+        assertThat(attached.multipathId()).isEmpty();
+        assertThat(host.calls()).contains("addPath /dev/sda");
+        assertThat(events).anySatisfy(event -> assertThat(event.details().toString()).contains("no multipath map"));
+        assertThat(script.settles).isZero();
+    }
+
+    @Test
+    void a_map_formed_for_a_wwid_the_wwids_file_did_not_list_is_recorded_as_brick_added_it() {
+        for (boolean listed : new boolean[] {false, true}) {
+            EngineScriptedTransportTest test = new EngineScriptedTransportTest();
+            test.host.wwidsListed = listed;
+            test.host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+            test.host.addMap("dm-0", VOLUME, "sda");
+            test.script.addresses.add("sda");
+            test.script.fresh.add("sda");
+
+            test.connector().connect(properties());
+
+            assertThat(test.host.calls().contains("wwidAdded " + VOLUME)).as("listed before: %s", listed)
+                    .isEqualTo(!listed);
+            assertThat(test.script.settles).as("the attachment settles once the map exists").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void connector_properties_say_multipath_only_when_multipathd_runs() {
+        assertThat(connector().connectorProperties()).containsEntry("multipath", true);
+        host.multipathdRunning = false;
+        assertThat(connector().connectorProperties()).containsEntry("multipath", false);
+    }
+
+    // ------------------------------------------------------------------------- the other operations
+
+    @Test
+    void a_disconnect_given_the_connects_wwid_keeps_another_volumes_device_at_a_reused_address() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(STALE));
+        script.addresses.add("sda");
+
+        connector().disconnect(properties(), Optional.of(new AttachedVolume(DevicePath.of("/dev/sda"),
+                Optional.of(VOLUME), Optional.empty())), new DisconnectOptions(false, false));
+
+        assertThat(host.has("sda")).isTrue();
+        assertThat(host.calls()).noneMatch(call -> call.startsWith("flushBuffers") || call.startsWith("removeDevices"));
+        assertThat(types()).containsSubsequence(EventType.OPERATION_STARTED, EventType.OPERATION_FINISHED);
+    }
+
+    @Test
+    void a_failed_disconnect_is_an_operation_failed_event() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+        host.flushBuffersFailure = FakeHost.flushFailure("sda");
+
+        assertThatThrownBy(() -> connector().disconnect(properties(), Optional.of(new AttachedVolume(
+                DevicePath.of("/dev/sda"), Optional.of(VOLUME), Optional.empty())), new DisconnectOptions(false, false)))
+                .isInstanceOf(BrickException.class);
+
+        assertThat(host.has("sda")).as("a failed flush without force removes nothing").isTrue();
+        assertThat(types()).contains(EventType.OPERATION_FAILED).doesNotContain(EventType.OPERATION_FINISHED);
+    }
+
+    @Test
+    void the_plan_of_a_disconnect_names_the_flush_the_removal_and_the_transports_step_and_runs_nothing() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+
+        DisconnectPlan plan = connector().planDisconnect(properties(), Optional.of(new AttachedVolume(
+                DevicePath.of("/dev/sda"), Optional.of(VOLUME), Optional.empty())));
+
+        assertThat(plan.toString()).contains("sda").contains("logout");
+        assertThat(host.calls()).containsExactly("cleanup.plan");
+        assertThat(host.has("sda")).isTrue();
+    }
+
+    @Test
+    void extend_returns_the_size_the_paths_show_after_their_rescan() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+        host.storageSize = 2L << 30;
+
+        assertThat(connector().extend(properties(Optional.of(VOLUME)))).isEqualTo(2L << 30);
+    }
+
+    @Test
+    void the_transports_protocols_and_paths_are_the_connectors() {
+        Connector connector = connector();
+
+        assertThat(connector.protocols()).containsExactly(Protocol.of("SCRIPTED"));
+        assertThat(connector.volumePaths(properties())).containsExactly(
+                DevicePath.of("/dev/disk/by-path/scripted-lun-1"));
     }
 }

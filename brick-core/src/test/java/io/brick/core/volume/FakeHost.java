@@ -58,6 +58,8 @@ final class FakeHost {
     /** What asking whether multipathd runs throws, if anything. */
     BrickException availableFailure;
     boolean multipathdRunning = true;
+    /** Whether multipath's wwids file lists every WWID already (brick then records no WWID as its own). */
+    boolean wwidsListed = true;
     boolean mapOutlivesPaths;
     Duration flushTakes = Duration.ZERO;
     Duration removalTakes = Duration.ZERO;
@@ -346,6 +348,16 @@ final class FakeHost {
         public void addWwid(Wwid wwid, Deadline deadline) {
             record("addWwid " + wwid, deadline);
             fail(addWwidFailure);
+        }
+
+        @Override
+        public boolean wwidListed(Wwid wwid) {
+            return wwidsListed;
+        }
+
+        @Override
+        public void wwidAdded(Wwid wwid) {
+            record("wwidAdded " + wwid, null);
         }
 
         @Override
