@@ -305,8 +305,9 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
 
         private IdentityMismatchException mismatch(IdentityGuard.Verdict verdict) {
             BlockDevice other = verdict.rejected().isEmpty() ? verdict.accepted().get(0) : verdict.rejected().get(0);
+            // without the caller's WWID a mismatch is a conflict (devices that disagree): a verdict that established a
+            // WWID has accepted a device of it
             String expected = volume.expectedWwid().map(Wwid::value)
-                    .or(() -> verdict.wwid().map(Wwid::value))
                     .orElse(verdict.conflict().orElse("one WWID for every path"));
             return new IdentityMismatchException(expected, other.wwid().map(Wwid::value).orElse("none"),
                     other.address().toString(), other.name());
@@ -389,8 +390,9 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                 // a path the kernel made by itself while the disconnect ran (an FC port back from a link down, which
                 // the kernel scans on its own: the campaign's seed 9289) is the volume's too: a second pass removes
                 // it; brick's own scans of these addresses wait for the locks held here. Only a device of the WWID
-                // the first pass judged is taken: a reused address's new device is another volume's
-                Optional<Wwid> judged = devices.wwid().or(() -> wwid);
+                // the first pass judged (the devices', else the caller's) is taken: a reused address's new device is
+                // another volume's
+                Optional<Wwid> judged = devices.wwid();
                 if (judged.isPresent()) {
                     VolumeDevices late = VolumeDevices.judge(volume.description(), located.devices(), judged,
                             topology);

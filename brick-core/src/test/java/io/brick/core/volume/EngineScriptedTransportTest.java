@@ -14,6 +14,7 @@ import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.lock.DefaultLockManager;
+import io.brick.core.lock.LockManager;
 import io.brick.core.lock.ProcessLocks;
 import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
@@ -84,6 +85,7 @@ class EngineScriptedTransportTest {
         java.util.function.IntConsumer onAsk = ask -> { };
         boolean settled = true;
         boolean done = true;
+        boolean locksPerPath;
         final List<List<String>> notAccepted = new ArrayList<>();
         final Map<String, BlockDevice> linkedDevices = new HashMap<>();
         int asks;
@@ -104,6 +106,11 @@ class EngineScriptedTransportTest {
         @Override
         public void notAccepted(List<BlockDevice> devices) {
             notAccepted.add(devices.stream().map(BlockDevice::name).toList());
+        }
+
+        @Override
+        public boolean locksPerPath() {
+            return locksPerPath;
         }
 
         @Override
@@ -145,7 +152,15 @@ class EngineScriptedTransportTest {
     private final Script script = new Script();
     private Transport.MapNaming mapNaming = Transport.MapNaming.KERNEL_NAME;
 
-    private final Transport<Volume> transport = new Transport<>() {
+    private boolean closed;
+
+    /** The scripted transport (closeable, as a transport with worker threads is). */
+    private final class ScriptedTransport implements Transport<Volume>, AutoCloseable {
+        @Override
+        public void close() {
+            closed = true;
+        }
+
         @Override
         public Set<Protocol> protocols() {
             return Set.of(Protocol.of("SCRIPTED"));
@@ -180,7 +195,9 @@ class EngineScriptedTransportTest {
         public MapNaming mapNaming() {
             return mapNaming;
         }
-    };
+    }
+
+    private final Transport<Volume> transport = new ScriptedTransport();
 
     private Connector connector() {
         EventPublisher publisher = new EventPublisher(events::add, clock);
@@ -200,9 +217,29 @@ class EngineScriptedTransportTest {
         MultipathAssembly assembly = new MultipathAssembly(host.topology(), Optional.of(host.multipath()), sleeper,
                 publisher);
         OperationEngines engines = new OperationEngines(host.topology(), host.flusher(), Optional.of(host.multipath()),
-                pipeline, assembly, new DefaultLockManager(ProcessLocks.none(), clock, clock), publisher, clock,
+                pipeline, assembly, recordingLocks(new DefaultLockManager(ProcessLocks.none(), clock, clock)), publisher, clock,
                 sleeper, configuration);
         return engines.connector(transport, ConnectorConfig.defaults());
+    }
+
+    /** Locks whose taking and letting go land in the host's call list, between the steps they guard. */
+    private LockManager recordingLocks(LockManager locks) {
+        return (key, deadline) -> {
+            LockManager.Held held = locks.acquire(key, deadline);
+            host.record("lock " + key, deadline);
+            return new LockManager.Held() {
+                @Override
+                public String key() {
+                    return key;
+                }
+
+                @Override
+                public void close() {
+                    host.record("unlock " + key, null);
+                    held.close();
+                }
+            };
+        };
     }
 
     private static ConnectionProperties properties(Optional<Wwid> wwid) {
@@ -684,5 +721,122 @@ class EngineScriptedTransportTest {
         assertThat(connector.protocols()).containsExactly(Protocol.of("SCRIPTED"));
         assertThat(connector.volumePaths(properties())).containsExactly(
                 DevicePath.of("/dev/disk/by-path/scripted-lun-1"));
+    }
+
+    // ------------------------------------------------------------------------------------ more edges
+
+    @Test
+    void a_failed_connect_cleans_up_under_the_targets_locks_taken_once() {
+        for (boolean perPath : new boolean[] {false, true}) {
+            EngineScriptedTransportTest test = new EngineScriptedTransportTest();
+            test.script.locksPerPath = perPath;
+            test.script.addresses.add("sdb");
+            test.script.onAsk = ask -> {
+                if (ask == 1) {
+                    test.host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+                    test.script.fresh.add("sdb");
+                }
+            };
+
+            assertThatThrownBy(() -> test.connector().connect(ENFORCED)).isInstanceOf(HostStateException.class);
+
+            List<String> calls = test.host.calls();
+            assertThat(calls).as("locks per path: %s", perPath).filteredOn("lock scripted-t1"::equals).hasSize(1);
+            assertThat(calls.indexOf("lock scripted-t1")).as("locks per path: %s", perPath)
+                    .isLessThan(calls.indexOf("cleanup.run"));
+            assertThat(calls.indexOf("unlock scripted-t1")).as("locks per path: %s", perPath)
+                    .isGreaterThan(calls.indexOf("cleanup.run"));
+            assertThat(test.host.has("sdb")).isFalse();
+        }
+    }
+
+    @Test
+    void a_failed_connect_without_the_callers_wwid_cleans_up_by_the_wwid_it_established() {
+        // a stale device of another volume sits at one of the addresses; the connect's own device is the volume's
+        host.addDevice("sdz", "5:0:0:1", Optional.of(STALE));
+        script.addresses.addAll(List.of("sdz", "sdb"));
+        script.onAsk = ask -> {
+            if (ask == 1) {
+                host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+                script.fresh.add("sdb");
+            }
+        };
+
+        assertThatThrownBy(() -> connector().connect(ENFORCED)).isInstanceOf(HostStateException.class);
+
+        assertThat(host.has("sdb")).as("made by the failed connect: removed").isFalse();
+        assertThat(host.has("sdz")).as("another volume's").isTrue();
+    }
+
+    @Test
+    void a_device_of_another_wwid_at_the_addresses_is_never_handed_to_multipathd_as_the_volumes_path() {
+        host.addDevice("sdz", "5:0:0:1", Optional.of(STALE));
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        host.addMap("dm-0", VOLUME, "sda");
+        script.addresses.addAll(List.of("sdz", "sda"));
+        script.fresh.add("sda");
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/dm-0"));
+        assertThat(host.calls()).noneMatch(call -> call.startsWith("addPath"));
+    }
+
+    @Test
+    void a_map_whose_by_id_link_udev_has_not_made_yet_is_returned_by_its_mapper_name() {
+        mapNaming = Transport.MapNaming.WWID_LINK;
+        host.mapLinks = false;
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        host.addMap("dm-3", VOLUME, "sda");
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/mapper/" + VOLUME.value()));
+    }
+
+    @Test
+    void a_by_path_link_the_transport_cannot_name_is_resolved_by_the_host_else_flushes_every_path() {
+        String link = "/dev/disk/by-path/ip-10.0.0.2:3260-iscsi-iqn.2003-01.org.example:t1-lun-1";
+        for (boolean resolved : new boolean[] {true, false}) {
+            EngineScriptedTransportTest test = new EngineScriptedTransportTest();
+            test.host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+            test.host.addDevice("sdb", "3:0:0:1", Optional.of(VOLUME));
+            test.script.addresses.addAll(List.of("sda", "sdb"));
+            test.host.resolvesLinks = true;
+            if (resolved) {
+                test.host.byPathLinks.put(link, "sdb");
+            }
+
+            test.connector().disconnect(properties(), Optional.of(new AttachedVolume(DevicePath.of(link),
+                    Optional.of(VOLUME), Optional.empty())), new DisconnectOptions(false, false));
+
+            assertThat(test.host.calls()).as("the link resolved: %s", resolved)
+                    .filteredOn(call -> call.startsWith("flushBuffers"))
+                    .containsExactlyElementsOf(resolved ? List.of("flushBuffers sdb")
+                            : List.of("flushBuffers sda", "flushBuffers sdb"));
+        }
+    }
+
+    @Test
+    void the_plan_given_the_connects_wwid_keeps_another_volumes_device_at_a_reused_address() {
+        host.addDevice("sda", "2:0:0:1", Optional.of(STALE));
+        script.addresses.add("sda");
+
+        DisconnectPlan plan = connector().planDisconnect(properties(), Optional.of(new AttachedVolume(
+                DevicePath.of("/dev/sda"), Optional.of(VOLUME), Optional.empty())));
+
+        assertThat(plan.flush()).isEmpty();
+        assertThat(plan.remove()).isEmpty();
+    }
+
+    @Test
+    void closing_the_connector_closes_its_transport() throws Exception {
+        Connector connector = connector();
+
+        ((AutoCloseable) connector).close();
+
+        assertThat(closed).isTrue();
     }
 }

@@ -65,6 +65,10 @@ final class FakeHost {
     Duration removalTakes = Duration.ZERO;
     /** Whether the topology resolves {@code /dev/disk/by-id} links itself ({@code resolveDevLink}), as sysfs does. */
     boolean resolvesLinks;
+    /** {@code /dev/disk/by-path} links the topology resolves (when {@link #resolvesLinks}): link to kernel name. */
+    final Map<String, String> byPathLinks = new TreeMap<>();
+    /** Whether udev has made each map's {@code /dev/disk/by-id/dm-uuid-mpath-<wwid>} link yet. */
+    boolean mapLinks = true;
     /** How often {@code diskByIdLinks} (on a real host a walk over every by-id link) was asked. */
     int byIdWalks;
     /** Run on every holder lookup (lets a test form a map while a wait polls). */
@@ -216,6 +220,9 @@ final class FakeHost {
 
         @Override
         public Optional<MultipathMap> multipathMapByWwid(Wwid wwid) {
+            if (!mapLinks) {
+                return Optional.empty();
+            }
             return maps.values().stream().filter(map -> map.wwid().equals(Optional.of(wwid))).findFirst();
         }
 
@@ -237,6 +244,9 @@ final class FakeHost {
 
         @Override
         public Optional<String> resolveDevLink(io.brick.core.model.DevicePath link) {
+            if (resolvesLinks && byPathLinks.containsKey(link.path())) {
+                return Optional.of(byPathLinks.get(link.path()));
+            }
             if (!resolvesLinks || !link.path().startsWith("/dev/disk/by-id/")) {
                 return Optional.empty();
             }
