@@ -836,22 +836,16 @@ def csi_mount(lab):
         plugin.unpublish(lab.log, lun.name, target)
         if os.path.exists(target):
             raise Failure(f"{target} is still there after NodeUnpublishVolume")
-        plugin.unstage(lab.log, lun.name, staging)
-        expect_no_mount(lab, staging, target)
-        lab.assert_clean()
+        csi_unstage_clean(lab, plugin, lun, staging, target)
 
         plugin.stage(lab.log, lun.name, staging, props)
         with open(f"{staging}/hello.txt") as f:
             if f.read() != payload:
                 raise Failure("the file written before the unstage reads back different after the second stage")
         lab.log("the second stage found the file written through the first")
-        plugin.unstage(lab.log, lun.name, staging)
-        expect_no_mount(lab, staging, target)
-        lab.assert_clean()
-        if os.listdir(csi.STATE_DIR):
-            raise Failure(f"brick-csi's state directory still holds {os.listdir(csi.STATE_DIR)}")
+        csi_unstage_clean(lab, plugin, lun, staging, target)
     except Exception:
-        csi_release(lab, (target, staging))
+        csi_forget(lab, (target, staging))
         raise
 
 
@@ -883,11 +877,9 @@ def csi_block(lab):
         plugin.unpublish(lab.log, lun.name, target)
         if os.path.exists(target):
             raise Failure(f"{target} is still there after NodeUnpublishVolume")
-        plugin.unstage(lab.log, lun.name, staging)
-        expect_no_mount(lab, staging, target)
-        lab.assert_clean()
+        csi_unstage_clean(lab, plugin, lun, staging, target)
     except Exception:
-        csi_release(lab, (target, staging))
+        csi_forget(lab, (target, staging))
         raise
 
 
@@ -1088,6 +1080,15 @@ def expect_state_files(count):
         raise Failure(f"brick-csi's state directory holds {files}, expected {count} file(s)")
 
 
+def csi_unstage_clean(lab, plugin, lun, staging, *mounts):
+    """NodeUnstageVolume, then nothing left: no mount at staging (nor at the other paths), no session, map or device,
+    no state file."""
+    plugin.unstage(lab.log, lun.name, staging)
+    expect_no_mount(lab, staging, *mounts)
+    lab.assert_clean()
+    expect_state_files(0)
+
+
 @scenario
 def csi_expand(lab):
     """brick-csi: a mount volume of a two-portal LUN (a block backstore on a loop device, 128 MiB) is staged (ext4) and
@@ -1127,10 +1128,7 @@ def csi_expand(lab):
         with open(f"{staging}/before.txt") as f:
             if f.read() != payload:
                 raise Failure("the file written before the expand reads back different")
-        plugin.unstage(lab.log, lun.name, staging)
-        expect_no_mount(lab, staging)
-        lab.assert_clean()
-        expect_state_files(0)
+        csi_unstage_clean(lab, plugin, lun, staging)
     except Exception:
         csi_forget(lab, (staging,))
         raise
@@ -1191,10 +1189,7 @@ def csi_flush_failure(lab):
             raise Failure(f"a refused publish left {target}")
         os.close(held)
         held = None
-        plugin.unstage(lab.log, lun.name, staging)
-        expect_no_mount(lab, staging)
-        lab.assert_clean()
-        expect_state_files(0)
+        csi_unstage_clean(lab, plugin, lun, staging)
     except Exception:
         if held is not None:
             os.close(held)
@@ -1246,10 +1241,7 @@ def csi_kill_stage(lab):
         if len(mounts) != 1:
             raise Failure(f"{len(mounts)} mounts at {staging} after the retried stage, expected one")
         expect_state_files(1)
-        plugin.unstage(lab.log, lun.name, staging)
-        expect_no_mount(lab, staging)
-        lab.assert_clean()
-        expect_state_files(0)
+        csi_unstage_clean(lab, plugin, lun, staging)
     except Exception:
         csi_forget(lab, (staging,))
         raise
