@@ -172,6 +172,52 @@ class DefaultLockManagerTest {
     }
 
     @Test
+    void aProcessHalfFailureReleasesTheJvmLockToAThreadWaitingForIt() throws Exception {
+        // a clock that never moves: the waiter waits until the lock is let go, however long
+        ManualClock frozen = new ManualClock();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Sleeper signallingSleeper = duration -> {
+            waiting.countDown();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.brick.core.error.OperationInterruptedException("test wait", e);
+            }
+        };
+        CountDownLatch inProcessHalf = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        OperationTimeoutException failure = new OperationTimeoutException("file lock key", Duration.ofSeconds(1),
+                Duration.ofSeconds(1), java.util.Map.of());
+        ProcessLocks failingFirst = (key, deadline) -> {
+            if (calls.getAndIncrement() == 0) {
+                // the first taker holds the in-JVM lock here; it fails once another thread waits for that lock
+                inProcessHalf.countDown();
+                try {
+                    waiting.await(TEST_WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw failure;
+            }
+            return () -> { };
+        };
+        DefaultLockManager manager = new DefaultLockManager(failingFirst, frozen, signallingSleeper);
+
+        Future<?> first = threads.submit(() -> manager.acquire("key", Deadline.after(Duration.ofSeconds(1), frozen)));
+        assertThat(inProcessHalf.await(TEST_WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        Future<?> second = threads.submit(() -> {
+            try (LockManager.Held lock = manager.acquire("key", Deadline.after(Duration.ofSeconds(1), frozen))) {
+                return lock.key();
+            }
+        });
+
+        assertThatThrownBy(() -> first.get(TEST_WAIT_SECONDS, TimeUnit.SECONDS)).hasCause(failure);
+        assertThat(second.get(TEST_WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("key");
+        assertThat(manager.trackedKeys()).isZero();
+    }
+
+    @Test
     void holderMayTakeItsKeyAgainWithoutDeadlock() {
         try (LockManager.Held outer = locks.acquire("a", seconds(5))) {
             try (LockManager.Held inner = locks.acquire("a", seconds(5))) {

@@ -839,4 +839,27 @@ class EngineScriptedTransportTest {
 
         assertThat(closed).isTrue();
     }
+
+    @Test
+    void only_a_disconnect_in_which_nothing_failed_lets_the_manager_forget_the_wwid() {
+        for (boolean flushFails : new boolean[] {false, true}) {
+            EngineScriptedTransportTest test = new EngineScriptedTransportTest();
+            test.host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+            test.host.addMap("dm-0", VOLUME, "sda");
+            test.script.addresses.add("sda");
+            if (flushFails) {
+                test.host.flushMapFailure = FakeHost.flushFailure("dm-0");
+            }
+            DisconnectOptions forced = new DisconnectOptions(true, false);
+
+            try {
+                test.connector().disconnect(properties(Optional.of(VOLUME)), Optional.empty(), forced);
+            } catch (BrickException expected) {
+                assertThat(flushFails).as("only the failed flush raises").isTrue();
+            }
+
+            assertThat(test.host.calls().contains("forgetWwid " + VOLUME)).as("the flush failed: %s", flushFails)
+                    .isEqualTo(!flushFails);
+        }
+    }
 }

@@ -366,6 +366,11 @@ final class FakeHost {
         }
 
         @Override
+        public void forgetWwid(Wwid wwid, Deadline deadline) {
+            record("forgetWwid " + wwid, deadline);
+        }
+
+        @Override
         public void wwidAdded(Wwid wwid) {
             record("wwidAdded " + wwid, null);
         }
