@@ -9,6 +9,7 @@ import io.brick.iscsi.SessionManager.Node;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
 import io.brick.core.volume.ErrorCollector;
+import io.brick.core.volume.ParallelSteps;
 import io.brick.core.volume.TransportCleanup;
 import io.brick.core.volume.VolumeDevices;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -40,6 +42,7 @@ final class IscsiCleanup implements TransportCleanup {
     private final SessionManager sessions;
     private final EventPublisher events;
     private final Clock clock;
+    private final Executor workers;
     private final List<IscsiTarget> targets;
     private final Map<String, Hctl> volumeDevices;
     private final String iface;
@@ -59,6 +62,7 @@ final class IscsiCleanup implements TransportCleanup {
         this.sessions = context.sessions();
         this.events = context.events();
         this.clock = context.clock();
+        this.workers = context.workers();
         this.targets = IscsiHost.distinctTargets(targets);
         this.volumeDevices = Map.copyOf(volumeDevices);
         this.iface = requireNonNull(iface, "iface is null");
@@ -120,6 +124,7 @@ final class IscsiCleanup implements TransportCleanup {
         // taken from the plan just made: under emulation each read of the sessions is a few hundred ms
         Map<IscsiTarget, List<IscsiSession>> byTarget = planned != null ? planned : host.sessionsTo(targets);
         planned = null;
+        List<Runnable> ends = new ArrayList<>();
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             // one other device is enough to keep the session: not every LUN of a session of hundreds is read
@@ -128,9 +133,12 @@ final class IscsiCleanup implements TransportCleanup {
                 log.debug("keeping the session to {}: it carries {}", target, others);
                 continue;
             }
-            // one target after another: without force the first failure stops the disconnect, as os-brick's does
-            end(target, !toTarget.isEmpty(), errors, deadline);
+            ends.add(() -> end(target, !toTarget.isEmpty(), errors, deadline));
         }
+        // every target at once: each logout waits for its own session's teardown, and one target's does not depend on
+        // another's. Each is run to its end even when another fails (os-brick stops at the first failure without
+        // force, leaving the other targets' sessions behind); the first failure in the targets' order is raised
+        ParallelSteps.run(ends, workers, deadline, "the logouts of " + targets);
     }
 
     /** Logs out of the target (when it has a session of ours) and deletes its node record. */

@@ -177,10 +177,10 @@ class OsBrickIscsiDisconnectScenariosTest {
         }
 
         List<String> commands = iscsiadm(lab.commandsSince(before));
-        assertThat(commands.get(0)).isEqualTo(node(IQN, P1, "default") + " --logout");
-        boolean secondLoggedOut = commands.contains(node(IQN, P2, "default") + " --logout");
-        // without force the first failure stops the disconnect; with force every target is still tried
-        assertThat(secondLoggedOut).isEqualTo(!logoutFails || force);
+        // os-brick logs out one target after another and, without force, stops at the first failure, leaving the other
+        // target's session behind; brick logs out of every target at once and runs each to its end, force or not, and
+        // then raises the failure (docs/os-brick-differences.md)
+        assertThat(commands).contains(node(IQN, P1, "default") + " --logout", node(IQN, P2, "default") + " --logout");
         assertThat(lab.host.oracle().leftovers(Wwid.of(LUN1)).devices()).isEmpty();
     }
 
