@@ -60,6 +60,8 @@ final class FakeHost {
     boolean multipathdRunning = true;
     /** Whether multipath's wwids file lists every WWID already (brick then records no WWID as its own). */
     boolean wwidsListed = true;
+    /** The WWIDs the manager was told to forget (kept apart from {@link #calls()}, whose sequences tests assert). */
+    final List<Wwid> forgottenWwids = new ArrayList<>();
     boolean mapOutlivesPaths;
     Duration flushTakes = Duration.ZERO;
     Duration removalTakes = Duration.ZERO;
@@ -367,7 +369,9 @@ final class FakeHost {
 
         @Override
         public void forgetWwid(Wwid wwid, Deadline deadline) {
-            record("forgetWwid " + wwid, deadline);
+            synchronized (FakeHost.this) {
+                forgottenWwids.add(wwid);
+            }
         }
 
         @Override
