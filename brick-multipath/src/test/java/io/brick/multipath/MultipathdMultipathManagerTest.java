@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -174,6 +175,53 @@ class MultipathdMultipathManagerTest {
         assertThat(commandsSince(before)).as("no record: nothing; the map is still there: nothing").isEmpty();
         assertThat(records.recorded(Wwid.of(WWID))).isTrue();
         assertThat(host.oracle().wwidsFile()).contains(WWID, RecordedLab.LUN0_WWID);
+    }
+
+    @Test
+    void aRecordedWwidWhoseVolumeIsGoneIsRemovedFromTheWwidsFileAndItsRecordDropped() {
+        WwidRecords records = brick.port(WwidRecords.class);
+        MultipathdMultipathManager recording = new MultipathdMultipathManager(host.commandRunner(), topology,
+                new Retrier(host.clock(), host.clock()), MultipathConfig.defaults(), Optional.of(records));
+        Wwid gone = Wwid.of("36001405000000000000000000000abcd");
+        host.run("multipath", "-a", gone.value());
+        recording.wwidAdded(gone);
+        int before = commandCount();
+
+        recording.forgetWwid(gone, deadline());
+
+        assertThat(commandsSince(before)).containsExactly("multipath -w " + gone.value());
+        assertThat(host.oracle().wwidsFile()).doesNotContain(gone.value());
+        assertThat(records.recorded(gone)).as("the record goes with the line").isFalse();
+    }
+
+    @Test
+    void aWwidIsTakenForListedWhenThereAreNoRecordsOrTheWwidsFileCannotBeRead() {
+        Wwid absent = Wwid.of("36001405000000000000000000000abcd");
+        WwidRecords unreadable = new WwidRecords() {
+            @Override
+            public void record(Wwid wwid) {
+            }
+
+            @Override
+            public boolean recorded(Wwid wwid) {
+                return false;
+            }
+
+            @Override
+            public void drop(Wwid wwid) {
+            }
+
+            @Override
+            public boolean listed(Wwid wwid) {
+                throw new HostStateException("cannot read /etc/multipath/wwids", Map.of("file", "wwids"));
+            }
+        };
+        MultipathdMultipathManager withUnreadableFile = new MultipathdMultipathManager(host.commandRunner(), topology,
+                new Retrier(host.clock(), host.clock()), MultipathConfig.defaults(), Optional.of(unreadable));
+
+        // "listed" means brick will not take the WWID for one it added, so it never removes it later
+        assertThat(manager.wwidListed(absent)).as("no records installed").isTrue();
+        assertThat(withUnreadableFile.wwidListed(absent)).as("the file cannot be read").isTrue();
     }
 
     @Test
