@@ -90,6 +90,23 @@ class FcTransportTest {
     }
 
     @Test
+    void a_single_path_behind_an_hba_on_no_pci_bus_is_returned_by_its_kernel_name() {
+        // a virtual HBA: no PCI function, so udev makes no by-path link for its LUNs
+        SimulatedHost host = SimulatedHost.builder(dir).latencies(Latencies.realistic()).multipathd(false).build();
+        host.fabric().hba(3, HBA, "200010604b019419", "virtual/fc_vport/host3").zone(HBA, TARGET);
+        host.fabric().targetPort(TARGET).lun(1, WWID, 1L << 30);
+        lab = SimulatedFc.start(host, ConnectorConfig.defaults().withUseMultipath(false));
+        ConnectionProperties volume = SimulatedFc.props("""
+                {"target_wwn": "%s", "target_lun": 1}""".formatted(TARGET));
+
+        AttachedVolume attached = lab.connector.connect(volume);
+
+        assertThat(attached.path().path()).matches("/dev/sd[a-z]+");
+        assertThat(attached.scsiWwn()).contains(Wwid.of(WWID));
+        assertThat(lab.connector.volumePaths(volume)).as("no by-path link to give").isEmpty();
+    }
+
+    @Test
     void connect_and_disconnect_take_the_lock_of_each_wwpn_and_lun() {
         List<String> asked = new CopyOnWriteArrayList<>();
         io.brick.core.lock.ProcessLocks recording = (key, deadline) -> {

@@ -61,7 +61,8 @@ public final class Fabric {
 
     /**
      * Adds an HBA as SCSI host {@code hostNumber} whose device path under {@code /sys/devices} is {@code devicePath}
-     * (e.g. {@code pci0000:20/0000:20:03.0/0000:21:00.2/net/ens2f2/ctlr_2} for FCoE), link up; it logs in to the
+     * (e.g. {@code pci0000:20/0000:20:03.0/0000:21:00.2/net/ens2f2/ctlr_2} for FCoE; a path that names no PCI
+     * function, such as {@code virtual/fc_vport/host3}, gives its LUNs no by-path link), link up; it logs in to the
      * target ports it is zoned with.
      *
      * @throws IllegalStateException when the host number is taken

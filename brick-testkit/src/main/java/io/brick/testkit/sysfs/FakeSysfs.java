@@ -500,15 +500,15 @@ public final class FakeSysfs {
         Host host = host(hctl.host());
         String lun = Lun.ofUnsigned(hctl.lun()).byPathForm();
         String parent;
-        String byPath;
+        Optional<String> byPath;
         Optional<Vpd.IscsiName> iscsiName;
         Optional<RemotePort> fcPort;
         if (host.pciPath.isEmpty()) {
             Session session = sessions.values().stream().filter(each -> each.host == host.number).findFirst()
                     .orElseThrow(() -> new IllegalStateException("host" + host.number + " has no session"));
             parent = session.dir;
-            byPath = "ip-" + unbracketed(session.address) + ":" + session.port + "-iscsi-" + session.target
-                    + "-lun-" + lun;
+            byPath = Optional.of("ip-" + unbracketed(session.address) + ":" + session.port + "-iscsi-"
+                    + session.target + "-lun-" + lun);
             iscsiName = Optional.of(new Vpd.IscsiName(session.target, session.tpgt));
             fcPort = Optional.empty();
         } else {
@@ -519,7 +519,7 @@ public final class FakeSysfs {
                     .orElseThrow(() -> new IllegalStateException("host" + hctl.host() + " has no remote port with "
                             + "channel " + hctl.channel() + " and SCSI target id " + hctl.target()));
             parent = port.dir;
-            byPath = fcByPathPrefix(host.pciPath.get()) + "-fc-" + port.portName + "-lun-" + lun;
+            byPath = fcByPathPrefix(host.pciPath.get()).map(prefix -> prefix + "-fc-" + port.portName + "-lun-" + lun);
             iscsiName = Optional.empty();
             fcPort = Optional.of(port);
         }
@@ -629,7 +629,7 @@ public final class FakeSysfs {
         tree.link(SYS + "bus/scsi/devices/" + address, deviceDir);
         tree.link(SYS + "bus/scsi/drivers/sd/" + address, deviceDir);
 
-        tree.link(BY_PATH + byPath, DEV + kernelName);
+        byPath.ifPresent(link -> tree.link(BY_PATH + link, DEV + kernelName));
         Disk added = new Disk(kernelName, hctl, deviceDir, blockDir, targetDir, spec.wwid, Vpd.pad(spec.vendor, 8),
                 model, serial, sg, byPath);
         disks.put(kernelName, added);
@@ -657,7 +657,7 @@ public final class FakeSysfs {
     private static String udevDatabase(Disk disk, List<String> byIdLinks, String rev, long seq) {
         StringBuilder text = new StringBuilder();
         byIdLinks.forEach(link -> text.append("S:disk/by-id/").append(link).append('\n'));
-        text.append("S:disk/by-path/").append(disk.byPath).append('\n');
+        disk.byPath.ifPresent(link -> text.append("S:disk/by-path/").append(link).append('\n'));
         text.append("L:0\n");
         text.append("I:").append(1_000_000L + seq * 1_000L).append('\n');
         Map<String, String> properties = new LinkedHashMap<>();
@@ -675,8 +675,10 @@ public final class FakeSysfs {
         }
         properties.put("ID_SCSI_SERIAL", disk.serial);
         properties.put("ID_BUS", "scsi");
-        properties.put("ID_PATH", disk.byPath);
-        properties.put("ID_PATH_TAG", disk.byPath.replaceAll("[^A-Za-z0-9-]", "_"));
+        disk.byPath.ifPresent(link -> {
+            properties.put("ID_PATH", link);
+            properties.put("ID_PATH_TAG", link.replaceAll("[^A-Za-z0-9-]", "_"));
+        });
         properties.forEach((key, value) -> text.append("E:").append(key).append('=').append(value).append('\n'));
         text.append("G:systemd\nQ:systemd\nV:1\n");
         return text.toString();
@@ -723,7 +725,7 @@ public final class FakeSysfs {
         int index = diskIndex(kernelName);
         tree.delete(SYS + "dev/block/" + sdMajor(index) + ":" + (index % 16) * 16);
         tree.delete(DEV + kernelName);
-        tree.delete(BY_PATH + disk.byPath);
+        disk.byPath.ifPresent(link -> tree.delete(BY_PATH + link));
         disks.remove(kernelName);
         disksByAddress.remove(disk.hctl);
         sgInUse.clear(disk.sg);
@@ -1163,9 +1165,10 @@ public final class FakeSysfs {
      * under a platform device. Elements from a {@code net} directory on (an FCoE HBA's {@code net/ens2f2/ctlr_2})
      * are not PCI devices and are skipped: {@code pci0000:20/0000:20:03.0/0000:21:00.2/net/ens2f2/ctlr_2} gives
      * {@code pci-0000:21:00.2}; {@code platform/smb/smb:motherboard/80040000000.peu0-c0/pci0000:00/0000:00:03.0/0000:05:00.3}
-     * gives {@code platform-80040000000.peu0-c0-pci-0000:05:00.3}.
+     * gives {@code platform-80040000000.peu0-c0-pci-0000:05:00.3}. Empty for an HBA on no PCI bus (a virtual one:
+     * the simulated udev makes no by-path link for its LUNs).
      */
-    static String fcByPathPrefix(String pciPath) {
+    static Optional<String> fcByPathPrefix(String pciPath) {
         String[] parts = pciPath.split("/");
         String pci = null;
         String platform = null;
@@ -1181,9 +1184,9 @@ public final class FakeSysfs {
             }
         }
         if (pci == null) {
-            throw new IllegalArgumentException("'" + pciPath + "' names no PCI device (dddd:bb:dd.f)");
+            return Optional.empty();
         }
-        return (platform == null ? "" : "platform-" + platform + "-") + "pci-" + pci;
+        return Optional.of((platform == null ? "" : "platform-" + platform + "-") + "pci-" + pci);
     }
 
     /** {@code naa.} + hex for a {@code 3} WWID, {@code eui.} for {@code 2}, {@code t10.} for {@code 1}. */
@@ -1269,7 +1272,7 @@ public final class FakeSysfs {
     }
 
     private record Disk(String name, Hctl hctl, String deviceDir, String blockDir, String targetDir, String wwid,
-                        String vendor, String model, String serial, int sg, String byPath) {
+                        String vendor, String model, String serial, int sg, Optional<String> byPath) {
     }
 
     private record DmMap(String kernelName, int number, String name, Optional<String> wwid, String uuid, String dir,
