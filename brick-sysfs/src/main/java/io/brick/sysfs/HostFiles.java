@@ -44,6 +44,12 @@ final class HostFiles {
     private static final Logger log = LoggerFactory.getLogger(HostFiles.class);
     /** sysfs attributes are at most a page; anything bigger is not an attribute. */
     private static final int MAX_READ = 64 * 1024;
+    /** The first read's size: a page, the most a sysfs binary attribute gives in one read on any kernel. */
+    private static final int FIRST_READ = 4096;
+    /** How many links one walk follows before it leaves the path to {@code realpath} (the kernel's limit is 40). */
+    private static final int MAX_LINKS = 40;
+    private static final int SKELETON_DEPTH = 3;
+    private static final int SKELETON_MAX = 256;
 
     private final Path sys;
     private final Path dev;
@@ -55,6 +61,16 @@ final class HostFiles {
      */
     private volatile Path sysReal;
     private volatile Path devReal;
+    /**
+     * The real directories at most {@value #SKELETON_DEPTH} names below the real {@code /sys}, with no digit in their
+     * names, that a walk found ({@code block}, {@code devices/virtual/block}, {@code class/iscsi_session},
+     * {@code bus/scsi/devices}): the skeleton the kernel makes at boot and never replaces with a link (a kernel object,
+     * {@code devices/platform/host3}, comes and goes and is numbered), so a walk need not {@code lstat} them again
+     * (a holder map's walk from {@code block/dm-N} to {@code devices/virtual/block/dm-N} costs 3 system calls instead
+     * of 7). Kernel objects (a device, a session, a map) are deeper or are links and are checked on every walk. A
+     * skeleton directory that goes away makes the reads under it fail, as before. At most {@value #SKELETON_MAX}.
+     */
+    private final Set<Path> skeleton = ConcurrentHashMap.newKeySet();
 
     HostFiles(HostRoot root) {
         requireNonNull(root, "root is null");
@@ -128,9 +144,6 @@ final class HostFiles {
                 .flatMap(real -> contained(real, entry));
     }
 
-    /** How many links one walk follows before it leaves the path to {@code realpath} (the kernel's limit is 40). */
-    private static final int MAX_LINKS = 40;
-
     /**
      * Where {@code names} lead from a real directory, each name checked with one {@code lstat} ({@code ..} is the real
      * parent; a relative link's target is walked from where the link is): what a {@code realpath} answers, without
@@ -191,19 +204,6 @@ final class HostFiles {
         }
         return Optional.of(Optional.of(current));
     }
-
-    /**
-     * The real directories at most {@value #SKELETON_DEPTH} names below the real {@code /sys}, with no digit in their
-     * names, that a walk found ({@code block}, {@code devices/virtual/block}, {@code class/iscsi_session},
-     * {@code bus/scsi/devices}): the skeleton the kernel makes at boot and never replaces with a link (a kernel object,
-     * {@code devices/platform/host3}, comes and goes and is numbered), so a walk need not {@code lstat} them again
-     * (a holder map's walk from {@code block/dm-N} to {@code devices/virtual/block/dm-N} costs 3 system calls instead
-     * of 7). Kernel objects (a device, a session, a map) are deeper or are links and are checked on every walk. A
-     * skeleton directory that goes away makes the reads under it fail, as before. At most {@value #SKELETON_MAX}.
-     */
-    private final Set<Path> skeleton = ConcurrentHashMap.newKeySet();
-    private static final int SKELETON_DEPTH = 3;
-    private static final int SKELETON_MAX = 256;
 
     private void remember(Path directory) {
         Path top = sysReal;
@@ -315,9 +315,6 @@ final class HostFiles {
             }
         }
     }
-
-    /** The first read's size: a page, the most a sysfs binary attribute gives in one read on any kernel. */
-    private static final int FIRST_READ = 4096;
 
     /** An attribute file's text (UTF-8), not stripped. */
     static String readText(Path file) throws IOException {
