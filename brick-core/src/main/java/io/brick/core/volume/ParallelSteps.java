@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
@@ -74,29 +73,28 @@ public final class ParallelSteps {
         }
     }
 
-    /** The task's failure, if any, once it has ended. */
+    /**
+     * The task's failure, if any, once it has ended. A step still running at the deadline's grace, or an interrupt of
+     * the caller, cancels every step (interrupting those that run; one not started never runs) and is thrown at once.
+     */
     private static RuntimeException await(FutureTask<Void> task, List<FutureTask<Void>> tasks, Deadline deadline,
                                           String what, Duration grace) {
         try {
             task.get(deadline.remaining().plus(grace).toNanos(), TimeUnit.NANOSECONDS);
             return null;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                return runtime;
-            }
             if (e.getCause() instanceof Error error) {
+                // a bug, or the JVM's own trouble: not a step's failure to weigh against the others'
                 throw error;
             }
-            return new IllegalStateException(e.getCause());
+            return e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             tasks.forEach(each -> each.cancel(true));
             Thread.currentThread().interrupt();
             throw new OperationInterruptedException(what, e);
         } catch (TimeoutException e) {
             tasks.forEach(each -> each.cancel(true));
-            return deadline.timeout(what, Map.of());
-        } catch (CancellationException e) {
-            return deadline.timeout(what, Map.of());
+            throw deadline.timeout(what, Map.of());
         }
     }
 }

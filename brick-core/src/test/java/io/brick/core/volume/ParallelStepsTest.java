@@ -77,6 +77,19 @@ class ParallelStepsTest {
     }
 
     @Test
+    void an_error_of_a_step_is_rethrown_as_it_is_after_the_steps_before_it_in_order() {
+        AssertionError bug = new AssertionError("a bug in a step");
+        Set<String> ended = ConcurrentHashMap.newKeySet();
+        Runnable fine = () -> ended.add("fine");
+        Runnable broken = () -> {
+            throw bug;
+        };
+
+        assertThatThrownBy(() -> ParallelSteps.run(List.of(fine, broken), workers, deadline, "steps")).isSameAs(bug);
+        assertThat(ended).containsExactly("fine");
+    }
+
+    @Test
     void a_single_step_runs_on_the_calling_thread() {
         AtomicReference<Thread> ran = new AtomicReference<>();
 
