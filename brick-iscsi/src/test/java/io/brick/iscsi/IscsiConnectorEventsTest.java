@@ -105,6 +105,24 @@ class IscsiConnectorEventsTest {
     }
 
     @Test
+    void the_targets_are_logged_out_at_once() {
+        lab = SimulatedIscsi.start(dir, Latencies.realistic());
+        AttachedVolume attached = lab.connector.connect(twoPortals(1));
+        lab.host.clock().sleep(Duration.ofSeconds(3));
+
+        lab.connector.disconnect(twoPortals(1), Optional.of(attached), DisconnectOptions.SAFE);
+
+        // on the simulated clock: the second portal's --logout starts before the first one's has ended
+        List<CommandLogEntry> logouts = lab.host.oracle().commandLog().stream()
+                .filter(entry -> entry.argv().contains("--logout")).toList();
+        assertThat(logouts).hasSize(2);
+        CommandLogEntry first = logouts.get(0);
+        CommandLogEntry second = logouts.get(1);
+        assertThat(second.start()).isLessThan(first.start().plus(first.duration()));
+        assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
+    }
+
+    @Test
     void a_dry_run_says_what_would_be_flushed_removed_and_logged_out_and_does_nothing() {
         lab = SimulatedIscsi.start(dir, Latencies.realistic());
         AttachedVolume lun0 = lab.connector.connect(twoPortals(0));
