@@ -1,5 +1,7 @@
 package io.brick.iscsi;
 
+import io.brick.core.error.BrickException;
+import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
@@ -124,7 +128,9 @@ final class IscsiCleanup implements TransportCleanup {
         // taken from the plan just made: under emulation each read of the sessions is a few hundred ms
         Map<IscsiTarget, List<IscsiSession>> byTarget = planned != null ? planned : host.sessionsTo(targets);
         planned = null;
-        List<Runnable> ends = new ArrayList<>();
+        List<IscsiTarget> ending = new ArrayList<>();
+        List<Runnable> logouts = new ArrayList<>();
+        Set<IscsiTarget> loggedOut = ConcurrentHashMap.newKeySet();
         for (IscsiTarget target : targets) {
             List<IscsiSession> toTarget = ours(target, byTarget.get(target));
             // one other device is enough to keep the session: not every LUN of a session of hundreds is read
@@ -133,30 +139,54 @@ final class IscsiCleanup implements TransportCleanup {
                 log.debug("keeping the session to {}: it carries {}", target, others);
                 continue;
             }
-            ends.add(() -> end(target, !toTarget.isEmpty(), errors, deadline));
-        }
-        // every target at once: each logout waits for its own session's teardown, and one target's does not depend on
-        // another's. Each is run to its end even when another fails (os-brick stops at the first failure without
-        // force, leaving the other targets' sessions behind); the first failure in the targets' order is raised
-        ParallelSteps.run(ends, workers, deadline, "the logouts of " + targets);
-    }
-
-    /** Logs out of the target (when it has a session of ours) and deletes its node record. */
-    private void end(IscsiTarget target, boolean loggedIn, ErrorCollector errors, Deadline deadline) {
-        Node node = new Node(target.iqn(), target.portal(), iface);
-        if (loggedIn) {
-            boolean loggedOut = errors.attempt(() -> {
-                long start = clock.nanoTime();
-                sessions.logout(node, deadline);
-                events.deliver(new BrickEvent(EventType.LOGOUT, clock.instant(), target.portal().toString(),
-                        Optional.of(Duration.ofNanos(clock.nanoTime() - start)),
-                        Map.of("target", target.iqn().value())));
+            ending.add(target);
+            logouts.add(() -> {
+                if (toTarget.isEmpty() || logout(target, errors, deadline)) {
+                    loggedOut.add(target);
+                }
             });
-            if (!loggedOut) {
-                return;
+        }
+        // the logouts at once: each waits for its own session's teardown, and one target's does not depend on
+        // another's. Each is run to its end even when another fails (os-brick stops at the first failure without
+        // force, leaving the other targets' sessions behind); the first failure in the targets' order is raised once
+        // the node records of the targets logged out are deleted
+        BrickException failed = null;
+        try {
+            ParallelSteps.run(logouts, workers, deadline, "the logouts of " + ending);
+        } catch (OperationInterruptedException interrupted) {
+            throw interrupted;
+        } catch (BrickException failure) {
+            failed = failure;
+        }
+        // the node records one after another: open-iscsi's node database takes one change at a time (two deletions
+        // at once fail with "iface iter could not stat" on the other portal's record: the kernel lane met it)
+        for (IscsiTarget target : ending) {
+            if (loggedOut.contains(target)) {
+                Node node = new Node(target.iqn(), target.portal(), iface);
+                try {
+                    errors.attempt(() -> sessions.deleteNode(node, deadline));
+                } catch (BrickException deletion) {
+                    if (failed == null || deletion instanceof OperationInterruptedException) {
+                        throw deletion;
+                    }
+                    failed.addSuppressed(deletion);
+                }
             }
         }
-        errors.attempt(() -> sessions.deleteNode(node, deadline));
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /** Logs out of the target's session of ours; whether it was logged out (false: a failure, collected). */
+    private boolean logout(IscsiTarget target, ErrorCollector errors, Deadline deadline) {
+        Node node = new Node(target.iqn(), target.portal(), iface);
+        return errors.attempt(() -> {
+            long start = clock.nanoTime();
+            sessions.logout(node, deadline);
+            events.deliver(new BrickEvent(EventType.LOGOUT, clock.instant(), target.portal().toString(),
+                    Optional.of(Duration.ofNanos(clock.nanoTime() - start)), Map.of("target", target.iqn().value())));
+        });
     }
 
     /**

@@ -105,7 +105,7 @@ class IscsiConnectorEventsTest {
     }
 
     @Test
-    void the_targets_are_logged_out_at_once() {
+    void the_targets_are_logged_out_at_once_and_their_node_records_deleted_one_after_another() {
         lab = SimulatedIscsi.start(dir, Latencies.realistic());
         AttachedVolume attached = lab.connector.connect(twoPortals(1));
         lab.host.clock().sleep(Duration.ofSeconds(3));
@@ -119,6 +119,16 @@ class IscsiConnectorEventsTest {
         CommandLogEntry first = logouts.get(0);
         CommandLogEntry second = logouts.get(1);
         assertThat(second.start()).isLessThan(first.start().plus(first.duration()));
+        // the node records after the logouts, one after another: open-iscsi's node database takes one change at a
+        // time (two deletions at once fail on a real host: "iface iter could not stat" the other portal's record)
+        List<CommandLogEntry> deletions = lab.host.oracle().commandLog().stream()
+                .filter(entry -> entry.argv().contains("delete")).toList();
+        assertThat(deletions).hasSize(2);
+        Duration logoutsEnded = first.start().plus(first.duration()).compareTo(second.start().plus(second.duration())) > 0
+                ? first.start().plus(first.duration()) : second.start().plus(second.duration());
+        assertThat(deletions.get(0).start()).isGreaterThanOrEqualTo(logoutsEnded);
+        assertThat(deletions.get(1).start()).isGreaterThanOrEqualTo(
+                deletions.get(0).start().plus(deletions.get(0).duration()));
         assertThat(lab.host.oracle().leftovers().isEmpty()).as("%s", lab.host.oracle().leftovers()).isTrue();
     }
 
