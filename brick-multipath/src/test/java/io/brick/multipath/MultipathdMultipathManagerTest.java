@@ -79,6 +79,11 @@ class MultipathdMultipathManagerTest {
         return new MultipathdMultipathManager(runner, topology, new Retrier(host.clock(), host.clock()), config);
     }
 
+    private MultipathdMultipathManager managerRecording(WwidRecords records) {
+        return new MultipathdMultipathManager(host.commandRunner(), topology, new Retrier(host.clock(), host.clock()),
+                MultipathConfig.defaults(), Optional.of(records));
+    }
+
     private MultipathMap map() {
         return topology.multipathMap("dm-0").orElseThrow();
     }
@@ -154,8 +159,7 @@ class MultipathdMultipathManagerTest {
     @Test
     void aWwidIsListedByTheFileAndOnlyARecordedOneIsEverRemoved() {
         WwidRecords records = brick.port(WwidRecords.class);
-        MultipathdMultipathManager recording = new MultipathdMultipathManager(host.commandRunner(), topology,
-                new Retrier(host.clock(), host.clock()), MultipathConfig.defaults(), Optional.of(records));
+        MultipathdMultipathManager recording = managerRecording(records);
         Wwid absent = Wwid.of("36001405000000000000000000000abcd");
         host.run("multipath", "-a", RecordedLab.LUN0_WWID);
 
@@ -180,8 +184,7 @@ class MultipathdMultipathManagerTest {
     @Test
     void aRecordedWwidWhoseVolumeIsGoneIsRemovedFromTheWwidsFileAndItsRecordDropped() {
         WwidRecords records = brick.port(WwidRecords.class);
-        MultipathdMultipathManager recording = new MultipathdMultipathManager(host.commandRunner(), topology,
-                new Retrier(host.clock(), host.clock()), MultipathConfig.defaults(), Optional.of(records));
+        MultipathdMultipathManager recording = managerRecording(records);
         Wwid gone = Wwid.of("36001405000000000000000000000abcd");
         host.run("multipath", "-a", gone.value());
         recording.wwidAdded(gone);
@@ -216,8 +219,7 @@ class MultipathdMultipathManagerTest {
                 throw new HostStateException("cannot read /etc/multipath/wwids", Map.of("file", "wwids"));
             }
         };
-        MultipathdMultipathManager withUnreadableFile = new MultipathdMultipathManager(host.commandRunner(), topology,
-                new Retrier(host.clock(), host.clock()), MultipathConfig.defaults(), Optional.of(unreadable));
+        MultipathdMultipathManager withUnreadableFile = managerRecording(unreadable);
 
         // "listed" means brick will not take the WWID for one it added, so it never removes it later
         assertThat(manager.wwidListed(absent)).as("no records installed").isTrue();

@@ -42,6 +42,19 @@ class DefaultLockManagerTest {
         return Deadline.after(Duration.ofSeconds(seconds), clock);
     }
 
+    /** A sleeper that says a thread waits ({@code waiting}) and really pauses a millisecond, for a frozen clock. */
+    private static Sleeper signalling(CountDownLatch waiting) {
+        return duration -> {
+            waiting.countDown();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.brick.core.error.OperationInterruptedException("test wait", e);
+            }
+        };
+    }
+
     /** Takes {@code key} on another thread and keeps it until {@code release} opens. */
     private Future<?> holdElsewhere(DefaultLockManager manager, String key, CountDownLatch held, CountDownLatch release) {
         return threads.submit(() -> {
@@ -74,14 +87,7 @@ class DefaultLockManagerTest {
         // a clock that never moves and a sleeper that really pauses: the waiter waits as long as the holder holds
         ManualClock frozen = new ManualClock();
         CountDownLatch waiting = new CountDownLatch(1);
-        Sleeper signallingSleeper = duration -> {
-            waiting.countDown();
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        Sleeper signallingSleeper = signalling(waiting);
         DefaultLockManager manager = new DefaultLockManager(processLocks, frozen, signallingSleeper);
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -176,15 +182,7 @@ class DefaultLockManagerTest {
         // a clock that never moves: the waiter waits until the lock is let go, however long
         ManualClock frozen = new ManualClock();
         CountDownLatch waiting = new CountDownLatch(1);
-        Sleeper signallingSleeper = duration -> {
-            waiting.countDown();
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new io.brick.core.error.OperationInterruptedException("test wait", e);
-            }
-        };
+        Sleeper signallingSleeper = signalling(waiting);
         CountDownLatch inProcessHalf = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         OperationTimeoutException failure = new OperationTimeoutException("file lock key", Duration.ofSeconds(1),
