@@ -60,8 +60,9 @@ import static java.util.Objects.requireNonNull;
  * supplies only what differs.
  *
  * <p><b>Connect.</b> Parse (the transport), one budget ({@link ConnectorConfig#connectTimeout()}), OPERATION_* events;
- * whether multipathd runs (at most {@link DisconnectPipeline#AVAILABILITY_LIMIT} of the budget) and
- * {@code enforce_multipath}; the transport's attachment; the devices at the volume's addresses noted before any path
+ * with {@code enforce_multipath}, whether multipathd runs (at most {@link DisconnectPipeline#AVAILABILITY_LIMIT} of the
+ * budget) before anything is attached, else once the devices are there, while the map forms; the transport's
+ * attachment; the devices at the volume's addresses noted before any path
  * is attached (what a failed connect must never remove); the wait for devices: each candidate judged by WWID
  * ({@link IdentityGuard}: the caller's, else that of devices that appeared during the connect; a device that was there
  * before counts alone only once the attachment is settled), polled on one {@link Poll} schedule; with multipath, the
@@ -122,22 +123,19 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
         EventPublisher.Phase operation = events.started(EventType.OPERATION_STARTED, volume.description());
         log.debug("connecting {}: {}", volume.description(), properties);
         try {
-            boolean dm = transport.multipathing() == Transport.Multipathing.DM_MULTIPATH;
-            boolean multipathRunning = dm && config.useMultipath() && assembly.multipathdRunning(deadline);
-            if (dm && config.useMultipath() && !multipathRunning) {
-                if (volume.enforceMultipath()) {
-                    throw new HostStateException("multipath is enforced for " + volume.description()
-                            + " but multipathd is not running on this host", false,
-                            Map.of("volume", volume.description(), "enforce_multipath", "true"), null);
-                }
-                log.warn("Multipathing is requested but the host doesn't support multipathing: attaching {} through "
-                        + "a single path", volume.description());
+            boolean wantMap = transport.multipathing() == Transport.Multipathing.DM_MULTIPATH && config.useMultipath();
+            // enforce_multipath without multipathd is refused before anything is attached; otherwise multipathd is
+            // asked once the devices are there (while its map forms), not before the logins
+            if (wantMap && volume.enforceMultipath() && !assembly.multipathdRunning(deadline)) {
+                throw new HostStateException("multipath is enforced for " + volume.description()
+                        + " but multipathd is not running on this host", false,
+                        Map.of("volume", volume.description(), "enforce_multipath", "true"), null);
             }
             Attachment attachment = transport.attach(volume, new AttachRequest(deadline, config.useMultipath(), config));
             AttachedVolume attached;
             try (HeldLocks held = HeldLocks.acquire(locks,
                     attachment.locksPerPath() ? List.of() : attachment.lockKeys(), deadline)) {
-                attached = new Attempt(volume, attachment, deadline).run(multipathRunning);
+                attached = new Attempt(volume, attachment, deadline).run(wantMap);
             }
             operation.finished(EventType.OPERATION_FINISHED, Map.of("path", attached.path().path()));
             log.info("connected {} at {} (WWID {})", volume.description(), attached.path(),
@@ -168,9 +166,9 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
             this.before = byName(attachment.devices());
         }
 
-        AttachedVolume run(boolean multipathRunning) {
+        AttachedVolume run(boolean wantMap) {
             try {
-                return attach(multipathRunning);
+                return attach(wantMap);
             } catch (BrickException failure) {
                 attachment.stop();
                 cleanUp(failure);
@@ -178,11 +176,19 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
             }
         }
 
-        private AttachedVolume attach(boolean multipathRunning) {
+        private AttachedVolume attach(boolean wantMap) {
             IdentityGuard.Verdict verdict = awaitDevices();
             Optional<Wwid> wwid = verdict.wwid();
             established = wwid;
             BlockDevice first = verdict.accepted().get(0);
+            // with enforce_multipath, multipathd was found running before anything was attached
+            boolean multipathRunning = wantMap && (volume.enforceMultipath() || assembly.multipathdRunning(deadline));
+            if (wantMap && !multipathRunning) {
+                log.warn("Multipathing is requested but the host doesn't support multipathing: {} is returned as the "
+                        + "single path {}", volume.description(), first.name());
+                events.warning(volume.description(), "no multipath map formed: multipathd is not running; single path "
+                        + "returned");
+            }
             if (multipathRunning && wwid.isPresent()) {
                 // before the map forms: multipathd lists a WWID in the wwids file when it makes its map
                 boolean listed = assembly.wwidListed(wwid.get());

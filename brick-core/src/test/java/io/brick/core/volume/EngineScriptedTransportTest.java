@@ -862,4 +862,37 @@ class EngineScriptedTransportTest {
                     .isEqualTo(flushFails ? List.of() : List.of(VOLUME));
         }
     }
+
+    @Test
+    void multipathd_is_asked_once_the_devices_are_there_unless_multipath_is_enforced() {
+        for (boolean enforced : new boolean[] {false, true}) {
+            EngineScriptedTransportTest test = new EngineScriptedTransportTest();
+            test.host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+            test.host.addMap("dm-0", VOLUME, "sda");
+            test.script.addresses.add("sda");
+            test.script.fresh.add("sda");
+            test.script.onAsk = ask -> test.host.record("ask " + ask, null);
+
+            test.connector().connect(enforced ? ENFORCED : properties());
+
+            List<String> calls = test.host.calls();
+            assertThat(calls.indexOf("available")).as("enforced: %s", enforced).isNotNegative();
+            assertThat(calls.indexOf("available") < calls.indexOf("ask 1")).as("enforced: %s", enforced)
+                    .isEqualTo(enforced);
+            assertThat(calls).filteredOn("available"::equals).hasSize(1);
+        }
+    }
+
+    @Test
+    void without_multipathd_the_single_path_comes_with_a_warning_event() {
+        host.multipathdRunning = false;
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+
+        connector().connect(properties());
+
+        assertThat(events).filteredOn(event -> event.type() == EventType.WARNING).singleElement()
+                .satisfies(event -> assertThat(event.details().toString()).contains("multipathd is not running"));
+    }
 }
