@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -59,12 +60,23 @@ class Lab:
     def sh(self, argv, check=True, timeout=120, input=None, quiet=False):
         shell = isinstance(argv, str)
         started = time.monotonic()
+        p = subprocess.Popen(argv, shell=shell, stdin=subprocess.PIPE if input is not None else None,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            p = subprocess.run(argv, shell=shell, capture_output=True, text=True, timeout=timeout, input=input)
-            rc, out, err = p.returncode, p.stdout, p.stderr
-        except subprocess.TimeoutExpired as e:
-            rc, out, err = "timeout", (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) \
-                else (e.stdout or ""), f"killed after {timeout} s"
+            out, err = p.communicate(input=input, timeout=timeout)
+            rc = p.returncode
+        except subprocess.TimeoutExpired:
+            # a JVM prints every thread's stack on SIGQUIT: where a hung brick waits, before it is killed
+            p.send_signal(signal.SIGQUIT)
+            try:
+                out, err = p.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            if p.returncode is None:
+                p.kill()
+                p.wait()
+            rc, err = "timeout", (err or "") + f"\nkilled after {timeout} s"
         seconds = time.monotonic() - started
         shown = argv if shell else " ".join(argv)
         if not quiet:
