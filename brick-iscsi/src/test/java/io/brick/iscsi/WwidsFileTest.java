@@ -51,8 +51,12 @@ class WwidsFileTest {
     }
 
     private void start(boolean findMultipaths) {
+        start(findMultipaths, Latencies.realistic());
+    }
+
+    private void start(boolean findMultipaths, Latencies latencies) {
         SimulatedHost host = SimulatedHost.builder(dir).initiatorName(RecordedLab.INITIATOR)
-                .latencies(Latencies.realistic()).findMultipaths(findMultipaths).build();
+                .latencies(latencies).findMultipaths(findMultipaths).build();
         host.storage().target(IQN).portal("127.0.0.1:3260").lun(0, LUN0, 64L << 20).lun(1, LUN1, 128L << 20);
         lab = SimulatedIscsi.start(host, ConnectorConfig.defaults());
     }
@@ -121,6 +125,29 @@ class WwidsFileTest {
         assertThat(wwidCommands(from)).containsExactly("multipath -w " + LUN1);
         assertThat(lab.host.oracle().wwidsFile()).isEmpty();
         assertThat(Files.exists(record(LUN1), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    /**
+     * The lane's red run (session 11's CI): multipathd made the map, and listed the WWID, as the first path appeared,
+     * before the connect had read the path's WWID; the connect took the WWID for one listed before it, recorded
+     * nothing, and the WWID stayed in the file after the volume was gone.
+     */
+    @Test
+    void a_wwid_multipathd_listed_as_the_first_path_appeared_is_the_connects() {
+        Latencies realistic = Latencies.realistic();
+        start(false, new Latencies(realistic.iscsiadmLogin(), realistic.iscsiadmLogout(), realistic.iscsiadmDiscovery(),
+                realistic.iscsiadmOther(), realistic.scan(), java.time.Duration.ZERO, realistic.pathJoin(),
+                realistic.multipathFlush(), realistic.multipathOther(), realistic.blockdev(),
+                realistic.deviceRemoval()));
+
+        AttachedVolume attached = lab.connector.connect(volume(1));
+
+        assertThat(Files.exists(record(LUN1))).isTrue();
+        int from = lab.commandCount();
+        lab.connector.disconnect(volume(1), Optional.of(attached), DisconnectOptions.SAFE);
+
+        assertThat(wwidCommands(from)).containsExactly("multipath -w " + LUN1);
+        assertThat(lab.host.oracle().wwidsFile()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.brick.core.error.HostStateException;
 import io.brick.core.error.OperationInterruptedException;
 import io.brick.core.error.OperationTimeoutException;
 import io.brick.core.model.DevicePath;
+import io.brick.core.model.ListedWwids;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.Command;
@@ -119,7 +120,7 @@ final class MultipathdMultipathManager implements MultipathManager {
      * {@code multipath -a WWID}, any exit code. Best effort: when multipath does not say it added the WWID (or cannot
      * be run), that is logged at DEBUG and nothing is raised; the caller watches sysfs for the map. Whether the connect
      * added the WWID is not read from the answer (0.9.4 says {@code added} when it was listed already) but from the
-     * file before the map formed ({@link #wwidListed}, {@link #wwidAdded}).
+     * file before the connect attached anything ({@link #listedWwids}, {@link #wwidAdded}).
      */
     @Override
     public void addWwid(Wwid wwid, Deadline deadline) {
@@ -139,17 +140,16 @@ final class MultipathdMultipathManager implements MultipathManager {
     }
 
     @Override
-    public boolean wwidListed(Wwid wwid) {
-        requireNonNull(wwid, "wwid is null");
+    public ListedWwids listedWwids() {
         if (wwidRecords.isEmpty()) {
-            return true;
+            return ListedWwids.unknown();
         }
         try {
-            return wwidRecords.get().listed(wwid);
+            return ListedWwids.of(wwidRecords.get().listed());
         } catch (BrickException e) {
-            log.debug("the wwids file cannot be read ({}): WWID {} is taken for one brick did not add",
-                    e.getMessage(), wwid);
-            return true;
+            log.debug("the wwids file cannot be read ({}): no WWID of this connect is taken for one brick added",
+                    e.getMessage());
+            return ListedWwids.unknown();
         }
     }
 

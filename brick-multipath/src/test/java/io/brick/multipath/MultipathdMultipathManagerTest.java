@@ -163,8 +163,8 @@ class MultipathdMultipathManagerTest {
         Wwid absent = Wwid.of("36001405000000000000000000000abcd");
         host.run("multipath", "-a", RecordedLab.LUN0_WWID);
 
-        assertThat(recording.wwidListed(Wwid.of(RecordedLab.LUN0_WWID))).isTrue();
-        assertThat(recording.wwidListed(absent)).isFalse();
+        assertThat(recording.listedWwids().listed(Wwid.of(RecordedLab.LUN0_WWID))).isTrue();
+        assertThat(recording.listedWwids().listed(absent)).isFalse();
         recording.addWwid(Wwid.of(RecordedLab.LUN0_WWID), deadline());
         recording.wwidAdded(Wwid.of(WWID));
 
@@ -215,15 +215,15 @@ class MultipathdMultipathManagerTest {
             }
 
             @Override
-            public boolean listed(Wwid wwid) {
+            public java.util.Set<Wwid> listed() {
                 throw new HostStateException("cannot read /etc/multipath/wwids", Map.of("file", "wwids"));
             }
         };
         MultipathdMultipathManager withUnreadableFile = managerRecording(unreadable);
 
         // "listed" means brick will not take the WWID for one it added, so it never removes it later
-        assertThat(manager.wwidListed(absent)).as("no records installed").isTrue();
-        assertThat(withUnreadableFile.wwidListed(absent)).as("the file cannot be read").isTrue();
+        assertThat(manager.listedWwids().listed(absent)).as("no records installed").isTrue();
+        assertThat(withUnreadableFile.listedWwids().listed(absent)).as("the file cannot be read").isTrue();
     }
 
     @Test

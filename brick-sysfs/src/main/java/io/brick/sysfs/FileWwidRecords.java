@@ -1,6 +1,7 @@
 package io.brick.sysfs;
 
 import io.brick.core.error.HostStateException;
+import io.brick.core.error.InvalidInputException;
 import io.brick.core.host.HostRoot;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.WwidRecords;
@@ -21,7 +22,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -51,18 +55,31 @@ final class FileWwidRecords implements WwidRecords {
     }
 
     @Override
-    public boolean listed(Wwid wwid) {
-        requireNonNull(wwid, "wwid is null");
-        String line = "/" + wwid.value() + "/";
+    public Set<Wwid> listed() {
         try (SeekableByteChannel channel = Files.newByteChannel(wwidsFile, StandardOpenOption.READ,
                 LinkOption.NOFOLLOW_LINKS);
              BufferedReader reader = new BufferedReader(Channels.newReader(channel, StandardCharsets.UTF_8))) {
-            return reader.lines().anyMatch(each -> each.strip().equals(line));
+            Set<Wwid> listed = new HashSet<>();
+            reader.lines().map(FileWwidRecords::listedWwid).flatMap(Optional::stream).forEach(listed::add);
+            return Set.copyOf(listed);
         } catch (NoSuchFileException e) {
-            return false;
+            return Set.of();
         } catch (IOException | UncheckedIOException e) {
             IOException cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : (IOException) e;
             throw HostFiles.unreadable(wwidsFile, cause);
+        }
+    }
+
+    /** The WWID of a {@code /WWID/} line; none for a comment, a blank line or a line that holds no WWID. */
+    static Optional<Wwid> listedWwid(String line) {
+        String text = line.strip();
+        if (text.length() < 3 || !text.startsWith("/") || !text.endsWith("/")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Wwid.of(text.substring(1, text.length() - 1)));
+        } catch (InvalidInputException notAWwid) {
+            return Optional.empty();
         }
     }
 

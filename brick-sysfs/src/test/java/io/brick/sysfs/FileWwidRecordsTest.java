@@ -33,7 +33,7 @@ class FileWwidRecordsTest {
     @Test
     void the_wwids_file_lists_a_wwid_on_its_own_line_and_not_a_commented_one() throws Exception {
         FileWwidRecords records = records();
-        assertThat(records.listed(WWID)).as("no file").isFalse();
+        assertThat(records.listed()).as("no file").isEmpty();
         Path file = dir.resolve("etc/multipath/wwids");
         Files.createDirectories(file.getParent());
         Files.writeString(file, """
@@ -45,12 +45,15 @@ class FileWwidRecordsTest {
                 /3600140522a629d0fdd1f6918e5947fb9/
                 #360014053b8c2d6119a414f0b8e275d1c/
                 /360014053b8c2d6119a414f0b8e275d1cX/
+                //
+                / 3600140500000000000000000000000ff/
                 """);
 
-        assertThat(records.listed(WWID)).as("commented out, or a longer WWID").isFalse();
-        assertThat(records.listed(Wwid.of("3600140522a629d0fdd1f6918e5947fb9"))).isTrue();
-        Files.writeString(file, "/" + WWID.value() + "/\n", java.nio.file.StandardOpenOption.APPEND);
-        assertThat(records.listed(WWID)).isTrue();
+        assertThat(records.listed()).as("commented out, a longer WWID, an empty line or one that is no WWID")
+                .containsExactlyInAnyOrder(Wwid.of("3600140522a629d0fdd1f6918e5947fb9"),
+                        Wwid.of("360014053b8c2d6119a414f0b8e275d1cX"));
+        Files.writeString(file, "  /" + WWID.value() + "/ \n", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(records.listed()).contains(WWID).hasSize(3);
     }
 
     @Test
@@ -61,7 +64,7 @@ class FileWwidRecordsTest {
         Files.writeString(elsewhere, "/" + WWID.value() + "/\n");
         Files.createSymbolicLink(file, elsewhere);
 
-        assertThatThrownBy(() -> records().listed(WWID)).isInstanceOf(io.brick.core.error.HostStateException.class);
+        assertThatThrownBy(() -> records().listed()).isInstanceOf(io.brick.core.error.HostStateException.class);
     }
 
     @Test

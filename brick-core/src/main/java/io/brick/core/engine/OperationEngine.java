@@ -17,8 +17,9 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.model.BlockDevice;
 import io.brick.core.model.ConnectionProperties;
 import io.brick.core.model.DevicePath;
-import io.brick.core.model.PathAddress;
+import io.brick.core.model.ListedWwids;
 import io.brick.core.model.MultipathMap;
+import io.brick.core.model.PathAddress;
 import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.HostConfiguration;
@@ -131,11 +132,14 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                         + " but multipathd is not running on this host", false,
                         Map.of("volume", volume.description(), "enforce_multipath", "true"), null);
             }
+            // before anything is attached: multipathd lists a WWID in the wwids file the moment it makes its map,
+            // which can be before this connect has read the device's WWID
+            ListedWwids listedBefore = wantMap ? assembly.listedWwids() : ListedWwids.unknown();
             Attachment attachment = transport.attach(volume, new AttachRequest(deadline, config.useMultipath(), config));
             AttachedVolume attached;
             try (HeldLocks held = HeldLocks.acquire(locks,
                     attachment.locksPerPath() ? List.of() : attachment.lockKeys(), deadline)) {
-                attached = new Attempt(volume, attachment, deadline).run(wantMap);
+                attached = new Attempt(volume, attachment, deadline, listedBefore).run(wantMap);
             }
             operation.finished(EventType.OPERATION_FINISHED, Map.of("path", attached.path().path()));
             log.info("connected {} at {} (WWID {})", volume.description(), attached.path(),
@@ -157,12 +161,15 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
         private final Set<String> reported = new HashSet<>();
         /** Devices already reported as rejected: once each, whether the connect then fails or goes on. */
         private final Set<String> reportedRejected = new HashSet<>();
+        /** What multipath's wwids file listed before anything was attached. */
+        private final ListedWwids listedBefore;
         private Optional<Wwid> established = Optional.empty();
 
-        Attempt(V volume, Attachment attachment, Deadline deadline) {
+        Attempt(V volume, Attachment attachment, Deadline deadline, ListedWwids listedBefore) {
             this.volume = volume;
             this.attachment = attachment;
             this.deadline = deadline;
+            this.listedBefore = listedBefore;
             this.before = byName(attachment.devices());
         }
 
@@ -190,8 +197,6 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                         + "returned");
             }
             if (multipathRunning && wwid.isPresent()) {
-                // before the map forms: multipathd lists a WWID in the wwids file when it makes its map
-                boolean listed = assembly.wwidListed(wwid.get());
                 Deadline mapDeadline = deadline.sub(config.mapWait());
                 Optional<MultipathMap> map = assembly.awaitMap(wwid.get(), () -> acceptedNames(wwid.get()),
                         config.nudgeAfter(), mapDeadline);
@@ -199,7 +204,7 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
                     attachment.settle(mapDeadline);
                     MultipathMap complete = assembly.awaitPaths(map.get(), () -> acceptedNames(wwid.get()),
                             config.nudgeAfter(), mapDeadline);
-                    if (!listed) {
+                    if (!listedBefore.listed(wwid.get())) {
                         assembly.wwidAdded(wwid.get());
                     }
                     return new AttachedVolume(mapPath(complete, wwid.get()), wwid, wwid);

@@ -1,6 +1,7 @@
 package io.brick.core.port;
 
 import io.brick.core.model.DevicePath;
+import io.brick.core.model.ListedWwids;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Wwid;
 import io.brick.core.time.Deadline;
@@ -32,16 +33,18 @@ public interface MultipathManager {
     }
 
     /**
-     * Whether multipath's wwids file lists the WWID now (read before a connect's map forms, to know whether the
-     * connect added it); {@code true} when that cannot be known, so brick never takes a WWID for one it added.
+     * What multipath's wwids file lists now, read before a connect attaches anything, to know afterwards whether the
+     * connect added its WWID: multipathd lists a WWID the moment it makes its map, which can be before the connect has
+     * even seen the device's WWID. {@link ListedWwids#unknown()} when that cannot be known, so brick never takes a
+     * WWID for one it added.
      */
-    default boolean wwidListed(Wwid wwid) {
-        return true;
+    default ListedWwids listedWwids() {
+        return ListedWwids.unknown();
     }
 
     /**
-     * A connect's map formed for a WWID the wwids file did not list before ({@link #wwidListed}): brick records that
-     * it added it, for {@link #forgetWwid}. Best effort: a record that cannot be written is a WARN.
+     * A connect's map formed for a WWID the wwids file did not list when the connect began ({@link #listedWwids}):
+     * brick records that it added it, for {@link #forgetWwid}. Best effort: a record that cannot be written is a WARN.
      */
     default void wwidAdded(Wwid wwid) {
     }

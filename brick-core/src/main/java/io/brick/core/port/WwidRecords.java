@@ -2,6 +2,8 @@ package io.brick.core.port;
 
 import io.brick.core.model.Wwid;
 
+import java.util.Set;
+
 /**
  * The WWIDs brick's connects added to multipath's wwids file (not listed there when the connect began, listed once
  * its map formed: by brick's {@code multipath -a} or by multipathd, which remembers every WWID it makes a map of), kept
@@ -23,9 +25,9 @@ public interface WwidRecords {
     void drop(Wwid wwid);
 
     /**
-     * Whether multipath's wwids file ({@code /etc/multipath/wwids} under the host root) lists the WWID now: a
-     * {@code /WWID/} line (a line {@code multipath -w} commented out does not count); {@code false} when there is no
-     * such file.
+     * The WWIDs multipath's wwids file ({@code /etc/multipath/wwids} under the host root) lists now: its
+     * {@code /WWID/} lines (a line {@code multipath -w} commented out does not count, nor a line that holds no WWID);
+     * empty when there is no such file. Read once per connect, before anything is attached.
      */
-    boolean listed(Wwid wwid);
+    Set<Wwid> listed();
 }

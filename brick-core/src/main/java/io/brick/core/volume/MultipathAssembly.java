@@ -6,6 +6,7 @@ import io.brick.core.event.BrickEvent;
 import io.brick.core.event.EventPublisher;
 import io.brick.core.event.EventType;
 import io.brick.core.model.DevicePath;
+import io.brick.core.model.ListedWwids;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.MultipathManager;
@@ -58,12 +59,12 @@ public final class MultipathAssembly {
         this.events = requireNonNull(events, "events is null");
     }
 
-    /** Whether multipath's wwids file lists the WWID now ({@code true} without a manager, or when it cannot tell). */
-    public boolean wwidListed(Wwid wwid) {
-        return multipath.map(manager -> manager.wwidListed(wwid)).orElse(true);
+    /** What multipath's wwids file lists now (every WWID without a manager, or when it cannot tell). */
+    public ListedWwids listedWwids() {
+        return multipath.map(MultipathManager::listedWwids).orElse(ListedWwids.unknown());
     }
 
-    /** The connect's map formed for a WWID the wwids file did not list before: brick added it (issue 18, item 5). */
+    /** The connect's map formed for a WWID the wwids file did not list when it began: brick added it (issue 18). */
     public void wwidAdded(Wwid wwid) {
         multipath.ifPresent(manager -> manager.wwidAdded(wwid));
     }

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -642,7 +643,7 @@ class EngineScriptedTransportTest {
     void a_map_formed_for_a_wwid_the_wwids_file_did_not_list_is_recorded_as_brick_added_it() {
         for (boolean listed : new boolean[] {false, true}) {
             EngineScriptedTransportTest test = new EngineScriptedTransportTest();
-            test.host.wwidsListed = listed;
+            test.host.wwidsFile = listed ? new HashSet<>(Set.of(VOLUME)) : new HashSet<>();
             test.host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
             test.host.addMap("dm-0", VOLUME, "sda");
             test.script.addresses.add("sda");
@@ -654,6 +655,43 @@ class EngineScriptedTransportTest {
                     .isEqualTo(!listed);
             assertThat(test.script.settles).as("the attachment settles once the map exists").isEqualTo(1);
         }
+    }
+
+    /**
+     * The lane's {@code wwids_file} (find_multipaths no): multipathd made the map, and listed its WWID, as the device
+     * appeared, before the connect had even read the device's WWID. The file is read before anything is attached, so
+     * the connect still knows it added the WWID (read afterwards, the WWID looked listed by someone else, was never
+     * recorded, and stayed in the file after the volume was gone).
+     */
+    @Test
+    void a_wwid_multipathd_listed_before_the_connect_saw_the_device_is_still_the_connects() {
+        host.wwidsFile = new HashSet<>();
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+        script.onAsk = ask -> {
+            if (ask == 1) {
+                host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+                host.addMap("dm-0", VOLUME, "sda");
+                host.wwidsFile.add(VOLUME);
+            }
+        };
+
+        connector().connect(properties());
+
+        assertThat(host.calls()).contains("wwidAdded " + VOLUME);
+    }
+
+    @Test
+    void an_unreadable_wwids_file_records_no_wwid_as_the_connects() {
+        host.wwidsFile = null;
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        host.addMap("dm-0", VOLUME, "sda");
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+
+        connector().connect(properties());
+
+        assertThat(host.calls()).noneMatch(call -> call.startsWith("wwidAdded"));
     }
 
     @Test

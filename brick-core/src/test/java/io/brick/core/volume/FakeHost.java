@@ -9,6 +9,7 @@ import io.brick.core.model.DeviceLinks;
 import io.brick.core.model.DevicePath;
 import io.brick.core.model.DeviceState;
 import io.brick.core.model.Hctl;
+import io.brick.core.model.ListedWwids;
 import io.brick.core.model.MultipathMap;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.DeviceFlusher;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -58,8 +60,11 @@ final class FakeHost {
     /** What asking whether multipathd runs throws, if anything. */
     BrickException availableFailure;
     boolean multipathdRunning = true;
-    /** Whether multipath's wwids file lists every WWID already (brick then records no WWID as its own). */
-    boolean wwidsListed = true;
+    /**
+     * What multipath's wwids file lists: {@code null} when it cannot be read (every WWID then counts as listed, and
+     * brick records no WWID as its own).
+     */
+    Set<Wwid> wwidsFile;
     /** The WWIDs the manager was told to forget (kept apart from {@link #calls()}, whose sequences tests assert). */
     final List<Wwid> forgottenWwids = new ArrayList<>();
     boolean mapOutlivesPaths;
@@ -363,8 +368,10 @@ final class FakeHost {
         }
 
         @Override
-        public boolean wwidListed(Wwid wwid) {
-            return wwidsListed;
+        public ListedWwids listedWwids() {
+            synchronized (FakeHost.this) {
+                return wwidsFile == null ? ListedWwids.unknown() : ListedWwids.of(wwidsFile);
+            }
         }
 
         @Override
