@@ -6,7 +6,7 @@ import io.brick.core.error.DisconnectFailedException;
 import io.brick.core.model.AttachedVolume;
 import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +27,8 @@ class IscsiCleanupFailuresTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void without_force_a_failed_logout_still_lets_the_other_target_end_and_is_raised() {

@@ -7,7 +7,7 @@ import io.brick.core.model.AttachedVolume;
 import io.brick.core.connector.DisconnectPlan;
 import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +26,8 @@ class IscsiConnectorEventsTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void every_phase_of_a_connect_and_a_disconnect_is_reported_with_its_duration() {

@@ -9,7 +9,7 @@ import io.brick.core.model.Wwid;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +26,8 @@ class IscsiConnectorMultipathTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     private SimulatedHost host(boolean findMultipaths, boolean multipathd) {
         SimulatedHost host = SimulatedHost.builder(dir).initiatorName(RecordedLab.INITIATOR)

@@ -10,7 +10,7 @@ import io.brick.core.model.Wwid;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,14 +43,8 @@ class IscsiConnectorSafetyTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     private static ConnectionProperties withWwid(ConnectionProperties properties, String wwid) {
         java.util.Map<String, Object> data = new java.util.LinkedHashMap<>(properties.asMap());

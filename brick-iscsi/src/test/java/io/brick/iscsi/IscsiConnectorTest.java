@@ -11,7 +11,7 @@ import io.brick.core.model.DevicePath;
 import io.brick.core.model.Wwid;
 import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,14 +37,8 @@ class IscsiConnectorTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void a_two_portal_multipath_connect_returns_the_map_in_at_most_8_commands_and_a_disconnect_leaves_nothing_in_6() {

@@ -12,7 +12,7 @@ import io.brick.core.time.Deadline;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,14 +45,8 @@ class IscsiFailedConnectCleanupTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     /** Portal 1 with LUN {@code first}, portal 2 with LUN {@code second}, as plural keys. */
     private static ConnectionProperties portals(int first, int second, boolean enforce) {

@@ -7,7 +7,7 @@ import io.brick.core.lock.ProcessLocks;
 import io.brick.testkit.host.Faults;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +31,8 @@ class IscsiFailedConnectTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void a_connect_whose_portals_are_stuck_past_its_budget_gives_up_at_its_deadline() {

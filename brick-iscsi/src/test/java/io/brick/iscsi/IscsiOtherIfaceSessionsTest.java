@@ -9,7 +9,7 @@ import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,14 +44,8 @@ class IscsiOtherIfaceSessionsTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void a_default_connect_logs_in_its_own_session_beside_a_session_of_an_operators_tcp_iface_and_its_disconnect_leaves_that_one() throws IOException {

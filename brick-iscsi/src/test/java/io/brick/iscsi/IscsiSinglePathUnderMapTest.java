@@ -5,7 +5,7 @@ import io.brick.core.connector.DisconnectOptions;
 import io.brick.core.model.AttachedVolume;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +26,8 @@ class IscsiSinglePathUnderMapTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void writes_to_a_single_path_that_multipathd_mapped_later_are_flushed_before_the_path_is_deleted() {

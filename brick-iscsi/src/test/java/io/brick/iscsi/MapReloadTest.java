@@ -9,7 +9,7 @@ import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.FaultKind;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.Leftovers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,14 +34,8 @@ class MapReloadTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void a_disconnect_of_another_volume_during_the_reload_keeps_the_map_and_its_paths() {

@@ -6,7 +6,7 @@ import io.brick.core.model.Wwid;
 import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +26,8 @@ class MultipathdHeldPathsTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void paths_multipathd_still_holds_after_their_removal_are_deleted_from_it() {

@@ -14,7 +14,7 @@ import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
 import io.brick.testkit.host.SysfsWrite;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,14 +60,8 @@ class OsBrickIscsiScenariosTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     private SimulatedHost labHost() {
         return RecordedLab.host(dir, Latencies.realistic());

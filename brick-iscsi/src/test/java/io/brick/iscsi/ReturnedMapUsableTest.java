@@ -5,7 +5,7 @@ import io.brick.core.model.DevicePath;
 import io.brick.testkit.host.Faults;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +25,8 @@ class ReturnedMapUsableTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     @Test
     void a_two_portal_map_is_usable_when_returned() {

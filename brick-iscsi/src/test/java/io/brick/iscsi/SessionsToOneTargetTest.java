@@ -11,7 +11,7 @@ import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.Leftovers;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,14 +41,8 @@ class SessionsToOneTargetTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     /** The lab's target with LUN 1 only, so that another session to it carries nothing but the volume. */
     private void start() {

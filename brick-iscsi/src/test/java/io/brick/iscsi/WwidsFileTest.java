@@ -10,7 +10,7 @@ import io.brick.testkit.host.CommandLogEntry;
 import io.brick.testkit.host.Latencies;
 import io.brick.testkit.host.RecordedLab;
 import io.brick.testkit.host.SimulatedHost;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,14 +36,8 @@ class WwidsFileTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private SimulatedIscsi lab;
-
-    @AfterEach
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
 
     /** find_multipaths yes: a volume with one path gets a map only once its WWID is in the wwids file. */
     private void start() {
