@@ -181,7 +181,7 @@ class EngineNonScsiTransportTest {
             }
         };
         DisconnectPipeline pipeline = new DisconnectPipeline(host.topology(), host.flusher(), Optional.of(host.multipath()),
-                publisher, Set.of(namespaces));
+                publisher, Set.of(namespaces), Runnable::run);
         MultipathAssembly assembly = new MultipathAssembly(host.topology(), Optional.of(host.multipath()), clock,
                 publisher);
         OperationEngines engines = new OperationEngines(host.topology(), host.flusher(), Optional.of(host.multipath()),

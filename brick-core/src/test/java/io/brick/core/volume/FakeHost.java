@@ -60,6 +60,10 @@ final class FakeHost {
     /** What asking whether multipathd runs throws, if anything. */
     BrickException availableFailure;
     boolean multipathdRunning = true;
+    /** Run inside multipathd's forgetting of paths, and inside the transport cleanup's run (on the caller's thread). */
+    Runnable whileForgetting = () -> { };
+    Runnable whileCleaningUp = () -> { };
+
     /**
      * What multipath's wwids file lists: {@code null} when it cannot be read (every WWID then counts as listed, and
      * brick records no WWID as its own).
@@ -429,6 +433,7 @@ final class FakeHost {
         @Override
         public List<String> forgetPaths(Collection<String> kernelNames, Deadline deadline) {
             record("forgetPaths " + String.join(",", kernelNames), deadline);
+            whileForgetting.run();
             fail(forgetFailure);
             return List.of();
         }
@@ -447,6 +452,7 @@ final class FakeHost {
         @Override
         public void run(ErrorCollector errors, Deadline deadline) {
             record("cleanup.run", deadline);
+            whileCleaningUp.run();
             if (failure != null) {
                 errors.record(failure);
             }

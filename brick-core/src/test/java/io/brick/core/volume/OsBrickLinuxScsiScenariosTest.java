@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static io.brick.core.volume.FakeHost.VOLUME;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,7 +50,7 @@ class OsBrickLinuxScsiScenariosTest {
 
     private DisconnectPipeline pipeline() {
         return new DisconnectPipeline(host.topology(), host.flusher(), Optional.of(host.multipath()),
-                new EventPublisher(event -> { }, clock));
+                new EventPublisher(event -> { }, clock), Set.of(), Runnable::run);
     }
 
     private Deadline deadline() {
