@@ -104,15 +104,27 @@ final class MultipathdMultipathManager implements MultipathManager {
      */
     @Override
     public boolean available(Deadline deadline) {
+        return availability(deadline) == Availability.RUNNING;
+    }
+
+    /**
+     * {@code multipathd show status} as {@link #available}; a command that times out is {@link Availability#NO_ANSWER}
+     * (multipathd may run, busy), one that cannot be started {@link Availability#NOT_RUNNING}.
+     */
+    @Override
+    public Availability availability(Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
         try {
             CommandResult result = run(command("multipathd", "show", "status"), config.commandTimeout(), deadline);
             boolean running = MultipathdStatusParser.parse(result.exitCode(), result.stdout()).running();
             log.debug("multipathd {}", running ? "is running" : "is not running");
-            return running;
-        } catch (CommandFailedException | CommandTimeoutException e) {
-            log.debug("multipathd is not running: 'multipathd show status' did not answer: {}", e.getMessage());
-            return false;
+            return running ? Availability.RUNNING : Availability.NOT_RUNNING;
+        } catch (CommandTimeoutException e) {
+            log.debug("multipathd did not answer 'multipathd show status' in time: {}", e.getMessage());
+            return Availability.NO_ANSWER;
+        } catch (CommandFailedException e) {
+            log.debug("multipathd is not running: 'multipathd show status' could not run: {}", e.getMessage());
+            return Availability.NOT_RUNNING;
         }
     }
 

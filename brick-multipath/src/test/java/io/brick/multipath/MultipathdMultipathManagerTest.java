@@ -125,6 +125,28 @@ class MultipathdMultipathManagerTest {
         host.faults().multipathdDown();
 
         assertThat(manager.available(deadline())).isFalse();
+        assertThat(manager.availability(deadline())).isEqualTo(MultipathManager.Availability.NOT_RUNNING);
+    }
+
+    @Test
+    void aStatusThatTimesOutIsNoAnswerNotNotRunning() {
+        CommandRunner silent = command -> {
+            if (command.display().equals("multipathd show status")) {
+                throw new io.brick.core.error.CommandTimeoutException(command.display(), Duration.ofSeconds(10), "");
+            }
+            return host.commandRunner().run(command);
+        };
+        CommandRunner missing = command -> {
+            throw new io.brick.core.error.CommandFailedException(command.display(), -1, "", "multipathd: not found",
+                    false);
+        };
+
+        assertThat(manager(silent, MultipathConfig.defaults()).availability(deadline()))
+                .isEqualTo(MultipathManager.Availability.NO_ANSWER);
+        assertThat(manager(silent, MultipathConfig.defaults()).available(deadline())).isFalse();
+        assertThat(manager.availability(deadline())).isEqualTo(MultipathManager.Availability.RUNNING);
+        assertThat(manager(missing, MultipathConfig.defaults()).availability(deadline()))
+                .isEqualTo(MultipathManager.Availability.NOT_RUNNING);
     }
 
     @Test

@@ -23,6 +23,7 @@ import io.brick.core.model.PathAddress;
 import io.brick.core.model.Protocol;
 import io.brick.core.model.Wwid;
 import io.brick.core.port.HostConfiguration;
+import io.brick.core.port.MultipathManager;
 import io.brick.core.port.TopologyProvider;
 import io.brick.core.time.Clock;
 import io.brick.core.time.Deadline;
@@ -189,7 +190,7 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
             established = wwid;
             BlockDevice first = verdict.accepted().get(0);
             // with enforce_multipath, multipathd was found running before anything was attached
-            boolean multipathRunning = wantMap && (volume.enforceMultipath() || assembly.multipathdRunning(deadline));
+            boolean multipathRunning = wantMap && (volume.enforceMultipath() || multipathdMayRun());
             if (wantMap && !multipathRunning) {
                 log.warn("Multipathing is requested but the host doesn't support multipathing: {} is returned as the "
                         + "single path {}", volume.description(), first.name());
@@ -221,6 +222,21 @@ final class OperationEngine<V extends TransportVolume> implements Connector, Aut
             Optional<Wwid> pathWwid = wwid.or(() -> awaitWwid(first.name()));
             established = pathWwid;
             return new AttachedVolume(transport.singlePath(volume, first, deadline), pathWwid, Optional.empty());
+        }
+
+        /**
+         * Whether to wait for multipathd's map: unless multipathd said it does not run. One that did not answer in time
+         * (busy under load: the lane saw {@code show status} take 11 s with four connects at once) is waited for as a
+         * running one, for the map wait at most; taking it for absent returned a single path of a volume multipathd
+         * then made a map of.
+         */
+        private boolean multipathdMayRun() {
+            MultipathManager.Availability answer = assembly.multipathd(deadline);
+            if (answer == MultipathManager.Availability.NO_ANSWER) {
+                log.warn("multipathd did not answer whether it runs: waiting for the map of {} anyway",
+                        volume.description());
+            }
+            return answer != MultipathManager.Availability.NOT_RUNNING;
         }
 
         /**

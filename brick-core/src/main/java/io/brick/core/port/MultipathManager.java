@@ -20,6 +20,24 @@ public interface MultipathManager {
     /** Whether multipathd is running and answers ({@code multipathd show status}). */
     boolean available(Deadline deadline);
 
+    /** What asking multipathd whether it runs told: a timeout is no answer, not "not running". */
+    enum Availability {
+        /** multipathd answered. */
+        RUNNING,
+        /** multipathd said it does not run, or cannot be asked (no tool). */
+        NOT_RUNNING,
+        /** Asked, and no answer came in time (a multipathd busy under load): it may well run. */
+        NO_ANSWER
+    }
+
+    /**
+     * Whether multipathd runs, telling no answer in time apart from "not running" ({@link #available} answers
+     * {@code false} for both): a connect that wants a map waits for one when multipathd only did not answer.
+     */
+    default Availability availability(Deadline deadline) {
+        return available(deadline) ? Availability.RUNNING : Availability.NOT_RUNNING;
+    }
+
     /** Tells multipath the WWID may be multipathed ({@code multipath -a}, what {@code find_multipaths yes} needs). */
     void addWwid(Wwid wwid, Deadline deadline);
 

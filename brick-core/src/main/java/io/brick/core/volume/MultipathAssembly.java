@@ -70,25 +70,36 @@ public final class MultipathAssembly {
     }
 
     /**
-     * Whether multipathd runs on this host, as every connector asks before a multipath connect and for its connector
-     * properties: {@code false} without a {@link MultipathManager}, or when multipathd does not answer (logged at
-     * DEBUG). The question gets at most {@link DisconnectPipeline#AVAILABILITY_LIMIT} of the deadline, so a hung
+     * Whether multipathd runs on this host and answers, as {@code enforce_multipath} and the connector properties ask:
+     * {@code false} without a {@link MultipathManager}, or when multipathd does not answer ({@link #multipathd} tells
+     * that apart, for a connect). The question gets at most {@link DisconnectPipeline#AVAILABILITY_LIMIT} of the deadline, so a hung
      * multipathd cannot eat a connect's whole budget; an interrupt is not an answer and propagates.
      *
      * @throws OperationInterruptedException when the thread is interrupted while multipathd is asked
      */
     public boolean multipathdRunning(Deadline deadline) {
+        return multipathd(deadline) == MultipathManager.Availability.RUNNING;
+    }
+
+    /**
+     * The same question, telling no answer apart: {@link MultipathManager.Availability#NOT_RUNNING} without a
+     * {@link MultipathManager}; {@link MultipathManager.Availability#NO_ANSWER} when multipathd did not answer in time
+     * or asking it failed (logged at DEBUG).
+     *
+     * @throws OperationInterruptedException when the thread is interrupted while multipathd is asked
+     */
+    public MultipathManager.Availability multipathd(Deadline deadline) {
         requireNonNull(deadline, "deadline is null");
         if (multipath.isEmpty()) {
-            return false;
+            return MultipathManager.Availability.NOT_RUNNING;
         }
         try {
-            return multipath.get().available(deadline.sub(DisconnectPipeline.AVAILABILITY_LIMIT));
+            return multipath.get().availability(deadline.sub(DisconnectPipeline.AVAILABILITY_LIMIT));
         } catch (OperationInterruptedException interrupted) {
             throw interrupted;
         } catch (BrickException failure) {
             log.debug("multipathd does not answer: {}", failure.getMessage());
-            return false;
+            return MultipathManager.Availability.NO_ANSWER;
         }
     }
 

@@ -623,6 +623,41 @@ class EngineScriptedTransportTest {
         assertThat(types()).containsSubsequence(EventType.OPERATION_STARTED, EventType.OPERATION_FINISHED);
     }
 
+    /**
+     * The lane's four connects at once under load: {@code multipathd show status} timed out, the connect took
+     * multipathd for absent and returned a single path of a volume multipathd then made a map of. No answer is not
+     * "not running": the connect waits for the map as with a running multipathd.
+     */
+    @Test
+    void a_multipathd_that_does_not_answer_in_time_is_waited_for_and_its_map_returned() {
+        host.multipathdSilent = true;
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        host.addMap("dm-0", VOLUME, "sda");
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/dm-0"));
+        assertThat(attached.multipathId()).contains(VOLUME);
+        assertThat(events).noneSatisfy(event -> assertThat(event.details().toString()).contains("multipathd is not running"));
+    }
+
+    @Test
+    void a_multipathd_that_does_not_answer_and_makes_no_map_gives_the_single_path_after_the_map_wait() {
+        host.multipathdSilent = true;
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+
+        AttachedVolume attached = connector().connect(properties());
+
+        assertThat(attached.path()).isEqualTo(DevicePath.of("/dev/sda"));
+        assertThat(attached.multipathId()).isEmpty();
+        assertThat(host.calls()).as("the map was waited for, with the nudge").contains("addPath /dev/sda");
+        assertThat(events).anySatisfy(event -> assertThat(event.details().toString()).contains("no multipath map"));
+    }
+
     @Test
     void a_map_that_never_forms_gives_the_single_path_with_a_warning() {
         host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));

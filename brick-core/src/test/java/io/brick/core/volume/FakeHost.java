@@ -60,6 +60,8 @@ final class FakeHost {
     /** What asking whether multipathd runs throws, if anything. */
     BrickException availableFailure;
     boolean multipathdRunning = true;
+    /** multipathd does not answer whether it runs (a command that timed out), whatever {@link #multipathdRunning}. */
+    boolean multipathdSilent;
     /** Run inside multipathd's forgetting of paths, and inside the transport cleanup's run (on the caller's thread). */
     Runnable whileForgetting = () -> { };
     Runnable whileCleaningUp = () -> { };
@@ -360,9 +362,17 @@ final class FakeHost {
     private final class Multipath implements MultipathManager {
         @Override
         public boolean available(Deadline deadline) {
+            return availability(deadline) == Availability.RUNNING;
+        }
+
+        @Override
+        public Availability availability(Deadline deadline) {
             record("available", deadline);
             fail(availableFailure);
-            return multipathdRunning;
+            if (multipathdSilent) {
+                return Availability.NO_ANSWER;
+            }
+            return multipathdRunning ? Availability.RUNNING : Availability.NOT_RUNNING;
         }
 
         @Override

@@ -262,6 +262,26 @@ class MultipathAssemblyTest {
     }
 
     @Test
+    void noAnswerIsToldApartFromNotRunning() {
+        MultipathAssembly assembly = assembly(Optional.of(host.multipath()));
+        Deadline deadline = Deadline.after(Duration.ofSeconds(120), clock);
+        assertThat(assembly.multipathd(deadline)).isEqualTo(MultipathManager.Availability.RUNNING);
+
+        host.multipathdSilent = true;
+        assertThat(assembly.multipathd(deadline)).isEqualTo(MultipathManager.Availability.NO_ANSWER);
+        assertThat(assembly.multipathdRunning(deadline)).as("running means answering").isFalse();
+
+        host.multipathdSilent = false;
+        host.availableFailure = new HostStateException("multipathd does not answer", true, Map.of(), null);
+        assertThat(assembly.multipathd(deadline)).isEqualTo(MultipathManager.Availability.NO_ANSWER);
+
+        host.availableFailure = null;
+        host.multipathdRunning = false;
+        assertThat(assembly.multipathd(deadline)).isEqualTo(MultipathManager.Availability.NOT_RUNNING);
+        assertThat(assembly(Optional.empty()).multipathd(deadline)).isEqualTo(MultipathManager.Availability.NOT_RUNNING);
+    }
+
+    @Test
     void aMultipathdThatDoesNotAnswerIsNotRunning() {
         host.availableFailure = new HostStateException("multipathd does not answer", true, Map.of(), null);
 
