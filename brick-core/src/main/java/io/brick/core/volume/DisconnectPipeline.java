@@ -33,8 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -59,11 +57,8 @@ import static java.util.Objects.requireNonNull;
  *   ({@link DeviceFlusher#removeDevices}); then, whether that worked or not, remove the {@code /dev/disk/by-id} links
  *   left pointing at them: those each path had before its removal ({@link DeviceFlusher#linksOf}).</li>
  *   <li><b>Make multipathd forget</b> the removed paths ({@link MultipathManager#forgetPaths}), when multipath is
- *   available (known when there was a map; asked otherwise, before anything of the next step), <b>beside the
- *   transport's cleanup</b> ({@link TransportCleanup#run}: sessions no other LUN uses). The two are independent
- *   (multipathd's path table against the transport's sessions, whose devices are gone by now), so they run at once
- *   and the disconnect goes on when both have ended; each runs to its end whatever the other does, and without
- *   {@code force} the first failure of the two, in this order, is raised.</li>
+ *   available (known when there was a map; asked otherwise).</li>
+ *   <li><b>The transport's cleanup</b> ({@link TransportCleanup#run}): sessions no other LUN uses.</li>
  *   <li>With {@code force}, a map whose flush failed is <b>removed</b> ({@link MultipathManager#removeMap}) after its
  *   paths are gone, if it is still there under the same kernel name and WWID (os-brick's forced removal is a no-op:
  *   it passes the map's name where the kernel name is read).</li>
@@ -101,8 +96,6 @@ public final class DisconnectPipeline {
     private final Optional<MultipathManager> multipath;
     private final EventPublisher events;
     private final Map<String, PathRemover> removers;
-    /** Where multipathd's forgetting and the transport's cleanup run at once. */
-    private final Executor beside;
 
     /** The pipeline for SCSI paths only (no {@link PathRemover} of another kind). */
     public DisconnectPipeline(TopologyProvider topology, DeviceFlusher flusher, Optional<MultipathManager> multipath,
@@ -119,21 +112,6 @@ public final class DisconnectPipeline {
     @Inject
     public DisconnectPipeline(TopologyProvider topology, DeviceFlusher flusher, Optional<MultipathManager> multipath,
                               EventPublisher events, Set<PathRemover> removers) {
-        this(topology, flusher, multipath, events, removers, DisconnectPipeline::daemonThread);
-    }
-
-    /**
-     * The pipeline, with the executor its two steps at once run on (the other constructors start a daemon thread for
-     * each; {@code Runnable::run} runs them one after the other, in the documented order, as a test that pins the
-     * order of every call needs).
-     *
-     * @param removers the removers of paths that are not SCSI devices, one per kind
-     * @param beside where multipathd's forgetting of the removed paths and the transport's cleanup run
-     * @throws IllegalArgumentException when two removers claim one kind, or one claims {@code scsi}
-     */
-    public DisconnectPipeline(TopologyProvider topology, DeviceFlusher flusher, Optional<MultipathManager> multipath,
-                              EventPublisher events, Set<PathRemover> removers, Executor beside) {
-        this.beside = requireNonNull(beside, "beside is null");
         this.topology = requireNonNull(topology, "topology is null");
         this.flusher = requireNonNull(flusher, "flusher is null");
         this.multipath = requireNonNull(multipath, "multipath is null");
@@ -146,13 +124,6 @@ public final class DisconnectPipeline {
             }
         }
         this.removers = Map.copyOf(byKind);
-    }
-
-    /** A thread of its own for one step: a disconnect runs two steps at once, rarely, and never leaves one behind. */
-    private static void daemonThread(Runnable step) {
-        Thread thread = new Thread(step, "brick-disconnect-step");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /**
@@ -235,9 +206,8 @@ public final class DisconnectPipeline {
         private final Clock clock;
         private final List<String> flushed = new ArrayList<>();
         private final List<String> removed = new ArrayList<>();
-        /** These two are written at once (see runTransportCleanup) and read after both, or after a timeout. */
-        private final List<String> forgotten = new CopyOnWriteArrayList<>();
-        private final List<String> transport = new CopyOnWriteArrayList<>();
+        private final List<String> forgotten = new ArrayList<>();
+        private final List<String> transport = new ArrayList<>();
         private final List<String> kept;
         private Optional<MultipathMap> unflushedMap = Optional.empty();
 
@@ -254,7 +224,6 @@ public final class DisconnectPipeline {
         }
 
         DisconnectPlan run() {
-            Optional<Runnable> forget = Optional.empty();
             log.debug("disconnecting {} (force={}, ignoreErrors={}): paths {}, map {}, rejected {}", volume.description(),
                     options.force(), options.ignoreErrors(), pathNames(volume),
                     volume.map().map(MultipathMap::kernelName).orElse("none"),
@@ -277,11 +246,11 @@ public final class DisconnectPipeline {
                     List<String> scsi = volume.paths().stream().filter(BlockDevice::scsi).map(BlockDevice::name)
                             .filter(names::contains).toList();
                     if (!scsi.isEmpty()) {
-                        forget = forgetPaths(scsi);
+                        forgetPaths(scsi);
                     }
                 }
             }
-            runTransportCleanup(forget);
+            runTransportCleanup();
             unflushedMap.ifPresent(this::removeUnflushedMap);
             forgetWwid();
             return finish();
@@ -446,15 +415,10 @@ public final class DisconnectPipeline {
             }
         }
 
-        /**
-         * Whether multipathd is to forget the removed paths, and the step that makes it (run beside the transport's
-         * cleanup): asking whether multipathd runs (when there was no map) is done here, before anything of the
-         * cleanup, so a safe disconnect that cannot tell stops before any logout.
-         */
-        private Optional<Runnable> forgetPaths(List<String> names) {
+        private void forgetPaths(List<String> names) {
             if (multipath.isEmpty()) {
                 log.debug("{}: no multipath manager installed, no path to forget", volume.description());
-                return Optional.empty();
+                return;
             }
             MultipathManager manager = multipath.get();
             if (volume.map().isEmpty()) {
@@ -463,11 +427,11 @@ public final class DisconnectPipeline {
                     available = manager.available(deadline.sub(AVAILABILITY_LIMIT));
                 } catch (BrickException failure) {
                     errors.record(failure);
-                    return Optional.empty();
+                    return;
                 }
                 if (!available) {
                     log.debug("{}: multipathd is not running, no path to forget", volume.description());
-                    return Optional.empty();
+                    return;
                 }
             }
             List<String> ours = names.stream().filter(this::notGivenToAnother).toList();
@@ -476,30 +440,20 @@ public final class DisconnectPipeline {
                         volume.description(), names.stream().filter(name -> !ours.contains(name)).toList());
             }
             if (ours.isEmpty()) {
-                return Optional.empty();
+                return;
             }
-            return Optional.of(() -> errors.attempt(() -> {
+            errors.attempt(() -> {
                 List<String> byHand = manager.forgetPaths(ours, deadline.sub(FORGET_LIMIT));
                 forgotten.addAll(ours);
                 log.debug("{}: multipathd no longer lists {}{}", volume.description(), ours,
                         byHand.isEmpty() ? "" : " (removed by hand: " + String.join(" ", byHand) + ")");
-            }));
+            });
         }
 
-        private void runTransportCleanup(Optional<Runnable> forget) {
-            Runnable run = () -> {
-                errors.attempt(() -> transport.addAll(cleanup.plan()));
-                log.debug("{}: transport cleanup {}", volume.description(), transport);
-                errors.attempt(() -> cleanup.run(errors, deadline));
-            };
-            if (forget.isEmpty()) {
-                run.run();
-                return;
-            }
-            // a forced disconnect records a timeout of the two and goes on; every other failure is the steps' own
-            errors.attempt(() -> ParallelSteps.run(List.of(forget.get(), run), beside, deadline,
-                    "multipathd's forgetting of the removed paths of " + volume.description()
-                            + " and the transport's cleanup"));
+        private void runTransportCleanup() {
+            errors.attempt(() -> transport.addAll(cleanup.plan()));
+            log.debug("{}: transport cleanup {}", volume.description(), transport);
+            errors.attempt(() -> cleanup.run(errors, deadline));
         }
 
         /**

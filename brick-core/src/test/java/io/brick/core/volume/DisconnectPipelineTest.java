@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static io.brick.core.volume.FakeHost.STALE;
 import static io.brick.core.volume.FakeHost.VOLUME;
@@ -49,8 +48,7 @@ class DisconnectPipelineTest {
     }
 
     private DisconnectPipeline pipeline(Optional<MultipathManager> multipath) {
-        return new DisconnectPipeline(host.topology(), host.flusher(), multipath, new EventPublisher(events::add, clock),
-                Set.of(), Runnable::run);
+        return new DisconnectPipeline(host.topology(), host.flusher(), multipath, new EventPublisher(events::add, clock));
     }
 
     private Deadline deadline() {
@@ -519,62 +517,6 @@ class DisconnectPipelineTest {
         }
     }
 
-    /**
-     * multipathd's forgetting of the removed paths and the transport's cleanup (the logouts) are independent, so they
-     * run at once: each here waits until the other has begun. One after the other, the first would wait in vain and
-     * the test fail.
-     */
-    @Test
-    void multipathdForgetsThePathsWhileTheTransportCleansUp() {
-        VolumeDevices volume = multipathVolume();
-        java.util.concurrent.CountDownLatch forgetting = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch cleaning = new java.util.concurrent.CountDownLatch(1);
-        List<Boolean> sawTheOther = java.util.Collections.synchronizedList(new ArrayList<>());
-        host.whileForgetting = () -> {
-            forgetting.countDown();
-            sawTheOther.add(awaitQuietly(cleaning));
-        };
-        host.whileCleaningUp = () -> {
-            cleaning.countDown();
-            sawTheOther.add(awaitQuietly(forgetting));
-        };
-        DisconnectPipeline threaded = new DisconnectPipeline(host.topology(), host.flusher(),
-                Optional.of(host.multipath()), new EventPublisher(events::add, clock), Set.of());
-
-        DisconnectPlan done = threaded.disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup,
-                deadline());
-
-        assertThat(sawTheOther).containsExactly(true, true);
-        assertThat(host.calls()).containsExactlyInAnyOrderElementsOf(MULTIPATH_COMPLETE)
-                .startsWith("flushMap dm-0", "removeDevices sda,sdb", "removeStaleLinks sda,sdb");
-        assertThat(host.calls().indexOf("cleanup.plan")).isLessThan(host.calls().indexOf("cleanup.run"));
-        assertThat(done.forget()).containsExactly("sda", "sdb");
-        assertThat(done.transport()).containsExactly("logout 10.0.0.1:3260 iqn.2003-01.org.example:t1");
-    }
-
-    private static boolean awaitQuietly(java.util.concurrent.CountDownLatch latch) {
-        try {
-            return latch.await(20, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Without force a failed forgetting is raised, but the logouts beside it have run to their end. */
-    @Test
-    void aFailedForgetIsRaisedAfterTheLogoutBesideIt() {
-        VolumeDevices volume = multipathVolume();
-        BrickException forget = FakeHost.hostFailure("multipathd del path failed");
-        host.forgetFailure = forget;
-
-        assertThatThrownBy(() -> pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup,
-                deadline())).isSameAs(forget);
-
-        assertThat(host.calls()).containsExactlyElementsOf(MULTIPATH_COMPLETE);
-        assertThat(host.forgottenWwids).as("a failed disconnect keeps the WWID").isEmpty();
-    }
-
     @Test
     void withForceAFailedForgetDoesNotStopTheLogout() {
         VolumeDevices volume = multipathVolume();
@@ -635,7 +577,7 @@ class DisconnectPipelineTest {
         VolumeDevices same = new VolumeDevices(NAME, Optional.of(VOLUME), List.of(other.topology().device("sda")
                 .orElseThrow()), Optional.of(map), List.of());
         DisconnectPlan failed = new DisconnectPipeline(other.topology(), other.flusher(), Optional.of(other.multipath()),
-                new EventPublisher(events::add, clock), Set.of(), Runnable::run).disconnect(same, attached("/dev/dm-0"), FORCE_IGNORE,
+                new EventPublisher(events::add, clock)).disconnect(same, attached("/dev/dm-0"), FORCE_IGNORE,
                 other.new Cleanup(), deadline());
 
         assertThat(failed.flush()).noneMatch(line -> line.contains("removed without flush"));

@@ -181,7 +181,7 @@ class EngineNonScsiTransportTest {
             }
         };
         DisconnectPipeline pipeline = new DisconnectPipeline(host.topology(), host.flusher(), Optional.of(host.multipath()),
-                publisher, Set.of(namespaces), Runnable::run);
+                publisher, Set.of(namespaces));
         MultipathAssembly assembly = new MultipathAssembly(host.topology(), Optional.of(host.multipath()), clock,
                 publisher);
         OperationEngines engines = new OperationEngines(host.topology(), host.flusher(), Optional.of(host.multipath()),

@@ -214,7 +214,7 @@ class EngineScriptedTransportTest {
             }
         };
         DisconnectPipeline pipeline = new DisconnectPipeline(host.topology(), host.flusher(),
-                Optional.of(host.multipath()), publisher, Set.of(), Runnable::run);
+                Optional.of(host.multipath()), publisher, Set.of());
         MultipathAssembly assembly = new MultipathAssembly(host.topology(), Optional.of(host.multipath()), sleeper,
                 publisher);
         OperationEngines engines = new OperationEngines(host.topology(), host.flusher(), Optional.of(host.multipath()),

@@ -62,9 +62,6 @@ final class FakeHost {
     boolean multipathdRunning = true;
     /** multipathd does not answer whether it runs (a command that timed out), whatever {@link #multipathdRunning}. */
     boolean multipathdSilent;
-    /** Run inside multipathd's forgetting of paths, and inside the transport cleanup's run (on the caller's thread). */
-    Runnable whileForgetting = () -> { };
-    Runnable whileCleaningUp = () -> { };
 
     /**
      * What multipath's wwids file lists: {@code null} when it cannot be read (every WWID then counts as listed, and
@@ -443,7 +440,6 @@ final class FakeHost {
         @Override
         public List<String> forgetPaths(Collection<String> kernelNames, Deadline deadline) {
             record("forgetPaths " + String.join(",", kernelNames), deadline);
-            whileForgetting.run();
             fail(forgetFailure);
             return List.of();
         }
@@ -462,7 +458,6 @@ final class FakeHost {
         @Override
         public void run(ErrorCollector errors, Deadline deadline) {
             record("cleanup.run", deadline);
-            whileCleaningUp.run();
             if (failure != null) {
                 errors.record(failure);
             }

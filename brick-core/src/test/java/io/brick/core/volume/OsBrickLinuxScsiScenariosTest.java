@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static io.brick.core.volume.FakeHost.VOLUME;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +49,7 @@ class OsBrickLinuxScsiScenariosTest {
 
     private DisconnectPipeline pipeline() {
         return new DisconnectPipeline(host.topology(), host.flusher(), Optional.of(host.multipath()),
-                new EventPublisher(event -> { }, clock), Set.of(), Runnable::run);
+                new EventPublisher(event -> { }, clock));
     }
 
     private Deadline deadline() {

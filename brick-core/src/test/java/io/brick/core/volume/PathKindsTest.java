@@ -45,7 +45,7 @@ class PathKindsTest {
 
     private DisconnectPipeline pipeline(Set<PathRemover> removers) {
         return new DisconnectPipeline(host.topology(), host.flusher(), Optional.empty(),
-                new EventPublisher(event -> { }, clock), removers, Runnable::run);
+                new EventPublisher(event -> { }, clock), removers);
     }
 
     private VolumeDevices namespaceVolume() {
