@@ -57,8 +57,10 @@ import static java.util.Objects.requireNonNull;
  *   ({@link DeviceFlusher#removeDevices}); then, whether that worked or not, remove the {@code /dev/disk/by-id} links
  *   left pointing at them: those each path had before its removal ({@link DeviceFlusher#linksOf}).</li>
  *   <li><b>Make multipathd forget</b> the removed paths ({@link MultipathManager#forgetPaths}), when multipath is
- *   available (known when there was a map; asked otherwise).</li>
- *   <li><b>The transport's cleanup</b> ({@link TransportCleanup#run}): sessions no other LUN uses.</li>
+ *   available (known when there was a map; asked otherwise: a safe disconnect that cannot tell stops there).</li>
+ *   <li><b>The transport's cleanup</b> ({@link TransportCleanup#run}): sessions no other LUN uses. It runs even when
+ *   multipathd could not be made to forget the paths (their devices are gone by then, and a session left logged in
+ *   with nothing on it is a leftover of its own); that failure is raised after it.</li>
  *   <li>With {@code force}, a map whose flush failed is <b>removed</b> ({@link MultipathManager#removeMap}) after its
  *   paths are gone, if it is still there under the same kernel name and WWID (os-brick's forced removal is a no-op:
  *   it passes the map's name where the kernel name is read).</li>
@@ -224,6 +226,7 @@ public final class DisconnectPipeline {
         }
 
         DisconnectPlan run() {
+            Optional<BrickException> forgetFailure = Optional.empty();
             log.debug("disconnecting {} (force={}, ignoreErrors={}): paths {}, map {}, rejected {}", volume.description(),
                     options.force(), options.ignoreErrors(), pathNames(volume),
                     volume.map().map(MultipathMap::kernelName).orElse("none"),
@@ -246,11 +249,11 @@ public final class DisconnectPipeline {
                     List<String> scsi = volume.paths().stream().filter(BlockDevice::scsi).map(BlockDevice::name)
                             .filter(names::contains).toList();
                     if (!scsi.isEmpty()) {
-                        forgetPaths(scsi);
+                        forgetFailure = forgetPaths(scsi);
                     }
                 }
             }
-            runTransportCleanup();
+            runTransportCleanup(forgetFailure);
             unflushedMap.ifPresent(this::removeUnflushedMap);
             forgetWwid();
             return finish();
@@ -415,10 +418,11 @@ public final class DisconnectPipeline {
             }
         }
 
-        private void forgetPaths(List<String> names) {
+        /** Makes multipathd forget the paths; a safe disconnect's failure to is returned, to raise after the cleanup. */
+        private Optional<BrickException> forgetPaths(List<String> names) {
             if (multipath.isEmpty()) {
                 log.debug("{}: no multipath manager installed, no path to forget", volume.description());
-                return;
+                return Optional.empty();
             }
             MultipathManager manager = multipath.get();
             if (volume.map().isEmpty()) {
@@ -427,11 +431,11 @@ public final class DisconnectPipeline {
                     available = manager.available(deadline.sub(AVAILABILITY_LIMIT));
                 } catch (BrickException failure) {
                     errors.record(failure);
-                    return;
+                    return Optional.empty();
                 }
                 if (!available) {
                     log.debug("{}: multipathd is not running, no path to forget", volume.description());
-                    return;
+                    return Optional.empty();
                 }
             }
             List<String> ours = names.stream().filter(this::notGivenToAnother).toList();
@@ -440,20 +444,39 @@ public final class DisconnectPipeline {
                         volume.description(), names.stream().filter(name -> !ours.contains(name)).toList());
             }
             if (ours.isEmpty()) {
-                return;
+                return Optional.empty();
             }
-            errors.attempt(() -> {
-                List<String> byHand = manager.forgetPaths(ours, deadline.sub(FORGET_LIMIT));
-                forgotten.addAll(ours);
-                log.debug("{}: multipathd no longer lists {}{}", volume.description(), ours,
-                        byHand.isEmpty() ? "" : " (removed by hand: " + String.join(" ", byHand) + ")");
-            });
+            try {
+                errors.attempt(() -> {
+                    List<String> byHand = manager.forgetPaths(ours, deadline.sub(FORGET_LIMIT));
+                    forgotten.addAll(ours);
+                    log.debug("{}: multipathd no longer lists {}{}", volume.description(), ours,
+                            byHand.isEmpty() ? "" : " (removed by hand: " + String.join(" ", byHand) + ")");
+                });
+                return Optional.empty();
+            } catch (OperationInterruptedException interrupted) {
+                throw interrupted;
+            } catch (BrickException failure) {
+                return Optional.of(failure);
+            }
         }
 
-        private void runTransportCleanup() {
-            errors.attempt(() -> transport.addAll(cleanup.plan()));
-            log.debug("{}: transport cleanup {}", volume.description(), transport);
-            errors.attempt(() -> cleanup.run(errors, deadline));
+        /** The transport's cleanup, then a safe disconnect's failure to make multipathd forget, if any. */
+        private void runTransportCleanup(Optional<BrickException> forgetFailure) {
+            try {
+                errors.attempt(() -> transport.addAll(cleanup.plan()));
+                log.debug("{}: transport cleanup {}", volume.description(), transport);
+                errors.attempt(() -> cleanup.run(errors, deadline));
+            } catch (BrickException cleanupFailure) {
+                if (forgetFailure.isPresent() && !(cleanupFailure instanceof OperationInterruptedException)) {
+                    forgetFailure.get().addSuppressed(cleanupFailure);
+                    throw forgetFailure.get();
+                }
+                throw cleanupFailure;
+            }
+            forgetFailure.ifPresent(failure -> {
+                throw failure;
+            });
         }
 
         /**

@@ -517,6 +517,38 @@ class DisconnectPipelineTest {
         }
     }
 
+    /**
+     * A safe disconnect whose paths are gone but multipathd could not be made to forget still logs out (a session
+     * left with nothing on it is a leftover of its own), then raises the failure; the WWID stays listed.
+     */
+    @Test
+    void aFailedForgetIsRaisedAfterTheLogout() {
+        VolumeDevices volume = multipathVolume();
+        BrickException forget = FakeHost.hostFailure("multipathd del path failed");
+        host.forgetFailure = forget;
+
+        assertThatThrownBy(() -> pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup,
+                deadline())).isSameAs(forget);
+
+        assertThat(host.calls()).containsExactlyElementsOf(MULTIPATH_COMPLETE);
+        assertThat(host.forgottenWwids).as("a failed disconnect keeps the WWID").isEmpty();
+    }
+
+    @Test
+    void aFailedForgetAndAFailedLogoutRaiseTheForgetWithTheLogoutsFailureInIt() {
+        VolumeDevices volume = multipathVolume();
+        BrickException forget = FakeHost.hostFailure("multipathd del path failed");
+        BrickException logout = FakeHost.hostFailure("iscsiadm --logout failed");
+        host.forgetFailure = forget;
+        cleanup.failure = logout;
+
+        assertThatThrownBy(() -> pipeline().disconnect(volume, attached("/dev/dm-0"), DisconnectOptions.SAFE, cleanup,
+                deadline())).isSameAs(forget);
+
+        assertThat(forget.getSuppressed()).containsExactly(logout);
+        assertThat(host.calls()).containsExactlyElementsOf(MULTIPATH_COMPLETE);
+    }
+
     @Test
     void withForceAFailedForgetDoesNotStopTheLogout() {
         VolumeDevices volume = multipathVolume();
