@@ -243,6 +243,16 @@ class EngineScriptedTransportTest {
         };
     }
 
+    /** sda, the volume's one path, appeared during the connect; in its map {@code dm-0} already when {@code mapped}. */
+    private void freshPath(boolean mapped) {
+        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
+        if (mapped) {
+            host.addMap("dm-0", VOLUME, "sda");
+        }
+        script.addresses.add("sda");
+        script.fresh.add("sda");
+    }
+
     private static ConnectionProperties properties(Optional<Wwid> wwid) {
         return ConnectionProperties.parseJson(wwid.map(id -> "{\"scsi_wwn\": \"" + id.value() + "\"}").orElse("{}"));
     }
@@ -332,9 +342,7 @@ class EngineScriptedTransportTest {
 
     @Test
     void an_accepted_device_is_never_reported_as_not_accepted() {
-        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        script.addresses.add("sda");
-        script.fresh.add("sda");
+        freshPath(false);
         host.multipathdRunning = false;
 
         connector().connect(properties(Optional.of(VOLUME)));
@@ -529,9 +537,7 @@ class EngineScriptedTransportTest {
 
     @Test
     void a_fresh_device_is_the_volumes_at_once_even_while_the_attachment_is_unsettled() {
-        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        script.addresses.add("sda");
-        script.fresh.add("sda");
+        freshPath(false);
         script.settled = false;
         host.multipathdRunning = false;
 
@@ -608,9 +614,7 @@ class EngineScriptedTransportTest {
     @Test
     void without_multipathd_a_connect_returns_one_path_with_a_warning_or_fails_when_multipath_is_enforced() {
         host.multipathdRunning = false;
-        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        script.addresses.add("sda");
-        script.fresh.add("sda");
+        freshPath(false);
 
         assertThatThrownBy(() -> connector().connect(ENFORCED)).isInstanceOf(HostStateException.class)
                 .hasMessageContaining("multipathd is not running");
@@ -631,10 +635,7 @@ class EngineScriptedTransportTest {
     @Test
     void a_multipathd_that_does_not_answer_in_time_is_waited_for_and_its_map_returned() {
         host.multipathdSilent = true;
-        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        host.addMap("dm-0", VOLUME, "sda");
-        script.addresses.add("sda");
-        script.fresh.add("sda");
+        freshPath(true);
 
         AttachedVolume attached = connector().connect(properties());
 
@@ -646,9 +647,7 @@ class EngineScriptedTransportTest {
     @Test
     void a_multipathd_that_does_not_answer_and_makes_no_map_gives_the_single_path_after_the_map_wait() {
         host.multipathdSilent = true;
-        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        script.addresses.add("sda");
-        script.fresh.add("sda");
+        freshPath(false);
 
         AttachedVolume attached = connector().connect(properties());
 
@@ -660,9 +659,7 @@ class EngineScriptedTransportTest {
 
     @Test
     void a_map_that_never_forms_gives_the_single_path_with_a_warning() {
-        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        script.addresses.add("sda");
-        script.fresh.add("sda");
+        freshPath(false);
 
         AttachedVolume attached = connector().connect(properties());
 
@@ -719,10 +716,7 @@ class EngineScriptedTransportTest {
     @Test
     void an_unreadable_wwids_file_records_no_wwid_as_the_connects() {
         host.wwidsFile = null;
-        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        host.addMap("dm-0", VOLUME, "sda");
-        script.addresses.add("sda");
-        script.fresh.add("sda");
+        freshPath(true);
 
         connector().connect(properties());
 
@@ -959,9 +953,7 @@ class EngineScriptedTransportTest {
     @Test
     void without_multipathd_the_single_path_comes_with_a_warning_event() {
         host.multipathdRunning = false;
-        host.addDevice("sda", "2:0:0:1", Optional.of(VOLUME));
-        script.addresses.add("sda");
-        script.fresh.add("sda");
+        freshPath(false);
 
         connector().connect(properties());
 
