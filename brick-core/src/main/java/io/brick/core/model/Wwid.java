@@ -15,16 +15,40 @@ import static java.util.Objects.requireNonNull;
  * {@code /} or {@code \}, since WWIDs become parts of {@code /dev/disk/by-id} and {@code /dev/mapper} names.
  */
 public record Wwid(String value) {
-    private static final Pattern FORM = Pattern.compile("[0-9a-zA-Z][\\x21-\\x7e&&[^/\\\\]]{1,511}");
+    /** The longest WWID taken. */
+    private static final int MAX_LENGTH = 512;
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern NOT_UDEV_SAFE = Pattern.compile("[^0-9A-Za-z#+\\-.:=@_]");
 
     public Wwid {
         requireNonNull(value, "value is null");
-        if (!FORM.matcher(value).matches()) {
+        if (!wellFormed(value)) {
             throw new InvalidInputException("wwid", Quoted.of(value)
                     + " is not a WWID (2 to 512 printable ASCII characters without spaces or '/', starting with a letter or digit)");
         }
+    }
+
+    /**
+     * 2 to 512 characters, the first an ASCII letter or digit, the others printable ASCII but {@code /} and {@code \}:
+     * written out rather than as a pattern, since a connect checks every line of multipath's wwids file with it (tens
+     * of thousands on a big host).
+     */
+    private static boolean wellFormed(String value) {
+        int length = value.length();
+        if (length < 2 || length > MAX_LENGTH) {
+            return false;
+        }
+        char first = value.charAt(0);
+        if (!((first >= '0' && first <= '9') || (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z'))) {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7e || c == '/' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Wwid of(String value) {

@@ -48,6 +48,18 @@ class WwidTest {
         InvalidInput.expect("wwid", () -> Wwid.of(value));
     }
 
+    /** The hand-written check's edges: 2 to 512 characters, printable ASCII to '~', nothing past it. */
+    @Test
+    void takesTwoToFiveHundredTwelvePrintableCharacters() {
+        assertThat(Wwid.of("3" + "a".repeat(511)).value()).hasSize(512);
+        assertThat(Wwid.of("3!").value()).isEqualTo("3!");
+        assertThat(Wwid.of("Z~").value()).isEqualTo("Z~");
+        InvalidInput.expect("wwid", () -> Wwid.of("3" + "a".repeat(512)));
+        InvalidInput.expect("wwid", () -> Wwid.of("3a\u007f"));
+        InvalidInput.expect("wwid", () -> Wwid.of("!3"));
+        InvalidInput.expect("wwid", () -> Wwid.of("3a\u0000"));
+    }
+
     @Test
     void printsItsValue() {
         assertThat(Wwid.of("360014053b8c2d6119a414f0b8e275d1c").toString()).isEqualTo("360014053b8c2d6119a414f0b8e275d1c");
